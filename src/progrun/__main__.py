@@ -1,0 +1,3 @@
+from progrun.cli import main
+
+main()

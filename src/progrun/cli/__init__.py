@@ -1,0 +1,69 @@
+"""The progrun command line: one lazy Click group, one module per command family.
+
+Every command parses its options, calls one library function and formats the result. This
+module is the one place where a ProgrunError becomes a one-line message and exit status 1;
+Click's usage errors exit 2. No traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from progrun.errors import ProgrunError
+
+#: command name -> "module:attribute" of its Click command, imported only when used.
+COMMANDS: dict[str, str] = {
+    "paces": "progrun.cli.paces_command:paces",
+    "plan": "progrun.cli.plan_command:plan",
+    "demo": "progrun.cli.plan_command:demo",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use, so `progrun --help` stays fast."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="progrun")
+def cli() -> None:
+    """progrun: plan, export, analyse and track progression runs.
+
+    \b
+    Example:
+      progrun paces --race 5k=20:00
+      progrun plan --race 5k=20:00 --distance 5mi
+      progrun demo
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI; turn a ProgrunError into "Error: ..." and exit 1 (the one place that does)."""
+    try:
+        return cli.main(args=argv, prog_name="progrun", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as usage:
+        usage.show()
+        sys.exit(usage.exit_code)
+    except ProgrunError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_code)
