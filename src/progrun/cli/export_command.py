@@ -1,0 +1,193 @@
+"""`progrun export`: a plan to a Garmin workout (FIT), Zwift, intervals.icu, a calendar, JSON or paper."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+import click
+
+from progrun.cli.output import escape, make_console, make_table, print_warnings
+from progrun.errors import ExportError, UnitError
+from progrun.formats.export import ExportFormat, ExportResult, Fidelity, Repeat, export_plan, step_label
+from progrun.plan import Plan, SplitUnit
+from progrun.units import parse_distance, parse_pace, parse_race
+
+_FIDELITY_STYLE = {Fidelity.EXACT: "green", Fidelity.APPROXIMATE: "yellow", Fidelity.NOT_CARRIED: "red"}
+
+
+@click.command()
+@click.option("--race", metavar="DIST=TIME", help="A recent race result, e.g. 5k=20:00 (with --distance).")
+@click.option("--distance", metavar="DIST", help="Length of the progression run, e.g. 5mi or 8km.")
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instead of --race: a plan saved with `progrun plan --json -o plan.json`.",
+)
+@click.option("--start", type=click.Choice(["auto", "easy", "marathon"]), default="auto", show_default=True)
+@click.option("--target", type=click.Choice(["10k", "5k"]), default="10k", show_default=True)
+@click.option(
+    "--step", "step_s", type=float, metavar="SECONDS", help="Seconds faster per split (default: chosen)."
+)
+@click.option("--tempo-splits", type=click.IntRange(1, 3), default=2, show_default=True)
+@click.option("--unit", type=click.Choice(["mi", "km"]), help="Split unit [default: that of --distance].")
+@click.option("--warmup", is_flag=True, help="Make the first split an easy warm-up.")
+@click.option(
+    "--to",
+    "fmt",
+    required=True,
+    type=click.Choice([export_format.value for export_format in ExportFormat]),
+    help="fit (Garmin), zwo (Zwift), ics (calendar), intervals (intervals.icu), json, pdf/png (pace band).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write [default: progression-<distance>.<ext>].",
+)
+@click.option("--date", "run_date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the run, for --to ics.")
+@click.option(
+    "--time", "run_time", default="07:00", show_default=True, help="Local start time, for --to ics."
+)
+@click.option(
+    "--repeat",
+    type=click.Choice([choice.value for choice in Repeat]),
+    default="none",
+    show_default=True,
+    help="Make the calendar event recur (twice-weekly: the start's weekday and 3 days later).",
+)
+@click.option(
+    "--threshold-pace", metavar="PACE", help="Threshold pace for --to zwo, e.g. 6:55/mi (--race derives it)."
+)
+def export(  # noqa: PLR0917 (one parameter per click option)
+    race: str | None,
+    distance: str | None,
+    plan_path: Path | None,
+    start: str,
+    target: str,
+    step_s: float | None,
+    tempo_splits: int,
+    unit: str | None,
+    warmup: bool,
+    fmt: str,
+    output: Path | None,
+    run_date: datetime | None,
+    run_time: str,
+    repeat: str,
+    threshold_pace: str | None,
+) -> None:
+    """Export a progression-run plan for a watch, a training platform, a calendar or the wrist.
+
+    Build the plan from a race (as `progrun plan` does) or load one saved with `progrun plan --json`.
+    Prints where the file went and, for every target of the plan, whether the format carries it
+    exactly, approximately or not at all.
+
+    \b
+    Example:
+      progrun export --race 5k=20:00 --distance 5mi --to fit -o progression.fit
+      progrun export --plan plan.json --to zwo --threshold-pace 6:55/mi -o progression.zwo
+      progrun export --race 5k=20:00 --distance 5mi --to ics --date 2026-12-01 --time 07:00 --repeat weekly
+      progrun export --race 10k=50:00 --distance 8km --unit km --to png -o band.png
+    """
+    export_format = ExportFormat(fmt)
+    plan, derived_threshold = _load_plan(
+        race, distance, plan_path, start, target, step_s, tempo_splits, unit, warmup
+    )
+    threshold = parse_pace(threshold_pace, plan.unit.value) if threshold_pace else derived_threshold
+    start_at = _start_time(run_date, run_time) if run_date is not None else None
+    if export_format is ExportFormat.ICS and start_at is None:
+        raise ExportError("ICS", "a calendar event needs a date; pass --date 2026-12-01 (and --time 07:00)")
+    result = export_plan(
+        plan, export_format, threshold_pace_s_per_km=threshold, start=start_at, repeat=Repeat(repeat)
+    )
+    path = output or Path(default_file_name(plan, export_format))
+    try:
+        path.write_bytes(result.data)
+    except OSError as error:
+        raise ExportError(
+            export_format.value, f"cannot write {path}: {error.strerror}; choose another -o path"
+        ) from None
+    _report(plan, result, path)
+
+
+def default_file_name(plan: Plan, fmt: ExportFormat) -> str:
+    """ "progression-5mi.fit", "progression-8km.txt" (intervals.icu text)..."""
+    miles_or_km = plan.total_distance_m / plan.unit.metres
+    number = f"{miles_or_km:.2f}".rstrip("0").rstrip(".")
+    return f"progression-{number}{plan.unit.value}.{fmt.extension}"
+
+
+def _load_plan(  # noqa: PLR0917 (the plan options, passed through)
+    race: str | None,
+    distance: str | None,
+    plan_path: Path | None,
+    start: str,
+    target: str,
+    step_s: float | None,
+    tempo_splits: int,
+    unit: str | None,
+    warmup: bool,
+) -> tuple[Plan, float | None]:
+    """The plan and, when built from a race, the runner's threshold pace (s/km)."""
+    if plan_path is not None:
+        if race or distance:
+            raise click.UsageError("give either --plan or --race with --distance, not both")
+        from progrun.plan_io import plan_from_json
+
+        return plan_from_json(plan_path), None
+    if not race or not distance:
+        raise click.UsageError(
+            "give --race and --distance (e.g. --race 5k=20:00 --distance 5mi), or --plan plan.json"
+        )
+    from progrun.paces import training_paces_from_race
+    from progrun.planner import StartChoice, TargetChoice, build_plan
+
+    paces = training_paces_from_race(*parse_race(race))
+    letters = "".join(char for char in distance.lower() if char.isalpha())
+    split_unit = SplitUnit(unit) if unit else (SplitUnit.MILE if letters.startswith("mi") else SplitUnit.KM)
+    plan = build_plan(
+        paces,
+        parse_distance(distance),
+        unit=split_unit,
+        start=StartChoice(start),
+        target=TargetChoice(target),
+        step_s=step_s,
+        tempo_splits=tempo_splits,
+        warmup=warmup,
+    )
+    return plan, paces.threshold_s_per_km
+
+
+def _start_time(run_date: datetime, run_time: str) -> datetime:
+    try:
+        clock = time.fromisoformat(run_time.strip())
+    except ValueError:
+        raise UnitError(run_time, "time of day", "07:00 or 18:30") from None
+    day: date = run_date.date()
+    return datetime.combine(day, clock)
+
+
+def _report(plan: Plan, result: ExportResult, path: Path) -> None:
+    console = make_console()
+    console.print(f"Wrote {escape(str(path))} ({len(result.data):,} bytes, {result.format.value}).")
+    if result.format is ExportFormat.FIT:
+        console.print(
+            "Copy it to GARMIN/NewFiles on the watch (USB); after you unplug, the watch lists it under "
+            "Training > Workouts."
+        )
+        if path.suffix.lower() != ".fit":
+            print_warnings(
+                [f"{path.name} does not end in .fit; Garmin watches import only .fit files"], console
+            )
+    elif result.format is ExportFormat.ZWO:
+        console.print("Copy it to Documents/Zwift/Workouts/<your id>; Zwift lists it under Custom Workouts.")
+    elif result.format is ExportFormat.INTERVALS:
+        console.print("Paste the text into a new workout's description on intervals.icu.")
+    table = make_table("What the file carries", ["Step", "Target", "Carried", "Detail"])
+    for row in result.fidelity:
+        where = "all steps" if row.step is None else step_label(plan, row.step)
+        style = _FIDELITY_STYLE[row.fidelity]
+        table.add_row(where, row.target, f"[{style}]{row.fidelity.value}[/{style}]", escape(row.reason))
+    console.print(table)
+    print_warnings(plan.warnings, console)

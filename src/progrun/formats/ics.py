@@ -1,0 +1,121 @@
+"""Write a Plan as an iCalendar event (`.ics`) so the run sits in the runner's calendar.
+
+One VCALENDAR with one VEVENT:
+
+- DTSTART is the date and time the caller gives. A naive datetime is written as floating local time
+  (the run is at 07:00 wherever the runner is); an aware one keeps its zone (written in UTC).
+- DTEND is DTSTART plus the plan's estimated time, cooldown included.
+- SUMMARY names the run and its pace range; DESCRIPTION lists every step (label, length, target pace,
+  band, cue) and the totals.
+- UID is derived from the steps and the start, so exporting the same plan for the same slot again
+  updates the event instead of duplicating it.
+- With `Repeat.WEEKLY` an RRULE repeats it every week on the start's weekday; with
+  `Repeat.TWICE_WEEKLY` on the start's weekday and the day three days later (Tuesday and Friday,
+  say), never two days in a row: the method allows one or two progression runs a week.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event, vRecur
+
+from progrun.formats.export import (
+    ExportFormat,
+    ExportResult,
+    Fidelity,
+    Repeat,
+    TargetFidelity,
+    step_summary,
+)
+from progrun.plan import Plan
+from progrun.units import format_distance, format_duration, format_pace
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+#: Days between the two runs of a twice-weekly repeat.
+SECOND_RUN_AFTER_DAYS = 3
+
+
+def write_ics(
+    plan: Plan,
+    start: datetime,
+    *,
+    repeat: Repeat = Repeat.NONE,
+    created: datetime | None = None,
+    name: str,
+) -> ExportResult:
+    """The calendar bytes for `plan` at `start`, optionally recurring."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//progrun//progression run//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", event_uid(plan, start))
+    event.add("dtstamp", (created or datetime.now(UTC)).astimezone(UTC))
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(seconds=round(plan.estimated_time_s)))
+    event.add("summary", summary(plan, name))
+    event.add("description", description(plan))
+    event.add("categories", ["Running"])
+    rule = recurrence(start, repeat)
+    if rule is not None:
+        event.add("rrule", rule)
+    calendar.add_component(event)
+    rows = [
+        TargetFidelity(
+            None,
+            "pace bands",
+            Fidelity.APPROXIMATE,
+            "written as text in the description, rounded to the second per unit; no device reads them",
+        ),
+        TargetFidelity(
+            None, "distances and durations", Fidelity.APPROXIMATE, "as text in the description (2 decimals)"
+        ),
+        TargetFidelity(None, "cues", Fidelity.EXACT, "one description line per step ends with its cue"),
+        TargetFidelity(
+            None,
+            "total time",
+            Fidelity.EXACT,
+            f"the event lasts the plan's estimated time ({format_duration(plan.estimated_time_s)})",
+        ),
+    ]
+    return ExportResult(ExportFormat.ICS, calendar.to_ical(), tuple(rows))
+
+
+def recurrence(start: datetime, repeat: Repeat) -> vRecur | None:
+    """The RRULE for `repeat`, or None for a one-off run."""
+    if repeat is Repeat.NONE:
+        return None
+    days = [_WEEKDAYS[start.weekday()]]
+    if repeat is Repeat.TWICE_WEEKLY:
+        days.append(_WEEKDAYS[(start.weekday() + SECOND_RUN_AFTER_DAYS) % 7])
+    return vRecur({"freq": "WEEKLY", "byday": days})
+
+
+def event_uid(plan: Plan, start: datetime) -> str:
+    """A UID that is the same for the same steps at the same start."""
+    key = repr(
+        ([(s.kind.value, s.pace_s_per_km, s.distance_m, s.duration_s) for s in plan.steps], start.isoformat())
+    )
+    return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@progrun"
+
+
+def summary(plan: Plan, name: str) -> str:
+    """ "Progression 5mi: 8:05/mi to 6:50/mi"."""
+    unit = plan.unit.value
+    running = plan.running_steps
+    first = format_pace(running[0].pace_s_per_km, unit)
+    last = format_pace(running[-1].pace_s_per_km, unit)
+    return f"{name}: {first} to {last}"
+
+
+def description(plan: Plan) -> str:
+    """Every step on its own line, then the totals."""
+    lines = [step_summary(plan, index) for index in range(len(plan.steps))]
+    lines.append("")
+    lines.append(
+        f"Total {format_distance(plan.total_distance_m, plan.unit.value)} in about "
+        f"{format_duration(plan.estimated_time_s)}, {format_duration(plan.tempo_time_s)} at tempo."
+    )
+    lines.append("Exported by progrun.")
+    return "\n".join(lines)

@@ -1,0 +1,263 @@
+"""intervals.icu text, ZWO, ICS, JSON and the pace band: each parsed back and compared with the plan."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from icalendar import Calendar
+from PIL import Image
+
+from progrun.errors import ExportError
+from progrun.formats.export import ExportFormat, Fidelity, Repeat, export_plan
+from progrun.plan import Plan, SplitUnit
+from progrun.plan_io import plan_from_json
+from progrun.units import parse_pace
+from tests.formats.test_fit_workout import make_plan, plans
+
+START = datetime(2026, 12, 1, 7, 0)  # a Tuesday
+CREATED = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+STEP_LINE = re.compile(
+    r"^- (?:(?P<cue>.*) )?(?P<length>[\d.]+(?:mi|km)|\d+m(?:\d+s)?|\d+s) "
+    r"(?P<slow>\d+:\d\d)-(?P<fast>\d+:\d\d)/(?P<unit>mi|km) Pace$"
+)
+
+
+# --- intervals.icu ---------------------------------------------------------------------------------
+
+
+def test_intervals_text_for_a_five_mile_plan() -> None:
+    # paces 300, 288, 276, 264, 264 s/km with a (-6, +4) band, as min/mi: 288 s/km is 7:43/mi and its band
+    # 282-292 s/km is 7:34-7:50/mi; the cooldown's 390-600 s/km band is 10:28-16:06/mi
+    text = export_plan(make_plan(), ExportFormat.INTERVALS).data.decode("utf-8")
+    assert text == (
+        "Main set\n"
+        "- settle in 1mi 8:09-7:53/mi Pace\n"
+        "- 12 s faster 1mi 7:50-7:34/mi Pace\n"
+        "- 12 s faster 1mi 7:31-7:15/mi Pace\n"
+        "- 12 s faster: tempo 1mi 7:11-6:55/mi Pace\n"
+        "- hold tempo 1mi 7:11-6:55/mi Pace\n"
+        "\n"
+        "Cooldown\n"
+        "- walk/jog 5 min 5m 16:06-10:28/mi Pace\n"
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(plans)
+def test_intervals_text_has_one_line_per_step_that_reads_back(plan: Plan) -> None:
+    result = export_plan(plan, ExportFormat.INTERVALS)
+    step_lines = [line for line in result.data.decode("utf-8").splitlines() if line.startswith("- ")]
+    assert len(step_lines) == len(plan.steps)
+    for line, step in zip(step_lines, plan.steps, strict=True):
+        match = STEP_LINE.match(line)
+        assert match, line
+        assert match["unit"] == plan.unit.value
+        # whole seconds per unit: at most half a second per mile (0.31 s/km) or per km off
+        assert parse_pace(f"{match['slow']}/{match['unit']}") == pytest.approx(step.high_s_per_km, abs=0.51)
+        assert parse_pace(f"{match['fast']}/{match['unit']}") == pytest.approx(step.low_s_per_km, abs=0.51)
+        if step.distance_m is not None:
+            assert float(match["length"][:-2]) * plan.unit.metres == pytest.approx(step.distance_m, abs=0.9)
+        else:
+            assert match["length"].endswith(("m", "s"))
+    assert {row.step for row in result.fidelity if row.target == "pace band"} == set(range(len(plan.steps)))
+
+
+def test_intervals_km_plan_with_partial_split_and_odd_cooldown() -> None:
+    plan = make_plan(unit=SplitUnit.KM, splits=6, last_fraction=0.5, cooldown_s=270.0)
+    lines = export_plan(plan, ExportFormat.INTERVALS).data.decode("utf-8").splitlines()
+    step_lines = [line for line in lines if line.startswith("- ")]
+    assert step_lines[0] == "- settle in 1km 5:04-4:54/km Pace"
+    assert step_lines[5].startswith("- hold tempo 0.5km ")
+    assert step_lines[6].startswith("- walk/jog 5 min 4m30s ")
+
+
+def test_intervals_prompt_never_glues_a_number_to_a_unit() -> None:
+    plan = make_plan()
+    glued = Plan(
+        tuple(replace(step, cue="go 20s faster") for step in plan.steps),
+        plan.unit,
+        plan.start_pace_s_per_km,
+        plan.target_pace_s_per_km,
+        plan.step_s_per_unit,
+        plan.tempo_splits,
+    )
+    first = export_plan(glued, ExportFormat.INTERVALS).data.decode("utf-8").splitlines()[1]
+    assert first == "- go 20 s faster 1mi 8:09-7:53/mi Pace"
+
+
+# --- ZWO -------------------------------------------------------------------------------------------
+
+
+def test_zwo_is_a_run_workout_with_speed_fractions_of_threshold() -> None:
+    plan = make_plan()
+    threshold = 270.0
+    result = export_plan(plan, ExportFormat.ZWO, threshold_pace_s_per_km=threshold)
+    root = ET.fromstring(result.data)
+    assert root.tag == "workout_file"
+    assert root.findtext("sportType") == "run"
+    assert root.findtext("name") == "Progression 5mi"
+    steps = root.findall("./workout/SteadyState")
+    assert len(steps) == len(plan.steps)
+    for element, step in zip(steps, plan.steps, strict=True):
+        assert float(element.get("Power", "")) == pytest.approx(threshold / step.pace_s_per_km, abs=5e-5)
+        assert int(element.get("Duration", "")) == round(step.expected_time_s)
+        assert element.find("textevent") is not None
+    # mile 1 at 300 s/km: 0.9 of threshold speed, 1609.344 m in 483 s
+    assert steps[0].get("Power") == "0.9000"
+    assert steps[0].get("Duration") == "483"
+    assert steps[0].find("textevent").get("message") == "mile 1: 8:03/mi (8:09-7:53/mi), settle in"  # type: ignore[union-attr]
+    distance_rows = [row for row in result.fidelity if row.target == "distance"]
+    assert len(distance_rows) == 5
+    assert all(row.fidelity is Fidelity.APPROXIMATE for row in distance_rows)
+    bands = [row for row in result.fidelity if row.target == "pace band"]
+    assert all(row.fidelity is Fidelity.NOT_CARRIED for row in bands)
+
+
+def test_zwo_needs_a_threshold_pace() -> None:
+    with pytest.raises(ExportError, match="threshold pace"):
+        export_plan(make_plan(), ExportFormat.ZWO)
+
+
+# --- ICS -------------------------------------------------------------------------------------------
+
+
+def _event(data: bytes) -> Calendar:
+    calendar = Calendar.from_ical(data)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    return events[0]
+
+
+def test_ics_event_parses_back_with_times_and_plan() -> None:
+    plan = make_plan()
+    event = _event(export_plan(plan, ExportFormat.ICS, start=START, created=CREATED).data)
+    assert event.decoded("dtstart") == START
+    assert event.decoded("dtend") - START == timedelta(seconds=round(plan.estimated_time_s))
+    assert "RRULE" not in event
+    assert str(event["summary"]) == "Progression 5mi: 8:03/mi to 7:05/mi"
+    description = str(event["description"]).splitlines()
+    assert description[0] == "mile 1: 1 mi at 8:03/mi (8:09-7:53/mi), settle in"
+    assert description[5] == "cooldown: 5:00 at 12:04/mi (16:06-10:28/mi), walk/jog 5 min"
+    assert str(event["uid"]).endswith("@progrun")
+
+
+@pytest.mark.parametrize(
+    ("repeat", "days"),
+    [(Repeat.WEEKLY, ["TU"]), (Repeat.TWICE_WEEKLY, ["TU", "FR"])],
+)
+def test_ics_rrule(repeat: Repeat, days: list[str]) -> None:
+    event = _event(
+        export_plan(make_plan(), ExportFormat.ICS, start=START, repeat=repeat, created=CREATED).data
+    )
+    rule = event["rrule"]
+    assert rule["FREQ"] == ["WEEKLY"]
+    assert rule["BYDAY"] == days
+
+
+def test_ics_twice_weekly_from_a_saturday_wraps_to_tuesday() -> None:
+    saturday = START + timedelta(days=4)
+    event = _event(
+        export_plan(make_plan(), ExportFormat.ICS, start=saturday, repeat=Repeat.TWICE_WEEKLY).data
+    )
+    assert event["rrule"]["BYDAY"] == ["SA", "TU"]
+
+
+def test_ics_uid_is_stable_for_the_same_plan_and_slot() -> None:
+    plan = make_plan()
+    first = _event(export_plan(plan, ExportFormat.ICS, start=START, created=CREATED).data)
+    again = _event(export_plan(plan, ExportFormat.ICS, start=START, created=CREATED + timedelta(days=1)).data)
+    later = _event(export_plan(plan, ExportFormat.ICS, start=START + timedelta(days=7)).data)
+    assert first["uid"] == again["uid"]
+    assert first["uid"] != later["uid"]
+
+
+def test_ics_with_a_zone_keeps_it() -> None:
+    start = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    event = _event(export_plan(make_plan(), ExportFormat.ICS, start=start).data)
+    assert event.decoded("dtstart") == start
+
+
+def test_ics_needs_a_start() -> None:
+    with pytest.raises(ExportError, match="date and time"):
+        export_plan(make_plan(), ExportFormat.ICS)
+
+
+# --- JSON ------------------------------------------------------------------------------------------
+
+
+def test_json_round_trips_through_the_plan_module(tmp_path: Path) -> None:
+    plan = make_plan(unit=SplitUnit.KM, splits=7, warmup=True, last_fraction=0.5)
+    result = export_plan(plan, ExportFormat.JSON)
+    assert json.loads(result.data)["unit"] == "km"
+    path = tmp_path / "plan.json"
+    path.write_bytes(result.data)
+    assert plan_from_json(path).steps == plan.steps
+    assert [row.fidelity for row in result.fidelity] == [Fidelity.EXACT]
+
+
+# --- pace band -------------------------------------------------------------------------------------
+
+
+def test_png_band_is_a_230_by_25_mm_strip_at_300_dpi() -> None:
+    result = export_plan(make_plan(), ExportFormat.PNG)
+    image = Image.open(io.BytesIO(result.data))
+    assert image.format == "PNG"
+    width_mm = image.size[0] / 300 * 25.4
+    height_mm = image.size[1] / 300 * 25.4
+    assert width_mm == pytest.approx(230, abs=0.2)
+    assert height_mm == pytest.approx(25, abs=0.2)
+    cues = next(row for row in result.fidelity if row.target == "cues")
+    assert cues.fidelity is Fidelity.NOT_CARRIED
+
+
+def test_pdf_band_is_an_a4_landscape_page() -> None:
+    data = export_plan(make_plan(unit=SplitUnit.KM, splits=12, warmup=True), ExportFormat.PDF).data
+    assert data.startswith(b"%PDF")
+    media_box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert media_box is not None
+    width_pt, height_pt = float(media_box[1]), float(media_box[2])
+    assert width_pt / 72 * 25.4 == pytest.approx(297, abs=0.5)
+    assert height_pt / 72 * 25.4 == pytest.approx(210, abs=0.5)
+
+
+def test_band_shows_cumulative_clock_times() -> None:
+    from matplotlib.figure import Figure
+
+    from progrun.formats.paceband import draw_strip
+
+    plan = make_plan()
+    figure = Figure()
+    axes = draw_strip(figure, plan, "test", left_mm=0, bottom_mm=0, page_mm=(230, 25))
+    texts = [text.get_text() for text in axes.texts]
+    # 4 legend texts, then per step: title, pace, band (or cue), clock at the end of the step
+    clocks = texts[4 + 3 :: 4]
+    # 482.8 + 463.5 + 444.2 + 424.9 + 424.9 s of running, then the 300 s cooldown
+    assert clocks == ["8:03", "15:46", "23:10", "30:15", "37:20", "42:20"]
+    assert texts[4:8] == ["M1", "8:03", "8:09-7:53", "8:03"]
+
+
+# --- dispatcher ------------------------------------------------------------------------------------
+
+
+def test_an_empty_plan_is_refused() -> None:
+    plan = make_plan()
+    empty = Plan((), plan.unit, plan.start_pace_s_per_km, plan.target_pace_s_per_km, 12, 2)
+    with pytest.raises(ExportError, match="no steps"):
+        export_plan(empty, ExportFormat.INTERVALS)
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_every_format_reports_fidelity(fmt: ExportFormat) -> None:
+    result = export_plan(make_plan(), fmt, threshold_pace_s_per_km=270.0, start=START, created=CREATED)
+    assert result.format is fmt
+    assert result.data
+    assert result.fidelity
+    assert all(row.reason for row in result.fidelity)

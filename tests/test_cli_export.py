@@ -1,0 +1,154 @@
+"""`progrun export`: files written, fidelity table printed, errors as one line with exit 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from garmin_fit_sdk import Decoder, Stream
+from icalendar import Calendar
+
+from progrun.cli import cli
+from progrun.plan_io import plan_to_json
+from tests.formats.test_fit_workout import make_plan
+
+RACE = ["--race", "5k=20:00", "--distance", "5mi"]
+
+
+def run(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["export", *args])
+    return result.exit_code, result.output
+
+
+def test_fit_export_writes_a_workout_and_says_where_to_copy_it(tmp_path: Path) -> None:
+    out = tmp_path / "progression.fit"
+    code, output = run([*RACE, "--to", "fit", "-o", str(out)])
+    assert code == 0, output
+    assert f"Wrote {out}" in output
+    assert "GARMIN/NewFiles" in output
+    assert "What the file carries" in output
+    assert "mile 1" in output and "cooldown" in output
+    messages, errors = Decoder(Stream.from_byte_array(out.read_bytes())).read()
+    assert errors == []
+    assert messages["file_id_mesgs"][0]["type"] == "workout"
+    steps = messages["workout_step_mesgs"]
+    assert len(steps) == 6  # five mile splits and the cooldown
+    assert [step["duration_type"] for step in steps] == ["distance"] * 5 + ["time"]
+    assert steps[0]["wkt_step_name"] == "M1 settle in"
+
+
+def test_default_file_name_and_non_fit_suffix_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, output = run([*RACE, "--to", "intervals"])
+    assert code == 0, output
+    text = (tmp_path / "progression-5mi.txt").read_text(encoding="utf-8")
+    assert sum(line.startswith("- ") for line in text.splitlines()) == 6
+    code, output = run([*RACE, "--to", "fit", "-o", "workout.bin"])
+    assert code == 0
+    assert "does not end in .fit" in output
+
+
+def test_zwo_from_a_race_uses_its_threshold_pace(tmp_path: Path) -> None:
+    out = tmp_path / "p.zwo"
+    code, output = run([*RACE, "--to", "zwo", "-o", str(out)])
+    assert code == 0, output
+    root = ET.fromstring(out.read_bytes())
+    assert len(root.findall("./workout/SteadyState")) == 6
+    assert "threshold pace" in output
+
+
+def test_zwo_from_a_plan_file_needs_a_threshold(tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(plan_to_json(make_plan()), encoding="utf-8")
+    out = tmp_path / "p.zwo"
+    code, _ = run(["--plan", str(plan_file), "--to", "zwo", "-o", str(out)])
+    assert code == 1
+    code, output = run(
+        ["--plan", str(plan_file), "--to", "zwo", "--threshold-pace", "7:15/mi", "-o", str(out)]
+    )
+    assert code == 0, output
+    power = ET.fromstring(out.read_bytes()).findall("./workout/SteadyState")[0].get("Power")
+    # 7:15/mi is 270.3 s/km; mile 1 is at 300 s/km
+    assert power == "0.9010"
+
+
+def test_ics_twice_weekly(tmp_path: Path) -> None:
+    out = tmp_path / "p.ics"
+    args = [
+        *RACE,
+        "--to",
+        "ics",
+        "-o",
+        str(out),
+        "--date",
+        "2026-12-01",
+        "--time",
+        "06:30",
+        "--repeat",
+        "twice-weekly",
+    ]
+    code, output = run(args)
+    assert code == 0, output
+    (event,) = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert event.decoded("dtstart").isoformat() == "2026-12-01T06:30:00"
+    assert event["rrule"]["BYDAY"] == ["TU", "FR"]
+
+
+def test_png_band_from_a_plan_file(tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(plan_to_json(make_plan()), encoding="utf-8")
+    out = tmp_path / "band.png"
+    code, output = run(["--plan", str(plan_file), "--to", "png", "-o", str(out)])
+    assert code == 0, output
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--to", "fit"],
+        ["--race", "5k=20:00", "--to", "fit"],
+        ["--plan", "x.json", *RACE, "--to", "fit"],
+        [*RACE, "--to", "gpx"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    code, _ = run(args)
+    assert code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([*RACE, "--to", "ics"], "Error: ICS export: a calendar event needs a date"),
+        ([*RACE, "--to", "ics", "--date", "2026-12-01", "--time", "7h"], "Error: '7h' is not a time of day"),
+        (
+            ["--race", "5k=20:00", "--distance", "50mi", "--to", "fit"],
+            "Error: FIT export: the plan has 51 steps",
+        ),
+        (["--plan", "missing.json", "--to", "fit"], "Error: missing.json: no such file"),
+        (
+            ["--race", "5k=twenty", "--distance", "5mi", "--to", "fit"],
+            "Error: '5k=twenty' is not a race result",
+        ),
+    ],
+)
+def test_domain_errors_are_one_line_with_exit_1(args: list[str], message: str, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "progrun", "export", *args, "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(message)
+    assert "Traceback" not in result.stderr
