@@ -1,0 +1,315 @@
+"""`progrun plan` and `progrun demo`: a progression run split by split, as a table, JSON, CSV or Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
+from progrun.errors import UnitError
+from progrun.paces import training_paces_from_entered, training_paces_from_race
+from progrun.plan import Plan, SplitUnit, StepKind
+from progrun.plan_io import plan_rows, plan_summary, plan_to_csv, plan_to_dict, plan_to_json, plan_to_markdown
+from progrun.planner import StartChoice, TargetChoice, build_plan
+from progrun.training_paces import TrainingPaces
+from progrun.units import (
+    format_distance,
+    format_duration,
+    format_pace,
+    parse_distance,
+    parse_duration,
+    parse_pace,
+    parse_race,
+)
+
+#: The sample runner `progrun demo` plans for.
+DEMO_RACE = "5k=22:30"
+DEMO_DISTANCE = "5mi"
+
+_FORMATS_BY_SUFFIX = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _bad(option: str, error: UnitError) -> click.BadParameter:
+    return click.BadParameter(str(error), param_hint=f"'--{option}'")
+
+
+def _distance_unit(distance_text: str) -> SplitUnit:
+    """Miles when the distance is written in miles ("5mi", "5 miles", "mile"), else km."""
+    letters = "".join(ch for ch in distance_text.lower() if ch.isalpha())
+    return SplitUnit.MILE if letters.startswith("mi") else SplitUnit.KM
+
+
+def _paces(  # noqa: PLR0917 (the pace options, passed through)
+    race_text: str | None,
+    marathon_pace: str | None,
+    target_pace: str | None,
+    easy_pace: str | None,
+    target: TargetChoice,
+    unit: SplitUnit,
+) -> TrainingPaces:
+    entered = {"marathon-pace": marathon_pace, "target-pace": target_pace, "easy-pace": easy_pace}
+    given = [f"--{name}" for name, text in entered.items() if text is not None]
+    if race_text is not None and given:
+        raise click.UsageError(f"give either --race or {', '.join(given)}, not both")
+    if race_text is None and not given:
+        raise click.UsageError(
+            "give a race result (--race 5k=20:00) or your paces (--marathon-pace 8:30 --target-pace 7:30)"
+        )
+    if race_text is not None:
+        try:
+            return training_paces_from_race(*parse_race(race_text))
+        except UnitError as error:
+            raise _bad("race", error) from None
+    parsed: dict[str, float | None] = {}
+    for name, text in entered.items():
+        try:
+            parsed[name] = None if text is None else parse_pace(text, default_unit=unit.value)
+        except UnitError as error:
+            raise _bad(name, error) from None
+    is_ten_k = target is TargetChoice.TEN_K
+    return training_paces_from_entered(
+        marathon_s_per_km=parsed["marathon-pace"],
+        race_10k_s_per_km=parsed["target-pace"] if is_ten_k else None,
+        race_5k_s_per_km=None if is_ten_k else parsed["target-pace"],
+        easy_s_per_km=parsed["easy-pace"],
+    )
+
+
+def print_plan(plan: Plan, console: Console, *, title: str | None = None) -> None:
+    """The plan as a rich table, then totals, why it looks this way, and warnings."""
+    unit = plan.unit.value
+    columns = ["#", "Distance", f"Pace /{unit}", "Band", "Time", "Clock", "Cue"]
+    if title is None:
+        title = (
+            f"Progression run: {format_distance(plan.total_distance_m, unit)}, "
+            f"{plan.start_kind} start to {plan.target_kind} pace"
+        )
+    table = make_table(title, columns, right=["#", "Distance", f"Pace /{unit}", "Band", "Time", "Clock"])
+    for row in plan_rows(plan):
+        style = "bold" if row.step.kind is StepKind.TEMPO else None
+        table.add_row(
+            row.number,
+            row.distance_text,
+            format_pace(row.step.pace_s_per_km, unit, suffix=False),
+            row.band_text,
+            row.time_text,
+            row.cumulative_text,
+            escape(row.step.cue),
+            style=style,
+        )
+    console.print(table)
+    console.print(f"Total: {escape(plan_summary(plan))}.")
+    for reason in plan.reasons:
+        console.print(f"  {escape(reason)}")
+    print_warnings(plan.warnings, console)
+
+
+def _output_format(as_json: bool, as_csv: bool, as_markdown: bool, output: Path | None) -> str:
+    chosen = [name for name, flag in (("json", as_json), ("csv", as_csv), ("markdown", as_markdown)) if flag]
+    if len(chosen) > 1:
+        raise click.UsageError("choose one of --json, --csv and --markdown")
+    if chosen:
+        return chosen[0]
+    if output is not None:
+        found = _FORMATS_BY_SUFFIX.get(output.suffix.lower())
+        if found is None:
+            raise click.UsageError(f"say which format to write to {output} (--json, --csv or --markdown)")
+        return found
+    return "table"
+
+
+@click.command()
+@click.option(
+    "--race", "race_text", metavar="DIST=TIME", help="A race result: 5k=20:00, 10k=50:00, half=1:45:00."
+)
+@click.option("--marathon-pace", metavar="PACE", help="Instead of --race: your marathon pace, e.g. 8:30.")
+@click.option(
+    "--target-pace", metavar="PACE", help="Instead of --race: your 10k (or 5k, with --target 5k) pace."
+)
+@click.option("--easy-pace", metavar="PACE", help="Instead of --race: your easy pace (optional).")
+@click.option(
+    "--distance", "distance_text", required=True, metavar="DIST", help="Total run: 5mi, 8km, 5.5mi."
+)
+@click.option(
+    "--start",
+    type=click.Choice([choice.value for choice in StartChoice]),
+    default="auto",
+    show_default=True,
+    help="Start at easy or marathon pace; auto picks the one the rules allow and says why.",
+)
+@click.option(
+    "--target",
+    type=click.Choice([choice.value for choice in TargetChoice]),
+    default="10k",
+    show_default=True,
+    help="The pace to build to.",
+)
+@click.option(
+    "--step", "step_s", type=float, metavar="SECONDS", help="Seconds faster per split (default: chosen)."
+)
+@click.option(
+    "--tempo-splits", type=int, default=2, show_default=True, help="Most splits at the target (1-3)."
+)
+@click.option("--unit", type=click.Choice(["mi", "km"]), help="Split unit [default: that of --distance].")
+@click.option("--warmup", is_flag=True, help="Make the first split an easy warm-up.")
+@click.option(
+    "--cooldown", "cooldown_text", default="5min", show_default=True, help="Walk/jog after the run."
+)
+@click.option("--strict", is_flag=True, help="Refuse a request outside the method instead of warning.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (SI units) for scripts.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the plan as CSV, one row per step.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the plan as a Markdown table.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of printing (format from --json/--csv/--markdown or the file's suffix).",
+)
+def plan(  # noqa: PLR0917 (one parameter per click option)
+    race_text: str | None,
+    marathon_pace: str | None,
+    target_pace: str | None,
+    easy_pace: str | None,
+    distance_text: str,
+    start: str,
+    target: str,
+    step_s: float | None,
+    tempo_splits: int,
+    unit: str | None,
+    warmup: bool,
+    cooldown_text: str,
+    strict: bool,
+    as_json: bool,
+    as_csv: bool,
+    as_markdown: bool,
+    output: Path | None,
+) -> None:
+    """Plan a progression run: start easy or at marathon pace, speed up each split, finish at 10k/5k pace.
+
+    The method: 3-6 miles (5-10 km), each split 15-30 s/mi (9-19 s/km) faster than the one before, at
+    most 2 splits at the target (--tempo-splits 3 at most), then a 5-minute walk/jog. The planner picks
+    the start and a whole-second step that fit, and says why. Paces without a unit are read in --unit.
+
+    \b
+    Example:
+      progrun plan --race 5k=20:00 --distance 5mi
+      progrun plan --race 10k=50:00 --distance 8km --json
+      progrun plan --marathon-pace 8:30 --target-pace 7:30 --distance 4mi
+      progrun plan --race 5k=22:30 --distance 5.5mi --warmup --markdown -o plan.md
+    """
+    try:
+        distance_m = parse_distance(distance_text)
+    except UnitError as error:
+        raise _bad("distance", error) from None
+    try:
+        cooldown_s = 0.0 if cooldown_text.strip() in {"0", "none"} else parse_duration(cooldown_text)
+    except UnitError as error:
+        raise _bad("cooldown", error) from None
+    split_unit = SplitUnit(unit) if unit is not None else _distance_unit(distance_text)
+    target_choice = TargetChoice(target)
+    kind = _output_format(as_json, as_csv, as_markdown, output)
+    paces = _paces(race_text, marathon_pace, target_pace, easy_pace, target_choice, split_unit)
+    result = build_plan(
+        paces,
+        distance_m,
+        unit=split_unit,
+        start=StartChoice(start),
+        target=target_choice,
+        step_s=step_s,
+        tempo_splits=tempo_splits,
+        warmup=warmup,
+        cooldown_s=cooldown_s,
+        strict_method=strict,
+    )
+    if output is not None:
+        text = {"json": plan_to_json, "csv": plan_to_csv, "markdown": plan_to_markdown}[kind](result)
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        click.echo(f"Wrote {output} ({plan_summary(result)})")
+    elif kind == "json":
+        print_json(plan_to_dict(result))
+    elif kind == "csv":
+        click.echo(plan_to_csv(result), nl=False)
+    elif kind == "markdown":
+        click.echo(plan_to_markdown(result), nl=False)
+    else:
+        print_plan(result, make_console())
+
+
+def _print_demo_paces(console: Console, paces: TrainingPaces) -> None:
+    table = make_table(
+        "Their training paces", ["Pace", "per mi", "per km", "What for"], right=["per mi", "per km"]
+    )
+    rows = [
+        ("Marathon", paces.marathon_s_per_km, "a steady start for short progressions"),
+        ("Threshold", paces.threshold_s_per_km, "tempo runs (~1-hour race effort)"),
+        ("10k race", paces.race_10k_s_per_km, "where the progression ends"),
+        ("5k race", paces.race_5k_s_per_km, "a harder finish (--target 5k)"),
+    ]
+    if paces.easy_slow_s_per_km is not None and paces.easy_fast_s_per_km is not None:
+        fast, slow = paces.easy_fast_s_per_km, paces.easy_slow_s_per_km
+        table.add_row(
+            "Easy",
+            f"{format_pace(fast, 'mi', suffix=False)}-{format_pace(slow, 'mi', suffix=False)}",
+            f"{format_pace(fast, 'km', suffix=False)}-{format_pace(slow, 'km', suffix=False)}",
+            "warm-ups, recovery, where longer progressions start",
+        )
+    for label, pace, use in rows:
+        if pace is not None:
+            table.add_row(
+                label, format_pace(pace, "mi", suffix=False), format_pace(pace, "km", suffix=False), use
+            )
+    console.print(table)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 or noun == "km" else f"{number} {noun}s"
+
+
+def _what_to_do(plan: Plan) -> list[str]:
+    unit = plan.unit.value
+    builds = [step for step in plan.steps if step.kind is StepKind.BUILD]
+    tempos = [step for step in plan.steps if step.kind is StepKind.TEMPO]
+    first = builds[0]
+    noun = "mile" if unit == "mi" else "km"
+    target = format_pace(plan.target_pace_s_per_km, unit)
+    lines = [
+        f"Start at {format_pace(first.pace_s_per_km, unit)}: relaxed, you could hold a conversation.",
+        f"Each {noun} after that, pick up about {plan.step_s_per_unit:g} s; "
+        "stay inside the band, and a little fast is better than a little slow while building.",
+        f"The last {_count(len(tempos), noun)} at {target} are the point of the run: "
+        "hard but controlled, the same effort to the end.",
+        "Then walk or jog 5 minutes to bring your heart rate down. Once or twice a week at most.",
+    ]
+    return lines
+
+
+@click.command()
+def demo() -> None:
+    """Show a sample runner's training paces and a 5-mile progression run, as a runner would read them.
+
+    \b
+    Example:
+      progrun demo
+      progrun plan --race 5k=22:30 --distance 5mi   # the same plan, for your own race
+    """
+    distance_m, time_s = parse_race(DEMO_RACE)
+    paces = training_paces_from_race(distance_m, time_s)
+    result = build_plan(paces, parse_distance(DEMO_DISTANCE), unit=SplitUnit.MILE)
+    console = make_console()
+    vdot = f" (VDOT {paces.vdot:.1f})" if paces.vdot is not None else ""
+    console.print(
+        f"[bold]A sample runner[/bold] ran 5 km in {format_duration(time_s)}{vdot}. "
+        "Here are the paces that result suggests, and a 5-mile progression run built from them."
+    )
+    console.print()
+    _print_demo_paces(console, paces)
+    console.print()
+    print_plan(result, console, title="Their progression run, mile by mile")
+    console.print()
+    console.print("[bold]What to do[/bold]")
+    for number, line in enumerate(_what_to_do(result), start=1):
+        console.print(f"  {number}. {escape(line)}")
+    console.print()
+    console.print(f"Your own: progrun plan --race 5k=YOUR_TIME --distance {DEMO_DISTANCE}")

@@ -1,0 +1,224 @@
+"""`progrun plan` and `progrun demo`: table, JSON contract, CSV, Markdown, files, help and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from progrun.cli import cli
+from progrun.plan import METRES_PER_MILE
+from progrun.plan_io import plan_from_json
+from tests.test_plan_io import STEP_KEYS, TOP_KEYS
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["plan", *args])
+
+
+def run_json(*args: str) -> dict:
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "progrun", *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_table_for_5k_20_00_five_miles() -> None:
+    result = run("--race", "5k=20:00", "--distance", "5mi")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].strip() == "Progression run: 5 mi, easy start to 10k pace"
+    assert lines[3].split() == [
+        "1",
+        "│",
+        "1",
+        "mi",
+        "│",
+        "7:58",
+        "│",
+        "7:49-8:03",
+        "│",
+        "7:58",
+        "│",
+        "7:58",
+        "│",
+        "settle",
+        "in",
+    ]
+    assert "26 s faster: tempo" in lines[6]
+    assert lines[8].split()[:6] == ["CD", "│", "5:00", "│", "10:35", "│"]
+    assert "Total: 5 mi in about 40:58 with the cooldown; 13:21 at 10k pace 6:40/mi." in result.output
+    assert "step: 26 s/mi faster each split, landing on the target" in result.output
+    assert "Warning" not in result.output
+
+
+def test_json_contract_for_10k_50_00_eight_km() -> None:
+    data = run_json("--race", "10k=50:00", "--distance", "8km")
+    assert set(data) == TOP_KEYS
+    assert data["unit"] == "km"  # from the distance
+    assert [step["kind"] for step in data["steps"]] == ["build"] * 6 + ["tempo"] * 2 + ["cooldown"]
+    assert all(set(step) == STEP_KEYS | {"distance_m"} for step in data["steps"][:-1])
+    assert set(data["steps"][-1]) == STEP_KEYS | {"duration_s"}
+    assert [round(step["pace_s_per_km"], 1) for step in data["steps"][:-1]] == [
+        384.0, 370.0, 356.0, 342.0, 328.0, 314.0, 300.0, 300.0
+    ]  # fmt: skip
+    assert data["total_distance_m"] == pytest.approx(8000.0)
+    assert data["estimated_time_s"] == pytest.approx(2994.0, abs=0.01)
+    assert data["tempo_time_s"] == pytest.approx(600.0, abs=0.01)
+    assert data["step_s"] == 14.0
+    assert data["warnings"] == []
+    assert data["start_s_per_km"] == pytest.approx(384.0, abs=0.01)
+    assert data["target_s_per_km"] == pytest.approx(300.0, abs=0.01)
+
+
+def test_unit_follows_the_distance_unless_given() -> None:
+    assert run_json("--race", "5k=20:00", "--distance", "5 miles")["unit"] == "mi"
+    assert run_json("--race", "5k=20:00", "--distance", "8km")["unit"] == "km"
+    assert run_json("--race", "5k=20:00", "--distance", "5mi", "--unit", "km")["unit"] == "km"
+
+
+def test_entered_paces_are_read_in_the_split_unit() -> None:
+    data = run_json("--marathon-pace", "8:30", "--target-pace", "7:30", "--distance", "3mi")
+    assert data["target_s_per_km"] == pytest.approx(450 / 1.609344, abs=0.01)
+    assert data["start_kind"] == "marathon"
+    assert data["start_s_per_km"] == pytest.approx(510 / 1.609344, abs=0.01)
+    assert [step["cue"] for step in data["steps"]] == [
+        "settle in",
+        "30 s faster",
+        "30 s faster: tempo",
+        "walk/jog 5 min",
+    ]
+
+
+def test_options_reach_the_planner() -> None:
+    data = run_json(
+        "--race", "5k=20:00", "--distance", "5.5mi", "--start", "easy", "--target", "5k", "--step", "25",
+        "--tempo-splits", "3", "--warmup", "--cooldown", "10min",
+    )  # fmt: skip
+    assert data["options"]["start"] == "easy" and data["options"]["target"] == "5k"
+    assert data["step_s"] == 25.0
+    assert data["steps"][0]["kind"] == "warmup"
+    assert data["steps"][-2]["distance_m"] == pytest.approx(0.5 * METRES_PER_MILE)
+    assert data["steps"][-1]["duration_s"] == 600.0
+
+
+def test_a_request_outside_the_method_is_planned_with_a_warning() -> None:
+    data = run_json("--race", "5k=20:00", "--distance", "8mi")
+    assert data["warnings"] == ["8 mi is outside the method's 3 to 6 miles (5 to 10 km)"]
+    result = run("--race", "5k=20:00", "--distance", "5mi", "--step", "40")
+    assert result.exit_code == 0
+    assert "Warning: a 40 s/mi step is outside the method's 15-30 s/mi" in result.output
+
+
+def test_csv_and_markdown() -> None:
+    result = run("--race", "5k=20:00", "--distance", "5mi", "--csv")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [row["pace"] for row in rows] == [
+        "7:58/mi",
+        "7:32/mi",
+        "7:06/mi",
+        "6:40/mi",
+        "6:40/mi",
+        "10:35/mi",
+    ]
+    result = run("--race", "5k=20:00", "--distance", "5mi", "--markdown")
+    assert result.output.splitlines()[2] == "| 1 | 1 mi | 7:58/mi | 7:49-8:03 | 7:58 | 7:58 | settle in |"
+
+
+def test_output_file_round_trips(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    result = run("--race", "5k=20:00", "--distance", "5mi", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Wrote {out} (5 mi in about 40:58")
+    plan = plan_from_json(out)
+    assert plan.step_s_per_unit == 26.0 and plan.tempo_splits == 2
+    markdown = tmp_path / "plan.md"
+    assert run("--race", "5k=20:00", "--distance", "5mi", "-o", str(markdown)).exit_code == 0
+    assert markdown.read_text(encoding="utf-8").startswith("| # | distance |")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--distance", "5mi"],  # no paces
+        ["--race", "5k=20:00"],  # no distance
+        ["--race", "5k=20:00", "--marathon-pace", "8:30", "--distance", "5mi"],
+        ["--race", "5k", "--distance", "5mi"],
+        ["--race", "5k=20:00", "--distance", "five"],
+        ["--race", "5k=20:00", "--distance", "5mi", "--start", "fast"],
+        ["--race", "5k=20:00", "--distance", "5mi", "--json", "--csv"],
+        ["--race", "5k=20:00", "--distance", "5mi", "-o", "plan.txt"],
+        ["--marathon-pace", "8:x0", "--distance", "5mi"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--race", "5k=20:00", "--distance", "3mi", "--start", "easy", "--target", "5k"],
+            "Error: distance: easy pace 7:57-8:59/mi is 90 s/mi slower than 5k pace 6:26/mi; 3 splits with "
+            "30 s steps close at most 60 s/mi; try a longer run (--distance 5mi), or a marathon-pace start "
+            "(--start marathon, marathon pace 7:18/mi)",
+        ),
+        (
+            ["--race", "5k=20:00", "--distance", "5mi", "--tempo-splits", "4"],
+            "Error: tempo_splits: 4 splits at the target is outside the method (1 to 3); "
+            "use --tempo-splits 2 (the default) or 3",
+        ),
+        (
+            ["--marathon-pace", "7:00", "--target-pace", "7:30", "--distance", "4mi", "--start", "marathon"],
+            "Error: target: 10k pace 7:30/mi is not faster than the start",
+        ),
+    ],
+)
+def test_domain_errors_are_one_line_with_exit_1(args: list[str], message: str) -> None:
+    done = run_process("plan", *args)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith(message)
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_usage_error_exit_code_through_main() -> None:
+    done = run_process("plan", "--distance", "5mi")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["plan", "demo"])
+def test_help_has_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert f"progrun {command}" in result.output.split("Example:")[1]
+
+
+def test_demo_reads_like_a_coach() -> None:
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.startswith("A sample runner ran 5 km in 22:30 (VDOT 43.4).")
+    assert "Their training paces" in text
+    assert "Their progression run, mile by mile" in text
+    assert "Total: 5 mi in about 45:21 with the cooldown; 15:01 at 10k pace 7:31/mi." in text
+    assert "1. Start at 8:55/mi: relaxed" in text
+    assert "3. The last 2 miles at 7:31/mi are the point of the run" in text
+    assert "progrun plan --race 5k=YOUR_TIME --distance 5mi" in text
