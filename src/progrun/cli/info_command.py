@@ -1,0 +1,119 @@
+"""`progrun info FILE`: what a recorded run holds, read with `progrun.formats.read_activity`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from datetime import UTC
+
+import click
+
+from progrun.activity import CHANNELS, Activity
+from progrun.formats import read_activity
+
+_CHANNEL_LABELS = {
+    "distance_m": "distance",
+    "speed_m_s": "speed",
+    "lat_deg": "position",
+    "altitude_m": "altitude",
+    "heart_rate_bpm": "heart rate",
+    "cadence_spm": "cadence",
+    "power_w": "power",
+}
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """The facts `progrun info` shows; also its JSON shape."""
+
+    file: str
+    format: str
+    sport: str
+    device: str
+    start: str | None
+    distance_m: float
+    elapsed_s: float
+    timer_s: float
+    records: int
+    laps: int
+    pauses: int
+    paused_s: float
+    channels: list[str]
+    warnings: list[str]
+
+
+def summarise(activity: Activity, file: str) -> ActivitySummary:
+    """Summarise an activity: elapsed from the start to the last sample, timer from laps or pauses."""
+    elapsed_s = float(activity.time_s[-1] - min(0.0, activity.time_s[0])) if activity.records else 0.0
+    lap_timers = [lap.timer_s for lap in activity.laps]
+    if lap_timers and all(math.isfinite(t) and t > 0 for t in lap_timers):
+        timer_s = float(sum(lap_timers))
+    else:
+        timer_s = max(0.0, elapsed_s - activity.paused_s)
+    start = activity.start.astimezone(UTC).isoformat().replace("+00:00", "Z") if activity.start else None
+    channels = [label for name, label in _CHANNEL_LABELS.items() if name in CHANNELS and activity.has(name)]
+    return ActivitySummary(
+        file=file,
+        format=activity.format.value,
+        sport=activity.sport,
+        device=activity.device,
+        start=start,
+        distance_m=round(activity.total_distance_m, 1),
+        elapsed_s=round(elapsed_s, 1),
+        timer_s=round(timer_s, 1),
+        records=activity.records,
+        laps=len(activity.laps),
+        pauses=len(activity.pauses),
+        paused_s=round(activity.paused_s, 1),
+        channels=channels,
+        warnings=list(activity.warnings),
+    )
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def format_summary(summary: ActivitySummary) -> str:
+    """The text `progrun info` prints: one fact per line."""
+    rows = [
+        ("file", summary.file),
+        ("format", summary.format.upper()),
+        ("sport", summary.sport or "unknown"),
+        ("device", summary.device or "unknown"),
+        ("start", summary.start.replace("T", " ").replace("Z", " UTC") if summary.start else "unknown"),
+        ("distance", f"{summary.distance_m / 1000:.2f} km ({summary.distance_m / 1609.344:.2f} mi)"),
+        ("duration", f"{_clock(summary.elapsed_s)} elapsed, {_clock(summary.timer_s)} timer"),
+        ("records", str(summary.records)),
+        ("laps", str(summary.laps)),
+        ("pauses", f"{summary.pauses} ({_clock(summary.paused_s)})" if summary.pauses else "none"),
+        ("channels", ", ".join(summary.channels) or "time only"),
+    ]
+    lines = [f"{label:<10}{value}" for label, value in rows]
+    if summary.warnings:
+        lines.append(f"{'warnings':<10}{summary.warnings[0]}")
+        lines += [f"{'':<10}{warning}" for warning in summary.warnings[1:]]
+    else:
+        lines.append(f"{'warnings':<10}none")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def info(file: str, as_json: bool) -> None:
+    """Show what a recorded run (FIT, GPX or TCX, or gzip of one) holds.
+
+    \b
+    Example:
+      progrun info morning-run.fit
+      progrun info export/activities/123.tcx.gz --json
+    """
+    summary = summarise(read_activity(file), file)
+    if as_json:
+        from progrun.cli.output import print_json
+
+        print_json(asdict(summary))
+    else:
+        click.echo(format_summary(summary))

@@ -1,0 +1,339 @@
+"""TCX (Garmin Training Center Database v2) reader: trackpoints, laps and pauses.
+
+- `Activities/Activity[@Sport]/Lap[@StartTime]` with TotalTimeSeconds, DistanceMeters,
+  TriggerMethod, Intensity, and `Track/Trackpoint` with Time, Position, AltitudeMeters,
+  DistanceMeters, HeartRateBpm/Value, Cadence, and the ActivityExtension `TPX` (Speed,
+  RunCadence, Watts), matched by local name.
+- Distance: the trackpoints' DistanceMeters when present; otherwise computed from positions
+  (`progrun.track`); a treadmill run without positions integrates TPX Speed, or spreads each
+  lap's DistanceMeters over its trackpoints.
+- Laps: start_s from StartTime, timer_s = TotalTimeSeconds, elapsed_s = time to the next lap's
+  start (or the lap's last trackpoint), distance_m, trigger from TriggerMethod.
+- Pauses: TCX has no timer events. When a lap's wall-clock span exceeds its TotalTimeSeconds,
+  the difference is placed in the lap's largest gaps between trackpoints (smart recording also
+  leaves gaps, so a gap alone is not a pause).
+- Start: the first lap's StartTime (or the first trackpoint when it is earlier). Device: Creator/Name.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from progrun.activity import Activity, FloatArray, Format, Lap, LapTrigger, Pause
+from progrun.errors import CorruptFile
+from progrun.formats.gpx import normalise_sport
+from progrun.formats.on_error import OnError
+from progrun.formats.xml_safety import (
+    gather_columns,
+    local_name,
+    parse_float,
+    parse_xml,
+    parse_xml_time,
+    parse_xml_times,
+    texts_to_floats,
+)
+from progrun.track import distance_from_positions, steps_per_minute
+
+TRIGGERS = {
+    "manual": LapTrigger.MANUAL,
+    "distance": LapTrigger.DISTANCE,
+    "time": LapTrigger.TIME,
+    "location": LapTrigger.POSITION,
+    "position": LapTrigger.POSITION,
+}
+#: A lap whose wall-clock span exceeds its timer by more than this holds a pause.
+PAUSE_TOLERANCE_S = 1.0
+#: Only gaps between trackpoints longer than this can hold a pause.
+MIN_PAUSE_GAP_S = 2.0
+_FIELDS = {
+    "time": "time",
+    "latitudedegrees": "lat",
+    "longitudedegrees": "lon",
+    "altitudemeters": "alt",
+    "distancemeters": "dist",
+    "speed": "speed",
+    "runcadence": "runcad",
+    "cadence": "cad",
+    "watts": "power",
+    "heartratebpm": "hr",
+}
+
+
+def read_tcx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Activity:
+    """Read TCX bytes into an Activity (unsanitised: `progrun.read_activity` sanitises it)."""
+    parsed = parse_xml(data, name=name)
+    root = parsed.root
+    if local_name(root.tag) != "TrainingCenterDatabase":
+        raise CorruptFile(
+            name, f"XML root is <{local_name(root.tag)}>, not <TrainingCenterDatabase>", format="tcx"
+        )
+    warnings = list(parsed.warnings)
+    activities = list(root.iter("{*}Activity"))
+    if not activities:
+        raise CorruptFile(
+            name, "has no <Activity>", format="tcx", hint="a course or workout file is not a run"
+        )
+    if len(activities) > 1:
+        warnings.append(f"file holds {len(activities)} activities; read the first")
+    activity = activities[0]
+
+    points, lap_rows, naive = _read_laps(activity, data)
+    if naive:
+        warnings.append("times have no time zone; assumed UTC")
+    times = np.asarray(points["time"], dtype=np.float64)
+    timed = ~np.isnan(times)
+    if not np.any(timed):
+        raise CorruptFile(name, "has no trackpoints with a time; splits need times", format="tcx")
+    if not np.all(timed):
+        warnings.append(f"dropped {int(np.count_nonzero(~timed))} trackpoints without a valid time")
+    arrays = {key: np.asarray(values, dtype=np.float64)[timed] for key, values in points.items()}
+    lap_of_point = arrays.pop("lap").astype(np.int64)
+
+    lap_starts = [row["start"] for row in lap_rows]
+    first_point = float(arrays["time"][0])
+    start_epoch = min([first_point, *[s for s in lap_starts[:1] if not math.isnan(s)]])
+    time_s = arrays["time"] - start_epoch
+
+    laps, pauses, lap_warnings = _laps_and_pauses(lap_rows, time_s, lap_of_point, start_epoch, activity)
+    warnings += lap_warnings
+    distance, source = _distance(arrays, time_s, lap_of_point, laps, pauses, warnings=warnings)
+    cadence = np.where(np.isnan(arrays["runcad"]), arrays["cad"], arrays["runcad"])
+    sport = normalise_sport(activity.get("Sport") or "")
+    creator = activity.find("{*}Creator")
+    device = (creator.findtext("{*}Name") or "").strip() if creator is not None else ""
+    return Activity(
+        time_s=time_s,
+        distance_m=distance,
+        speed_m_s=arrays["speed"],
+        lat_deg=arrays["lat"],
+        lon_deg=arrays["lon"],
+        altitude_m=arrays["alt"],
+        heart_rate_bpm=arrays["hr"],
+        cadence_spm=steps_per_minute(cadence, sport),
+        power_w=arrays["power"],
+        start=datetime.fromtimestamp(start_epoch, UTC),
+        format=Format.TCX,
+        sport=sport,
+        device=device,
+        laps=laps,
+        pauses=pauses,
+        warnings=tuple(warnings),
+        source=name,
+        extra={"distance_source": source},
+    )
+
+
+def _fast_fields(namespace: str) -> dict[str, tuple[str, ...]]:
+    return {
+        "time": (f"{namespace}Time",),
+        "lat": (f"{namespace}LatitudeDegrees",),
+        "lon": (f"{namespace}LongitudeDegrees",),
+        "alt": (f"{namespace}AltitudeMeters",),
+        "dist": (f"{namespace}DistanceMeters",),
+        "hr": (f"{namespace}Value",),
+        "cad": (f"{namespace}Cadence",),
+        "speed": ("{*}Speed",),
+        "runcad": ("{*}RunCadence",),
+        "power": ("{*}Watts",),
+    }
+
+
+def _read_laps(
+    activity: Any, raw: bytes | None = None
+) -> tuple[dict[str, list[float]], list[dict[str, Any]], bool]:
+    """Every trackpoint's values as plain lists, and each lap's summary (fast path first).
+
+    Given the document's bytes as `raw`, fields whose element name never occurs are not searched for.
+    """
+    laps = list(activity.iterchildren("{*}Lap"))
+    tracks = [(index, track) for index, lap in enumerate(laps) for track in lap.iterchildren("{*}Track")]
+    namespace = activity.tag[: activity.tag.index("}") + 1] if activity.tag.startswith("{") else ""
+    fields = _fast_fields(namespace)
+    searched = {
+        key: tags for key, tags in fields.items() if raw is None or key == "time" or _mentions(raw, tags)
+    }
+    gathered = gather_columns([track for _, track in tracks], f"{namespace}Trackpoint", searched)
+    if gathered is None:
+        return _read_laps_slowly(activity)
+    found, texts = gathered
+    for key in fields:
+        texts.setdefault(key, [None] * len(found))
+    rows, naive = _lap_rows(laps)
+    points: dict[str, list[float]] = {}
+    times, times_naive = parse_xml_times(texts.pop("time"))
+    naive = naive or times_naive
+    points["time"] = times.tolist()
+    for key, column in texts.items():
+        points[key] = texts_to_floats(column).tolist()
+    lap_of_point: list[float] = []
+    for index, track in tracks:
+        lap_of_point += [float(index)] * int(track.xpath("count(*[local-name()='Trackpoint'])"))
+    points["lap"] = lap_of_point
+    return points, rows, naive
+
+
+def _mentions(raw: bytes, tags: tuple[str, ...]) -> bool:
+    """Whether any of the tags' local names occurs as an element name in the document at all."""
+    return any(
+        b":" + tag.rpartition("}")[2].encode() + b">" in raw or b"<" + tag.rpartition("}")[2].encode() in raw
+        for tag in tags
+    )
+
+
+def _lap_rows(laps: list[Any]) -> tuple[list[dict[str, Any]], bool]:
+    rows = []
+    naive = False
+    for lap in laps:
+        lap_start, no_zone = parse_xml_time(lap.get("StartTime"))
+        naive = naive or no_zone
+        rows.append(
+            {
+                "start": lap_start,
+                "timer": parse_float(lap.findtext("{*}TotalTimeSeconds")),
+                "distance": parse_float(lap.findtext("{*}DistanceMeters")),
+                "trigger": (lap.findtext("{*}TriggerMethod") or "").strip(),
+                "intensity": (lap.findtext("{*}Intensity") or "").strip().lower(),
+            }
+        )
+    return rows, naive
+
+
+def _read_laps_slowly(activity: Any) -> tuple[dict[str, list[float]], list[dict[str, Any]], bool]:
+    """Every trackpoint's values as plain lists, and each lap's summary."""
+    keys = ("time", "lat", "lon", "alt", "dist", "hr", "speed", "runcad", "cad", "power", "lap")
+    points: dict[str, list[float]] = {key: [] for key in keys}
+    lists = [points[key] for key in keys]
+    names: dict[str, str | None] = {}
+    nan = math.nan
+    lap_elements = list(activity.iterchildren("{*}Lap"))
+    laps, naive = _lap_rows(lap_elements)
+    for lap_index, lap in enumerate(lap_elements):
+        for point in lap.iter("{*}Trackpoint"):
+            values = dict.fromkeys(keys, nan)
+            for node in point.iter():
+                tag = node.tag
+                if tag not in names:
+                    names[tag] = _FIELDS.get(local_name(tag).lower())
+                field = names[tag]
+                if field is None:
+                    continue
+                if field == "time":
+                    values["time"], no_zone = parse_xml_time(node.text)
+                    naive = naive or no_zone
+                elif field == "hr":
+                    values["hr"] = parse_float(node.findtext("{*}Value"))
+                else:
+                    values[field] = parse_float(node.text)
+            values["lap"] = lap_index
+            for key, column in zip(keys, lists, strict=True):
+                column.append(values[key])
+    return points, laps, naive
+
+
+def _laps_and_pauses(
+    rows: list[dict[str, Any]], time_s: FloatArray, lap_of_point: Any, start_epoch: float, activity: Any
+) -> tuple[tuple[Lap, ...], tuple[Pause, ...], list[str]]:
+    warnings: list[str] = []
+    sport = normalise_sport(activity.get("Sport") or "")
+    starts: list[float] = []
+    for index, row in enumerate(rows):
+        start = row["start"] - start_epoch if not math.isnan(row["start"]) else math.nan
+        if math.isnan(start):
+            in_lap = time_s[lap_of_point == index]
+            start = float(in_lap[0]) if in_lap.size else (starts[-1] if starts else 0.0)
+        starts.append(start)
+    last_time = float(time_s[-1])
+    laps: list[Lap] = []
+    pauses: list[Pause] = []
+    disagreement = 0.0
+    for index, row in enumerate(rows):
+        in_lap = time_s[lap_of_point == index]
+        end = starts[index + 1] if index + 1 < len(rows) else max(last_time, starts[index])
+        if index + 1 < len(rows) and in_lap.size and in_lap[-1] - end > disagreement:
+            disagreement = float(in_lap[-1] - end)
+        timer = row["timer"]
+        laps.append(
+            Lap(
+                index=index,
+                start_s=starts[index],
+                elapsed_s=max(0.0, end - starts[index]),
+                timer_s=timer if not math.isnan(timer) else max(0.0, end - starts[index]),
+                distance_m=None if math.isnan(row["distance"]) else row["distance"],
+                trigger=TRIGGERS.get(row["trigger"].lower(), LapTrigger.UNKNOWN),
+                sport=sport,
+                intensity=row["intensity"],
+            )
+        )
+        if not math.isnan(timer):
+            window = time_s[(time_s > starts[index]) & (time_s < end)]
+            edges = np.concatenate([[starts[index]], window, [end]])
+            found, unplaced = _place_pause(edges, end - starts[index] - timer)
+            pauses += found
+            if unplaced > 5.0:
+                warnings.append(
+                    f"lap {index + 1} lasts {unplaced:.0f} s longer than its timer "
+                    "with no gap in its trackpoints"
+                )
+    if disagreement > 5.0:
+        warnings.append(f"lap start times disagree with their trackpoints by up to {disagreement:.0f} s")
+    return tuple(laps), tuple(sorted(pauses, key=lambda p: p.start_s)), warnings
+
+
+def _place_pause(edges: FloatArray, paused_s: float) -> tuple[list[Pause], float]:
+    """Put `paused_s` seconds of stopped timer into the largest gaps between `edges`."""
+    if paused_s <= PAUSE_TOLERANCE_S:
+        return [], 0.0
+    gaps = np.diff(edges)
+    order = np.argsort(-gaps, kind="stable")
+    pauses = []
+    remaining = paused_s
+    for k in order:
+        gap = float(gaps[k])
+        if gap <= MIN_PAUSE_GAP_S or remaining <= PAUSE_TOLERANCE_S:
+            break
+        take = min(gap, remaining)
+        end = float(edges[k + 1])
+        pauses.append(Pause(end - take, end))
+        remaining -= take
+    return pauses, max(0.0, remaining)
+
+
+def _distance(
+    arrays: dict[str, FloatArray],
+    time_s: FloatArray,
+    lap_of_point: Any,
+    laps: tuple[Lap, ...],
+    pauses: tuple[Pause, ...],
+    *,
+    warnings: list[str],
+) -> tuple[FloatArray, str]:
+    if np.any(~np.isnan(arrays["dist"])):
+        return arrays["dist"], "device"
+    if np.any(~np.isnan(arrays["lat"])):
+        warnings.append("trackpoints carry no DistanceMeters; distance computed from positions")
+        return distance_from_positions(
+            time_s, arrays["lat"], arrays["lon"], pauses=pauses
+        ).distance_m, "positions"
+    speed = arrays["speed"]
+    if np.any(~np.isnan(speed)):
+        warnings.append("no positions or DistanceMeters; distance integrated from speed")
+        steps = np.diff(time_s) * np.nan_to_num(speed[1:])
+        for pause in pauses:
+            steps[(time_s[:-1] <= pause.start_s) & (time_s[1:] >= pause.end_s)] = 0.0
+        return np.concatenate([[0.0], np.cumsum(steps)]), "speed"
+    if laps and all(lap.distance_m is not None for lap in laps):
+        warnings.append("no positions, speed or trackpoint distance; lap distances spread over each lap")
+        distance = np.full(len(time_s), np.nan)
+        offset = 0.0
+        for lap in laps:
+            mask = lap_of_point == lap.index
+            lap_distance = lap.distance_m or 0.0
+            span = max(lap.elapsed_s, 1e-9)
+            distance[mask] = offset + lap_distance * np.clip((time_s[mask] - lap.start_s) / span, 0.0, 1.0)
+            offset += lap_distance
+        return distance, "laps"
+    return np.full(len(time_s), np.nan), "none"

@@ -1,0 +1,296 @@
+"""Safe, fast XML parsing for GPX and TCX: defusedxml guards the door, lxml does the parsing.
+
+The policy:
+
+- A document that contains a DTD (`<!DOCTYPE`) is first run through defusedxml with entities,
+  external references and DTDs forbidden, so billion laughs, quadratic blowup, XXE and external
+  DTD retrieval are refused as UnsafeFile before anything expands. GPX and TCX never need a DTD.
+- Every other document is parsed by lxml with entity resolution, network access, DTD loading and
+  huge trees switched off (depth is capped at 256 by libxml2). After the parse the tree is checked
+  once more for a DTD, in case an unusual encoding hid the `<!DOCTYPE` bytes from the first check.
+- Quirks of real files are repaired with a warning: a UTF-8 BOM, whitespace before `<?xml`
+  (Strava TCX exports), UTF-16/32 text, and namespace prefixes used without a declaration
+  (mapstogpx.com GPX files write `gpxdata:` without declaring it). The last is repaired only when
+  the document root is `gpx` or `TrainingCenterDatabase` and undeclared prefixes are the only
+  errors: the prefix is declared on the root with a private URN and the document parsed again,
+  strictly. Anything else is "not well-formed XML at line L column C".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+import defusedxml
+import defusedxml.ElementTree
+import numpy as np
+import numpy.typing as npt
+from lxml import etree
+
+from progrun.errors import CorruptFile, UnsafeFile
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+_LEADING_WHITESPACE = b" \t\r\n"
+_KNOWN_ROOTS = ("gpx", "TrainingCenterDatabase")
+_ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(gpx|TrainingCenterDatabase)[\s>/]")
+_UNDECLARED_PREFIX = re.compile(r"Namespace prefix ([A-Za-z_][\w.-]*) ")
+_ENCODING_DECLARATION = re.compile(r"""^(<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+#: libxml2 XML_NS_ERR_UNDEFINED_NAMESPACE
+_NS_ERR_UNDEFINED_NAMESPACE = 201
+PRIVATE_NAMESPACE = "urn:progrun:undeclared:"
+
+
+@dataclass(frozen=True)
+class ParsedXml:
+    """A parsed document and the repairs made to read it."""
+
+    root: Any  # lxml.etree._Element (lxml ships no type information)
+    warnings: tuple[str, ...]
+
+
+def prepare_xml_bytes(data: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """Strip a BOM and leading whitespace, and turn UTF-16/32 into UTF-8; return the repairs made."""
+    warnings: list[str] = []
+    for bom in _UTF16_32_BOMS:
+        if data.startswith(bom):
+            codec = "utf-32" if len(bom) == 4 else "utf-16"
+            text = data.decode(codec, errors="strict").lstrip()
+            text = _ENCODING_DECLARATION.sub(r"\1", text, count=1)
+            data = text.encode("utf-8")
+            warnings.append(f"read as {codec.upper()} text")
+            break
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    stripped = data.lstrip(_LEADING_WHITESPACE)
+    if len(stripped) != len(data) and stripped.startswith(b"<?xml"):
+        warnings.append(f"ignored {len(data) - len(stripped)} bytes of whitespace before <?xml")
+    return stripped, tuple(warnings)
+
+
+def _new_parser(*, recover: bool = False) -> Any:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+        recover=recover,
+    )
+
+
+def _refuse_dangerous_dtd(data: bytes, name: str) -> None:
+    """Run defusedxml over a document that declares a DTD; refuse entities, externals and the DTD."""
+    try:
+        defusedxml.ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.EntitiesForbidden as exc:
+        raise UnsafeFile(
+            name,
+            f"XML declares entity {exc.name!r} (entity expansion attack or external entity)",
+            hint="GPX and TCX never need entities; the file is refused",
+        ) from exc
+    except defusedxml.ExternalReferenceForbidden as exc:
+        raise UnsafeFile(
+            name,
+            "XML refers to an external resource",
+            hint="GPX and TCX never need one; the file is refused",
+        ) from exc
+    except defusedxml.DefusedXmlException as exc:
+        raise UnsafeFile(name, f"XML refused: {exc}") from exc
+    except ParseError:  # a syntax error is reported by the strict parse below
+        pass
+    try:
+        defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
+    except defusedxml.DTDForbidden as exc:
+        raise UnsafeFile(
+            name,
+            "XML contains a document type declaration (DTD)",
+            hint="GPX and TCX never need one; remove the <!DOCTYPE> line if you trust the file",
+        ) from exc
+    except ParseError:
+        pass
+
+
+def parse_xml(data: bytes, *, name: str) -> ParsedXml:
+    """Parse GPX or TCX bytes safely into an lxml element tree.
+
+    Raises UnsafeFile for DTDs, entities, external references and excessive depth, and CorruptFile
+    ("not well-formed XML at line L column C") for anything that is not XML.
+    """
+    data, warnings = prepare_xml_bytes(data)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        _refuse_dangerous_dtd(data, name)
+    parser = _new_parser()
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        errors = list(parser.error_log)
+        root, repair = _repair_undeclared_prefixes(data, errors, name)
+        if root is None:
+            raise _syntax_error(name, exc, errors) from exc
+        warnings += (repair,)
+    if root is None:
+        raise CorruptFile(name, "not XML: no root element", hint="check that this is a GPX or TCX file")
+    _refuse_parsed_dtd(root, name)
+    return ParsedXml(root, warnings)
+
+
+def _refuse_parsed_dtd(root: Any, name: str) -> None:
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.externalDTD is not None or docinfo.doctype:
+        raise UnsafeFile(
+            name,
+            "XML contains a document type declaration (DTD)",
+            hint="GPX and TCX never need one; remove the <!DOCTYPE> line if you trust the file",
+        )
+
+
+def _repair_undeclared_prefixes(data: bytes, errors: list[Any], name: str) -> tuple[Any, str]:
+    """Declare prefixes that the file uses but never declares; only for a GPX/TCX root."""
+    if not errors or any(error.type != _NS_ERR_UNDEFINED_NAMESPACE for error in errors):
+        return None, ""
+    prefixes = sorted({m.group(1) for e in errors if (m := _UNDECLARED_PREFIX.match(e.message))})
+    match = _ROOT_TAG.search(data, 0, 65536)
+    if not prefixes or match is None or match.group(1).decode() not in _KNOWN_ROOTS:
+        return None, ""
+    end = _end_of_start_tag(data, match.end() - 1)
+    if end is None:
+        return None, ""
+    declarations = "".join(f' xmlns:{p}="{PRIVATE_NAMESPACE}{p}"' for p in prefixes).encode()
+    insert_at = end - 1 if data[end - 1 : end] == b"/" else end
+    repaired = data[:insert_at] + declarations + data[insert_at:]
+    parser = _new_parser()
+    try:
+        root = etree.fromstring(repaired, parser)
+    except etree.XMLSyntaxError:
+        return None, ""
+    listed = ", ".join(f"{p}:" for p in prefixes)
+    return root, f"namespace prefix {listed} used without a declaration; read by local element names"
+
+
+def _end_of_start_tag(data: bytes, position: int) -> int | None:
+    """The index of the '>' closing the start tag that contains `position` (quotes respected)."""
+    quote = 0
+    for index in range(position, min(len(data), position + 65536)):
+        byte = data[index]
+        if quote:
+            if byte == quote:
+                quote = 0
+        elif byte in (0x22, 0x27):
+            quote = byte
+        elif byte == 0x3E:
+            return index
+    return None
+
+
+def _syntax_error(name: str, exc: Any, errors: list[Any]) -> CorruptFile | UnsafeFile:
+    first = errors[0] if errors else None
+    line = first.line if first is not None else exc.position[0]
+    column = first.column if first is not None else exc.position[1]
+    message = (first.message if first is not None else str(exc)).strip()
+    if "Excessive depth" in message or "Detected an entity reference loop" in message:
+        return UnsafeFile(name, f"XML refused: {message}", hint="GPX and TCX are never this deeply nested")
+    return CorruptFile(
+        name,
+        f"not well-formed XML at line {line} column {column}: {message}",
+        hint="the file is damaged; export it again",
+    )
+
+
+def local_name(tag: str) -> str:
+    """`{namespace}name` -> `name`; GPX and TCX elements are matched by local name."""
+    return tag.rpartition("}")[2]
+
+
+def parse_xml_time(text: str | None) -> tuple[float, bool]:
+    """An xsd:dateTime as POSIX seconds (NaN if unreadable) and whether it had no time zone.
+
+    Accepts `Z`, `+02:00`, no zone (read as UTC; the caller warns) and any number of fraction digits.
+    """
+    if not text:
+        return math.nan, False
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return math.nan, False
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC).timestamp(), True
+    return moment.timestamp(), False
+
+
+def parse_float(text: str | None) -> float:
+    """A decimal number, or NaN when missing or not a number."""
+    if text is None:
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def gather_columns(
+    containers: list[Any], point_tag: str, fields: dict[str, tuple[str, ...]]
+) -> tuple[list[Any], dict[str, list[str | None]]] | None:
+    """The points under `containers` and, per field, the text of its first matching tag in each point.
+
+    The fast path of the GPX and TCX readers: lxml walks the tree in C once per tag and only
+    matching elements become Python objects. A value is assigned to its point by source line,
+    so this works only when every point starts on a line of its own and no point holds a field
+    twice; otherwise it returns None and the caller walks each point instead.
+    """
+    points = [point for container in containers for point in container.iter(point_tag)]
+    lines = np.fromiter((point.sourceline or 0 for point in points), dtype=np.int64, count=len(points))
+    if len(points) > 1 and not np.all(np.diff(lines) > 0):
+        return None
+    columns: dict[str, list[str | None]] = {}
+    for field, tags in fields.items():
+        column: list[str | None] = [None] * len(points)
+        for tag in tags:
+            found = [element for container in containers for element in container.iter(tag)]
+            if not found:
+                continue
+            where = np.fromiter((e.sourceline or 0 for e in found), dtype=np.int64, count=len(found))
+            owners = np.searchsorted(lines, where, side="right") - 1
+            if np.any(owners < 0) or np.unique(owners).size != owners.size:
+                return None
+            for owner, element in zip(owners.tolist(), found, strict=True):
+                if column[owner] is None:
+                    column[owner] = element.text
+        columns[field] = column
+    return points, columns
+
+
+def texts_to_floats(texts: list[str | None]) -> npt.NDArray[np.float64]:
+    """Decimal texts as float64 (None, empty or unreadable -> NaN), converted in one numpy call."""
+    cleaned = [text if text else "nan" for text in texts]
+    try:
+        return np.array(cleaned, dtype=np.float64)
+    except ValueError:
+        return np.array([parse_float(text) for text in cleaned], dtype=np.float64)
+
+
+def parse_xml_times(texts: list[str | None]) -> tuple[npt.NDArray[np.float64], bool]:
+    """Many xsd:dateTime texts as POSIX seconds (NaN if unreadable), and whether any had no zone.
+
+    Texts that all end in `Z` are parsed by numpy in one call; anything else goes one by one.
+    """
+    if texts and all(text and text.endswith("Z") and "T" in text for text in texts):
+        try:
+            stamps = np.array([text[:-1] for text in texts if text], dtype="datetime64[us]")
+            return stamps.astype(np.int64) / 1e6, False
+        except ValueError:
+            pass
+    naive = False
+    values = np.empty(len(texts))
+    for index, text in enumerate(texts):
+        values[index], no_zone = parse_xml_time(text)
+        naive = naive or no_zone
+    return values, naive

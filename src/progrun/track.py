@@ -1,0 +1,388 @@
+"""Cleaning a recorded track: GPS distance with a noise filter, and the sanitising pass.
+
+Core module: standard library and numpy only.
+
+**Distance from positions** (`distance_from_positions`), used when a file has no distance stream
+(GPX, some TCX):
+
+1. Positions outside lat -90..90 / lon -180..180, at "null island" (0, 0), or NaN are ignored.
+2. GPS spikes are dropped: walking forward from the last accepted fix, a fix whose implied speed
+   from it is above `GpsFilter.max_speed_m_s` (12 m/s by default, faster than any runner) is
+   rejected. If more than `reanchor_after` fixes in a row are rejected, the receiver really moved
+   (for example after losing the signal in a tunnel) and the run of fixes is accepted.
+3. Optional light smoothing: a centred moving average of `smoothing_window` fixes (odd; 1 = off).
+4. Stationary jitter: a fix less than `min_step_m` (3 m) from the last counted fix adds no distance
+   until the runner has moved at least that far (GPS wanders a few metres while you stand still).
+5. Great-circle (haversine) distance on a sphere of radius 6,371,008.8 m, summed; samples without
+   a usable fix get the distance interpolated in time between their neighbours.
+
+**Sanitising** (`sanitise`): every reader's Activity goes through it. Values that cannot be true
+become NaN and each kind of fix adds one line to `Activity.warnings`:
+repeated or backwards timestamps (samples dropped), NaN or out-of-range coordinates, GPS spikes,
+heart rate outside 25..250 bpm, cadence outside 0..300 spm, altitude outside -500..9000 m, speed
+above 15 m/s for running, power outside 0..3000 W, distance going backwards, and forward clock
+jumps of more than an hour (recorded as pauses). The start time is normalised to aware UTC.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from datetime import UTC
+
+import numpy as np
+import numpy.typing as npt
+
+from progrun.activity import CHANNELS, Activity, FloatArray, Pause
+
+BoolArray = npt.NDArray[np.bool_]
+
+EARTH_RADIUS_M = 6_371_008.8
+HEART_RATE_RANGE_BPM = (25.0, 250.0)
+CADENCE_RANGE_SPM = (0.0, 300.0)
+ALTITUDE_RANGE_M = (-500.0, 9000.0)
+POWER_RANGE_W = (0.0, 3000.0)
+MAX_RUNNING_SPEED_M_S = 15.0
+#: The GPS spike threshold for activities that are not runs (cycling, driving a boat...).
+OTHER_SPORT_MAX_SPEED_M_S = 50.0
+#: A forward jump of the clock longer than this is treated as a pause, not as running time.
+CLOCK_JUMP_S = 3600.0
+#: Distance may step back by this much (device rounding) before it counts as going backwards.
+DISTANCE_TOLERANCE_M = 1.0
+
+
+@dataclass(frozen=True)
+class GpsFilter:
+    """Parameters of the GPS-noise filter used for distance from positions."""
+
+    max_speed_m_s: float = 12.0
+    reanchor_after: int = 10
+    smoothing_window: int = 1
+    min_step_m: float = 3.0
+
+
+DEFAULT_GPS_FILTER = GpsFilter()
+
+
+@dataclass(frozen=True)
+class TrackDistance:
+    """Cumulative distance computed from positions, and the fixes the filter rejected."""
+
+    distance_m: FloatArray
+    spikes: BoolArray
+    fixes_used: int
+
+
+def haversine_m(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
+    """Great-circle distance in metres between arrays of points given in degrees."""
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    dphi = phi2 - phi1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
+    result: FloatArray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return result
+
+
+def valid_positions(lat_deg: FloatArray, lon_deg: FloatArray) -> BoolArray:
+    """Fixes that can be real: finite, in range and not at null island (0, 0)."""
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(lat_deg) & np.isfinite(lon_deg) & (np.abs(lat_deg) <= 90) & (np.abs(lon_deg) <= 180)
+        ok &= ~((lat_deg == 0) & (lon_deg == 0))
+    result: BoolArray = ok
+    return result
+
+
+def find_gps_spikes(
+    time_s: FloatArray,
+    lat_deg: FloatArray,
+    lon_deg: FloatArray,
+    gps_filter: GpsFilter = DEFAULT_GPS_FILTER,
+    pauses: tuple[Pause, ...] = (),
+) -> BoolArray:
+    """A mask of the fixes whose implied speed from the last accepted fix is impossible.
+
+    The first fix after a pause is never a spike: the runner may have moved while stopped.
+    """
+    spikes = np.zeros(len(time_s), dtype=np.bool_)
+    index = np.flatnonzero(valid_positions(lat_deg, lon_deg))
+    if index.size < 2:
+        return spikes
+    lat, lon, times = lat_deg[index], lon_deg[index], time_s[index]
+    ends = np.sort(np.array([pause.end_s for pause in pauses], dtype=np.float64))
+    stretch = np.searchsorted(ends, times, side="right")
+    step_m = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    step_s = np.diff(times)
+    step_s = np.where(np.isfinite(step_s) & (step_s >= 1.0), step_s, 1.0)
+    suspicious = np.flatnonzero((step_m / step_s > gps_filter.max_speed_m_s) & (np.diff(stretch) == 0))
+    if suspicious.size == 0:
+        return spikes
+    anchor = 0
+    rejected: list[int] = []
+    k = 0
+    while k + 1 < index.size:
+        k += 1
+        if anchor == k - 1 and not rejected:
+            # Every step before the next suspicious one is accepted as it is: jump to it.
+            ahead = int(np.searchsorted(suspicious, k - 1))
+            if ahead == suspicious.size:
+                break
+            if suspicious[ahead] > k - 1:
+                anchor = int(suspicious[ahead])
+                k = anchor + 1
+        if stretch[k] != stretch[anchor]:
+            anchor = k
+            rejected.clear()
+            continue
+        dt = times[k] - times[anchor]
+        dt = dt if math.isfinite(dt) and dt >= 1.0 else 1.0
+        d = _haversine_scalar(lat[anchor], lon[anchor], lat[k], lon[k])
+        if d / dt <= gps_filter.max_speed_m_s:
+            anchor = k
+            rejected.clear()
+            continue
+        rejected.append(k)
+        if len(rejected) > gps_filter.reanchor_after:
+            rejected.clear()
+            anchor = k
+            spikes[index[k - gps_filter.reanchor_after : k + 1]] = False
+            continue
+        spikes[index[k]] = True
+    return spikes
+
+
+def _haversine_scalar(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
+
+
+def distance_from_positions(
+    time_s: FloatArray,
+    lat_deg: FloatArray,
+    lon_deg: FloatArray,
+    gps_filter: GpsFilter = DEFAULT_GPS_FILTER,
+    pauses: tuple[Pause, ...] = (),
+) -> TrackDistance:
+    """Cumulative metres along the track after the GPS-noise filter described in the module doc.
+
+    A step between two fixes that spans a pause adds nothing (the timer was stopped; a GPX
+    segment break). Samples before the first usable fix get 0; samples without a fix get the
+    distance interpolated in time. With no usable fix at all every sample is NaN.
+    """
+    n = len(time_s)
+    spikes = find_gps_spikes(time_s, lat_deg, lon_deg, gps_filter, pauses)
+    use = valid_positions(lat_deg, lon_deg) & ~spikes
+    index = np.flatnonzero(use)
+    if index.size == 0:
+        return TrackDistance(np.full(n, np.nan), spikes, 0)
+    lat, lon = lat_deg[index], lon_deg[index]
+    window = gps_filter.smoothing_window
+    if window > 1 and index.size > window:
+        kernel = np.ones(window) / window
+        half = window // 2
+        lat = np.concatenate([lat[:half], np.convolve(lat, kernel, "valid"), lat[-half:]])
+        lon = np.concatenate([lon[:half], np.convolve(lon, kernel, "valid"), lon[-half:]])
+    counted = np.ones(max(index.size - 1, 0), dtype=np.bool_)
+    fix_times = time_s[index]
+    for pause in pauses:
+        counted &= ~((fix_times[:-1] <= pause.start_s) & (fix_times[1:] >= pause.end_s))
+    cumulative = _cumulative_length(lat, lon, gps_filter.min_step_m, counted)
+    if index.size == n:
+        return TrackDistance(cumulative, spikes, int(index.size))
+    times = time_s if np.all(np.isfinite(time_s)) else np.arange(n, dtype=np.float64)
+    distance = np.interp(times, times[index], cumulative)
+    return TrackDistance(distance, spikes, int(index.size))
+
+
+def _cumulative_length(lat: FloatArray, lon: FloatArray, min_step_m: float, counted: BoolArray) -> FloatArray:
+    steps = np.where(counted, haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]), 0.0)
+    if min_step_m <= 0 or steps.size == 0:
+        return np.concatenate([[0.0], np.cumsum(steps)])
+    # Count a fix only once it is min_step_m away from the last counted fix.
+    out = np.zeros(lat.size)
+    last = 0
+    total = 0.0
+    for k in range(1, lat.size):
+        if not counted[k - 1]:
+            last = k
+        d = _haversine_scalar(lat[last], lon[last], lat[k], lon[k])
+        if d >= min_step_m:
+            total += d
+            last = k
+        out[k] = total
+    return out
+
+
+def sanitise(activity: Activity, *, gps_filter: GpsFilter = DEFAULT_GPS_FILTER) -> Activity:
+    """Return a copy of `activity` with impossible values set to NaN and a warning for each kind."""
+    warnings: list[str] = []
+    columns = {name: getattr(activity, name) for name in CHANNELS}
+    changes: dict[str, object] = {}
+
+    start = activity.start
+    if start is not None and start.tzinfo is not UTC:
+        if start.utcoffset() is None:
+            warnings.append("start time has no time zone; assumed UTC")
+            changes["start"] = start.replace(tzinfo=UTC)
+        else:
+            changes["start"] = start.astimezone(UTC)
+
+    running = _is_running(activity.sport)
+    if not running and gps_filter.max_speed_m_s < OTHER_SPORT_MAX_SPEED_M_S:
+        gps_filter = dataclasses.replace(gps_filter, max_speed_m_s=OTHER_SPORT_MAX_SPEED_M_S)
+    columns = _sanitise_times(columns, warnings)
+    positions_changed = _sanitise_positions(columns, warnings, gps_filter, activity.pauses)
+    _clip(columns, "heart_rate_bpm", HEART_RATE_RANGE_BPM, "heart rate", "bpm", warnings=warnings)
+    _clip(columns, "cadence_spm", CADENCE_RANGE_SPM, "cadence", "spm", warnings=warnings)
+    _clip(columns, "altitude_m", ALTITUDE_RANGE_M, "altitude", "m", warnings=warnings, low_inclusive=False)
+    _clip(columns, "power_w", POWER_RANGE_W, "power", "W", warnings=warnings)
+    if running:
+        _clip(columns, "speed_m_s", (0.0, MAX_RUNNING_SPEED_M_S), "speed", "m/s", warnings=warnings)
+    else:
+        _clip(columns, "speed_m_s", (0.0, math.inf), "speed", "m/s", warnings=warnings)
+    _sanitise_distance(columns, warnings)
+    if positions_changed and activity.extra.get("distance_source") == "positions":
+        track = distance_from_positions(
+            columns["time_s"], columns["lat_deg"], columns["lon_deg"], gps_filter, activity.pauses
+        )
+        columns["distance_m"] = track.distance_m
+    pauses = _clock_jumps(columns["time_s"], activity.pauses, warnings)
+    if pauses != activity.pauses:
+        changes["pauses"] = pauses
+
+    if not warnings and not changes and all(columns[n] is getattr(activity, n) for n in CHANNELS):
+        return activity
+    return dataclasses.replace(activity, **columns, **changes, warnings=activity.warnings + tuple(warnings))  # type: ignore[arg-type]
+
+
+def steps_per_minute(cadence: FloatArray, sport: str) -> FloatArray:
+    """Running cadence in steps per minute (both feet).
+
+    Garmin and most GPX/TCX writers record running cadence per foot (strides per minute, about
+    80-95); a run whose median non-zero cadence is under 120 is doubled. Other sports, and runs
+    already in steps per minute, are returned unchanged.
+    """
+    if not _is_running(sport):
+        return cadence
+    moving = cadence[np.isfinite(cadence) & (cadence > 0)]
+    if moving.size and float(np.median(moving)) < 120.0:
+        doubled: FloatArray = cadence * 2.0
+        return doubled
+    return cadence
+
+
+def _is_running(sport: str) -> bool:
+    sport = sport.lower()
+    return sport == "" or "run" in sport or sport in ("treadmill", "trail", "track")
+
+
+def _sanitise_times(columns: dict[str, FloatArray], warnings: list[str]) -> dict[str, FloatArray]:
+    time_s = columns["time_s"]
+    if time_s.size == 0:
+        return columns
+    keep = np.isfinite(time_s)
+    missing = int(np.count_nonzero(~keep))
+    finite = np.where(keep, time_s, -np.inf)
+    previous_max = np.maximum.accumulate(np.concatenate([[-np.inf], finite[:-1]]))
+    backwards = keep & (time_s < previous_max)
+    repeated = keep & (time_s == previous_max)
+    keep &= ~backwards & ~repeated
+    if missing:
+        warnings.append(f"dropped {missing} samples without a time")
+    if np.any(backwards):
+        warnings.append(f"dropped {int(np.count_nonzero(backwards))} samples whose time goes backwards")
+    if np.any(repeated):
+        warnings.append(f"dropped {int(np.count_nonzero(repeated))} samples repeating the previous time")
+    if np.all(keep):
+        return columns
+    return {name: column[keep] for name, column in columns.items()}
+
+
+def _sanitise_positions(
+    columns: dict[str, FloatArray], warnings: list[str], gps_filter: GpsFilter, pauses: tuple[Pause, ...]
+) -> bool:
+    lat, lon = columns["lat_deg"], columns["lon_deg"]
+    present = ~np.isnan(lat) | ~np.isnan(lon)
+    if not np.any(present):
+        return False
+    valid = valid_positions(lat, lon)
+    bad = present & ~valid
+    spikes = find_gps_spikes(columns["time_s"], lat, lon, gps_filter, pauses)
+    if not np.any(bad) and not np.any(spikes):
+        return False
+    lat, lon = lat.copy(), lon.copy()
+    if np.any(bad):
+        lat[bad] = np.nan
+        lon[bad] = np.nan
+        warnings.append(
+            f"ignored {int(np.count_nonzero(bad))} positions that are missing, out of range or (0, 0)"
+        )
+    if np.any(spikes):
+        lat[spikes] = np.nan
+        lon[spikes] = np.nan
+        warnings.append(
+            f"removed {int(np.count_nonzero(spikes))} GPS spikes "
+            f"(implied speed over {gps_filter.max_speed_m_s:g} m/s)"
+        )
+    columns["lat_deg"], columns["lon_deg"] = lat, lon
+    return True
+
+
+def _clip(
+    columns: dict[str, FloatArray],
+    name: str,
+    limits: tuple[float, float],
+    label: str,
+    unit: str,
+    *,
+    warnings: list[str],
+    low_inclusive: bool = True,
+) -> None:
+    column = columns[name]
+    low, high = limits
+    with np.errstate(invalid="ignore"):
+        too_low = (column < low) if low_inclusive else (column <= low)
+        bad = too_low | (column > high) | np.isinf(column)
+    if not np.any(bad):
+        return
+    column = column.copy()
+    column[bad] = np.nan
+    columns[name] = column
+    warnings.append(f"ignored {int(np.count_nonzero(bad))} {label} values outside {low:g}..{high:g} {unit}")
+
+
+def _sanitise_distance(columns: dict[str, FloatArray], warnings: list[str]) -> None:
+    distance = columns["distance_m"]
+    if not np.any(np.isfinite(distance)):
+        return
+    finite = np.where(np.isfinite(distance), distance, -np.inf)
+    previous_max = np.maximum.accumulate(np.concatenate([[-np.inf], finite[:-1]]))
+    with np.errstate(invalid="ignore"):
+        bad = (distance < 0) | np.isinf(distance) | (distance < previous_max - DISTANCE_TOLERANCE_M)
+    if not np.any(bad):
+        return
+    distance = distance.copy()
+    distance[bad] = np.nan
+    columns["distance_m"] = distance
+    warnings.append(f"ignored {int(np.count_nonzero(bad))} distance values that are negative or go backwards")
+
+
+def _clock_jumps(time_s: FloatArray, pauses: tuple[Pause, ...], warnings: list[str]) -> tuple[Pause, ...]:
+    if time_s.size < 2:
+        return pauses
+    gaps = np.diff(time_s)
+    jumps = np.flatnonzero(gaps > CLOCK_JUMP_S)
+    added: list[Pause] = []
+    for k in jumps:
+        begin, end = float(time_s[k]), float(time_s[k + 1])
+        if any(p.start_s < end and p.end_s > begin for p in pauses):
+            continue
+        added.append(Pause(begin, end))
+        warnings.append(f"the clock jumps forward {end - begin:.0f} s at {begin:.0f} s; counted as a pause")
+    if not added:
+        return pauses
+    return tuple(sorted((*pauses, *added), key=lambda p: p.start_s))
