@@ -20,6 +20,20 @@ COMMANDS: dict[str, str] = {
     "paces": "progrun.cli.paces_command:paces",
     "plan": "progrun.cli.plan_command:plan",
     "demo": "progrun.cli.plan_command:demo",
+    "export": "progrun.cli.export_command:export",
+    "info": "progrun.cli.info_command:info",
+    "judge": "progrun.cli.judge_command:judge",
+    "detect": "progrun.cli.judge_command:detect",
+    "splits": "progrun.cli.splits_command:splits",
+    "import": "progrun.cli.log_commands:import_command",
+    "history": "progrun.cli.log_commands:history",
+    "show": "progrun.cli.log_commands:show",
+    "progress": "progrun.cli.log_commands:progress",
+    "next": "progrun.cli.log_commands:next_command",
+    "block": "progrun.cli.log_commands:block",
+    "profile": "progrun.cli.log_commands:profile",
+    "reanalyse": "progrun.cli.log_commands:reanalyse",
+    "export-data": "progrun.cli.log_commands:export_data",
 }
 
 
@@ -39,7 +53,9 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(package_name="progrun")
 def cli() -> None:
     """progrun: plan, export, analyse and track progression runs.

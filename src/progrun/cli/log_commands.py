@@ -1,0 +1,682 @@
+"""The training-log commands: import, history, show, progress, next, block, profile, reanalyse, export-data.
+
+Each command opens the log named by `--db` (else PROGRUN_DB, else the embedded SQLite file in the
+user's data directory), calls the storage or progress layer, and prints the result.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TimeRemainingColumn
+from rich.text import Text
+
+from progrun.cli.output import make_console, make_table, print_json, print_warnings
+from progrun.errors import ProgrunError, UnitError
+from progrun.settings import Settings
+from progrun.storage import Profile, Store
+from progrun.units import format_distance, format_duration, format_pace, parse_pace, parse_race
+
+F = TypeVar("F", bound=Callable[..., Any])
+DB_HELP = (
+    "Training log: a postgresql://... URL or an SQLite file [default: PROGRUN_DB, else the user data dir]."
+)
+
+
+def db_option(function: F) -> F:
+    return click.option("--db", "db", metavar="URL", help=DB_HELP)(function)
+
+
+def open_store(db: str | None) -> Store:
+    from progrun.storage.location import default_data_dir
+
+    settings = Settings.from_environment(db, default_data_dir=default_data_dir)
+    return Store.open(settings.db_url)
+
+
+def _pace(value: float | None, unit: str = "km") -> str:
+    return format_pace(value, unit) if value is not None and math.isfinite(value) and value > 0 else "-"
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "(no date)"
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.0f} files/s" if speed else "- files/s")
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--workers", type=click.IntRange(0, 64), default=0, help="Worker processes [default: one per core]."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print {imported, duplicates, skipped, failed} as JSON."
+)
+@db_option
+def import_command(paths: tuple[Path, ...], workers: int, as_json: bool, db: str | None) -> None:
+    """Import runs: FIT/GPX/TCX files, .gz files, folders, Garmin and Strava export zips.
+
+    \b
+    Example:
+      progrun import export_12345.zip
+      progrun import ~/watch/ --json
+    """
+    from progrun.storage.importer import import_paths
+
+    console = make_console(stderr=True)
+    with open_store(db) as store:
+        progress = Progress(
+            BarColumn(),
+            MofNCompleteColumn(),
+            _RateColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=as_json or not console.is_terminal,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("import", total=None)
+            report = import_paths(
+                store,
+                list(paths),
+                workers=workers,
+                on_start=lambda total: progress.update(task, total=total),
+                on_file=lambda _name: progress.advance(task),
+            )
+    if as_json:
+        print_json(report.to_json())
+        return
+    out = make_console()
+    out.print(
+        f"imported {report.imported}, duplicates {report.duplicates}, "
+        f"skipped {len(report.skipped)} (not runs), failed {len(report.failed)}"
+    )
+    for name, _activity_id, reason in report.duplicate_of:
+        out.print(f"  duplicate  {name}: {reason}", markup=False)
+    for skipped in report.skipped:
+        out.print(f"  skipped    {skipped.file}: {skipped.reason}", markup=False)
+    for failed in report.failed:
+        out.print(f"  failed     {failed.file}: {failed.reason}", markup=False)
+
+
+# -- history, show -----------------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(1), help="Only the latest N runs.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+@db_option
+def history(limit: int | None, as_json: bool, db: str | None) -> None:
+    """List the runs in the training log, oldest first.
+
+    \b
+    Example:
+      progrun history --limit 10
+    """
+    with open_store(db) as store:
+        runs = store.list_activities(limit=limit)
+        unit = store.profile().units
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": run.id,
+                    "start": run.start.isoformat() if run.start else None,
+                    "sport": run.sport,
+                    "distance_m": round(run.distance_m, 1),
+                    "duration_s": round(run.duration_s, 1),
+                    "is_progression": run.is_progression,
+                    "score": run.score,
+                }
+                for run in runs
+            ]
+        )
+        return
+    table = make_table(
+        f"{len(runs)} runs",
+        ["ID", "Start", "Distance", "Time", "Pace", "Kind", "Score", "Name"],
+        right=["ID", "Distance", "Time", "Pace", "Score"],
+    )
+    for run in runs:
+        pace = run.moving_s / (run.distance_m / 1000.0) if run.distance_m > 0 else None
+        table.add_row(
+            str(run.id),
+            _when(run.start),
+            format_distance(run.distance_m, unit),
+            format_duration(run.duration_s),
+            _pace(pace, unit),
+            run.kind,
+            f"{run.score:.0f}" if run.score is not None else "",
+            run.name or Path(run.source_name.split("!")[-1]).name,
+        )
+    make_console().print(table)
+
+
+@click.command()
+@click.argument("activity_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
+@db_option
+def show(activity_id: int, as_json: bool, db: str | None) -> None:
+    """Show one run: summary, splits and verdict.
+
+    \b
+    Example:
+      progrun show 12
+    """
+    with open_store(db) as store:
+        detail = store.detail(activity_id)
+        unit = store.profile().units
+    run = detail.summary
+    if as_json:
+        print_json(
+            {
+                "id": run.id,
+                "start": run.start.isoformat() if run.start else None,
+                "sport": run.sport,
+                "format": run.format,
+                "name": run.name,
+                "source": run.source_name,
+                "distance_m": run.distance_m,
+                "duration_s": run.duration_s,
+                "moving_s": run.moving_s,
+                "avg_hr_bpm": run.avg_hr_bpm,
+                "kind": run.kind,
+                "is_progression": run.is_progression,
+                "score": run.score,
+                "load": run.load,
+                "sha256": run.sha256,
+                "splits": [vars(split) for split in detail.splits],
+                "verdict": None if detail.verdict is None else vars(detail.verdict),
+            }
+        )
+        return
+    console = make_console()
+    console.print(f"Run {run.id}: {run.name or run.source_name}", markup=False)
+    console.print(
+        f"  {_when(run.start)}  {run.sport}  {format_distance(run.distance_m, unit)} in "
+        f"{format_duration(run.duration_s)} (moving {format_duration(run.moving_s)})  kind: {run.kind}"
+        + (f"  score {run.score:.0f}" if run.score is not None else "")
+        + (f"  load {run.load:.0f}" if run.load is not None else "")
+    )
+    table = make_table(
+        "Splits", ["#", "Distance", "Time", "Pace", "HR"], right=["#", "Distance", "Time", "Pace", "HR"]
+    )
+    for split in detail.splits:
+        table.add_row(
+            str(split.index),
+            format_distance(split.distance_m, unit),
+            format_duration(split.elapsed_s),
+            _pace(split.pace_s_per_km, unit),
+            f"{split.avg_hr_bpm:.0f}" if split.avg_hr_bpm is not None else "",
+        )
+    console.print(table)
+    if detail.verdict is not None:
+        console.print(f"Verdict: {json.dumps(detail.verdict.details)}", markup=False)
+
+
+# -- profile, reanalyse ------------------------------------------------------------------------
+
+
+def _parse_pace_option(text: str | None, option: str) -> float | None:
+    if text is None:
+        return None
+    try:
+        return parse_pace(text)
+    except UnitError as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
+
+
+@click.command()
+@click.option("--name", help="Your name.")
+@click.option("--hr-max", type=click.FloatRange(100, 230), help="Maximum heart rate (bpm).")
+@click.option("--hr-rest", type=click.FloatRange(25, 100), help="Resting heart rate (bpm).")
+@click.option("--threshold-pace", metavar="PACE", help="Threshold (tempo) pace, e.g. 4:30/km or 7:15/mi.")
+@click.option("--easy-pace", metavar="PACE", help="Easy pace, e.g. 5:45/km.")
+@click.option(
+    "--race", metavar="DIST=TIME", help="A recent race; sets VDOT and threshold pace, e.g. 5k=20:00."
+)
+@click.option("--units", type=click.Choice(["km", "mi"]), help="Units to show.")
+@click.option("--sex", type=click.Choice(["f", "m", ""]), help="For TRIMP's constants.")
+@click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON.")
+@db_option
+def profile(  # noqa: PLR0917 (one parameter per option)
+    name: str | None,
+    hr_max: float | None,
+    hr_rest: float | None,
+    threshold_pace: str | None,
+    easy_pace: str | None,
+    race: str | None,
+    units: str | None,
+    sex: str | None,
+    as_json: bool,
+    db: str | None,
+) -> None:
+    """Show or set the runner's profile: paces, heart-rate values, units.
+
+    \b
+    Example:
+      progrun profile --hr-max 188 --hr-rest 48 --race 5k=20:00
+    """
+    from dataclasses import asdict, replace
+
+    changes: dict[str, Any] = {}
+    if race is not None:
+        from progrun.paces import training_paces_from_race
+
+        try:
+            distance_m, time_s = parse_race(race)
+        except UnitError as error:
+            raise click.BadParameter(str(error), param_hint="--race") from None
+        paces = training_paces_from_race(distance_m, time_s)
+        changes.update(vdot=paces.vdot, threshold_s_per_km=paces.threshold_s_per_km)
+        changes["easy_s_per_km"] = paces.easy_fast_s_per_km
+    for key, value in (
+        ("name", name),
+        ("hr_max_bpm", hr_max),
+        ("hr_rest_bpm", hr_rest),
+        ("threshold_s_per_km", _parse_pace_option(threshold_pace, "--threshold-pace")),
+        ("easy_s_per_km", _parse_pace_option(easy_pace, "--easy-pace")),
+        ("units", units),
+        ("sex", sex),
+    ):
+        if value is not None:
+            changes[key] = value
+    with open_store(db) as store:
+        current: Profile = store.profile()
+        if changes:
+            current = replace(current, **changes)
+            if current.hr_max_bpm and current.hr_rest_bpm and current.hr_max_bpm <= current.hr_rest_bpm:
+                raise click.BadParameter("must be above the resting heart rate", param_hint="--hr-max")
+            store.set_profile(current)
+    if as_json:
+        print_json(asdict(current))
+        return
+    console = make_console()
+    for key, value in asdict(current).items():
+        shown = (
+            _pace(value, current.units)
+            if key.endswith("_s_per_km")
+            else ("-" if value in (None, "") else value)
+        )
+        console.print(f"{key:20} {shown}", markup=False)
+
+
+@click.command()
+@click.argument("activity_ids", nargs=-1, type=int)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Re-analyse every run (default: those analysed by an older version).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print {reanalysed, failed} as JSON.")
+@db_option
+def reanalyse(activity_ids: tuple[int, ...], everything: bool, as_json: bool, db: str | None) -> None:
+    """Re-analyse stored runs from their raw files (after progrun's algorithms improve).
+
+    \b
+    Example:
+      progrun reanalyse --all
+    """
+    from progrun.storage.reanalyse import reanalyse_activities
+
+    with open_store(db) as store:
+        done, failed = reanalyse_activities(store, list(activity_ids) or None, everything=everything)
+    if as_json:
+        print_json({"reanalysed": done, "failed": [{"id": i, "reason": r} for i, r in failed]})
+        return
+    make_console().print(f"re-analysed {done} runs, failed {len(failed)}")
+    for activity_id, reason in failed:
+        make_console().print(f"  failed {activity_id}: {reason}", markup=False)
+
+
+# -- export-data -------------------------------------------------------------------------------
+
+
+@click.command("export-data")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@db_option
+def export_data(out_dir: Path, fmt: str, db: str | None) -> None:
+    """Write everything out: activities.csv and splits.csv (or Parquet when pyarrow is installed).
+
+    \b
+    Example:
+      progrun export-data ./my-runs
+    """
+    with open_store(db) as store:
+        runs = store.list_activities()
+        splits = store.splits_for([run.id for run in runs])
+    activity_rows = [
+        {
+            "id": run.id,
+            "start": run.start.isoformat() if run.start else "",
+            "name": run.name,
+            "sport": run.sport,
+            "format": run.format,
+            "distance_m": run.distance_m,
+            "duration_s": run.duration_s,
+            "moving_s": run.moving_s,
+            "avg_hr_bpm": run.avg_hr_bpm,
+            "max_hr_bpm": run.max_hr_bpm,
+            "kind": run.kind,
+            "is_progression": run.is_progression,
+            "score": run.score,
+            "load": run.load,
+            "source": run.source_name,
+            "sha256": run.sha256,
+        }
+        for run in runs
+    ]
+    split_rows = [{"activity_id": run_id, **vars(split)} for run_id, rows in splits.items() for split in rows]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [
+        _write_table(out_dir / "activities", activity_rows, fmt),
+        _write_table(out_dir / "splits", split_rows, fmt),
+    ]
+    make_console().print(
+        f"wrote {len(activity_rows)} runs and {len(split_rows)} splits: " + ", ".join(map(str, written)),
+        markup=False,
+    )
+
+
+def _write_table(stem: Path, rows: list[dict[str, Any]], fmt: str) -> Path:
+    if fmt == "parquet":
+        try:
+            import pyarrow as pa  # type: ignore[import-not-found,unused-ignore]
+            import pyarrow.parquet as pq  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            raise ProgrunError(
+                "Parquet export needs pyarrow; install it (pip install pyarrow) or use --format csv"
+            ) from None
+        path = stem.with_suffix(".parquet")
+        pq.write_table(pa.Table.from_pylist(rows), path)
+        return path
+    path = stem.with_suffix(".csv")
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        if rows:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    return path
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date; write it like 2024-03-04", param_hint="--today"
+        ) from None
+
+
+__all__ = ["export_data", "history", "import_command", "print_warnings", "profile", "reanalyse", "show"]
+
+
+# -- progress, next, block ---------------------------------------------------------------------
+
+
+@click.command()
+@click.option(
+    "--chart", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the trend (.png or .svg)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the weekly rows and trend as JSON.")
+@db_option
+def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
+    """Progression runs week by week: final-split pace, score, HR at a fixed pace, tempo splits held.
+
+    \b
+    Example:
+      progrun progress --chart progress.png
+    """
+    from progrun.storage.views import progress_view
+
+    with open_store(db) as store:
+        view = progress_view(store)
+        unit = store.profile().units
+    trend = view.trend
+    if as_json:
+        print_json(
+            {
+                "weeks": [{**vars(row), "week_start": row.week_start.isoformat()} for row in trend.weeks],
+                "pace_change_s_per_km_per_week": trend.pace_change_s_per_km_per_week,
+                "score_change_per_week": trend.score_change_per_week,
+                "hr_change_bpm_per_week": trend.hr_change_bpm_per_week,
+                "reference_pace_s_per_km": view.reference_pace_s_per_km,
+                "verdict": trend.verdict,
+            }
+        )
+    else:
+        table = make_table(
+            f"Progression runs by week (HR at {_pace(view.reference_pace_s_per_km, unit)}; "
+            f"tempo = {_pace(view.tempo_pace_s_per_km, unit)} or faster)",
+            ["Week of", "Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
+            right=["Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
+        )
+        for row in trend.weeks:
+            table.add_row(
+                row.week_start.isoformat(),
+                str(row.runs),
+                _pace(row.final_split_pace_s_per_km, unit),
+                f"{row.score:.0f}" if row.score is not None else "-",
+                f"{row.hr_at_reference_bpm:.0f}" if row.hr_at_reference_bpm is not None else "-",
+                f"{row.tempo_splits_held:.1f}",
+            )
+        console = make_console()
+        console.print(table)
+        console.print(f"Trend: {trend.verdict}", markup=False)
+    if chart is not None:
+        from progrun.formats.progress_chart import render_progress_chart
+
+        written = render_progress_chart(trend, chart, unit_label=f"/{unit}")
+        if not as_json:
+            make_console().print(f"chart written to {written}", markup=False)
+
+
+@click.command("next")
+@click.option("--today", metavar="DATE", help="Pretend today is DATE (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print the advice as JSON.")
+@db_option
+def next_command(today: str | None, as_json: bool, db: str | None) -> None:
+    """What to run next and why: frequency guard, fitness (VDOT) re-estimate, training load.
+
+    \b
+    Example:
+      progrun next
+    """
+    from progrun.paces import training_paces_for_vdot
+    from progrun.storage.views import fitness, guard, load
+
+    day = _today(today)
+    with open_store(db) as store:
+        verdict = guard(store, day)
+        estimate = fitness(store, day)
+        series = load(store, day)
+        unit = store.profile().units
+    paces = training_paces_for_vdot(estimate.vdot) if estimate.vdot is not None else None
+    last = len(series.load) - 1
+    acwr = float(series.acwr[last]) if last >= 0 and math.isfinite(series.acwr[last]) else None
+    advice = (
+        "a progression run is fine today" if verdict.ok else "run easy today: " + "; ".join(verdict.reasons)
+    )
+    if as_json:
+        print_json(
+            {
+                "today": day.isoformat(),
+                "progression_ok": verdict.ok,
+                "reasons": list(verdict.reasons),
+                "vdot": estimate.vdot,
+                "vdot_method": estimate.method,
+                "paces_s_per_km": None
+                if paces is None
+                else {
+                    "easy": paces.easy_fast_s_per_km,
+                    "marathon": paces.marathon_s_per_km,
+                    "threshold": paces.threshold_s_per_km,
+                },
+                "ctl": float(series.ctl[last]) if last >= 0 else None,
+                "atl": float(series.atl[last]) if last >= 0 else None,
+                "tsb": float(series.tsb[last]) if last >= 0 else None,
+                "acwr": acwr,
+                "warnings": list(series.warnings),
+            }
+        )
+        return
+    console = make_console()
+    console.print(f"{day.isoformat()}: {advice}", markup=False)
+    if estimate.vdot is not None and estimate.best is not None and paces is not None:
+        best = estimate.best
+        console.print(
+            f"Fitness: VDOT {estimate.vdot} from {format_distance(best.distance_m, unit)} in "
+            f"{format_duration(best.time_s)} on {best.day.isoformat()} ({estimate.method})",
+            markup=False,
+        )
+        console.print(
+            f"Next progression run: start near {_pace(paces.easy_fast_s_per_km, unit)}, "
+            f"build to {_pace(paces.threshold_s_per_km, unit)} (threshold)",
+            markup=False,
+        )
+    else:
+        console.print("Fitness: no run of 3 km or more in the last 8 weeks to estimate VDOT from")
+    if last >= 0:
+        console.print(
+            f"Load (GoldenCheetah constants 42/7 days): fitness CTL {series.ctl[last]:.0f}, "
+            f"fatigue ATL {series.atl[last]:.0f}, form TSB {series.tsb[last]:+.0f}; "
+            f"acute:chronic {acwr:.2f}"
+            if acwr is not None
+            else f"Load: fitness CTL {series.ctl[last]:.0f}, fatigue ATL {series.atl[last]:.0f}, "
+            f"form TSB {series.tsb[last]:+.0f}; acute:chronic needs 4 weeks of data",
+            markup=False,
+        )
+    print_warnings(list(series.warnings), console)
+
+
+@click.command()
+@click.option("--weeks", type=click.IntRange(1, 26), default=8, show_default=True)
+@click.option("--per-week", type=click.Choice(["1", "2"]), default="2", show_default=True)
+@click.option("--start", "start_text", metavar="DATE", help="First day of the block [default: next Monday].")
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), help="Write the block as a calendar.")
+@click.option(
+    "--fit-dir", type=click.Path(file_okay=False, path_type=Path), help="Write one FIT workout per run."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
+@db_option
+def block(  # noqa: PLR0917
+    weeks: int,
+    per_week: str,
+    start_text: str | None,
+    ics: Path | None,
+    fit_dir: Path | None,
+    as_json: bool,
+    db: str | None,
+) -> None:
+    """A multi-week progression block from your current level, with down weeks.
+
+    \b
+    Example:
+      progrun block --weeks 8 --ics block.ics --fit-dir workouts/
+    """
+    from datetime import time, timedelta
+
+    from progrun.formats.export import ExportFormat, export_plan
+    from progrun.paces import training_paces_for_vdot
+    from progrun.plan import SplitUnit
+    from progrun.planner import build_plan
+    from progrun.progress import build_block
+    from progrun.storage.views import fitness
+
+    today = datetime.now(UTC).date()
+    first = _today(start_text) if start_text else today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    with open_store(db) as store:
+        estimate = fitness(store, today)
+        latest = store.list_activities(limit=1)
+        if estimate.vdot is None and latest and latest[0].start is not None:
+            estimate = fitness(store, latest[0].start.date())  # an old log: its own latest weeks
+        profile_now = store.profile()
+        recent = [run.distance_m for run in store.list_activities(progression_only=True, limit=4)]
+    vdot = estimate.vdot or profile_now.vdot
+    if vdot is None:
+        raise ProgrunError(
+            "block: no fitness to build from; import runs of 3 km or more, "
+            "or set `progrun profile --race 5k=20:00`"
+        )
+    paces = training_paces_for_vdot(vdot)
+    current = max(recent) if recent else 3 * 1609.344
+    sessions = build_block(first, weeks, current_distance_m=current, per_week=int(per_week))
+    plans = [
+        build_plan(paces, s.distance_m, unit=SplitUnit.MILE, tempo_splits=s.tempo_splits) for s in sessions
+    ]
+    if fit_dir is not None:
+        fit_dir.mkdir(parents=True, exist_ok=True)
+        for session, plan in zip(sessions, plans, strict=True):
+            result = export_plan(
+                plan, ExportFormat.FIT, name=f"Prog W{session.week} {session.distance_m / 1609.344:g}mi"
+            )
+            (fit_dir / f"{session.day.isoformat()}-progression.fit").write_bytes(result.data)
+    if ics is not None:
+        chunks = [
+            export_plan(plan, ExportFormat.ICS, start=datetime.combine(s.day, time(7, 0), tzinfo=UTC)).data
+            for s, plan in zip(sessions, plans, strict=True)
+        ]
+        ics.write_bytes(_merge_calendars(chunks))
+    if as_json:
+        print_json(
+            [
+                {
+                    "day": s.day.isoformat(),
+                    "week": s.week,
+                    "distance_m": s.distance_m,
+                    "tempo_splits": s.tempo_splits,
+                    "down_week": s.down_week,
+                    "start_pace_s_per_km": p.start_pace_s_per_km,
+                    "target_pace_s_per_km": p.target_pace_s_per_km,
+                }
+                for s, p in zip(sessions, plans, strict=True)
+            ]
+        )
+        return
+    table = make_table(
+        f"{weeks}-week progression block from VDOT {vdot:.1f}",
+        ["Week", "Day", "Distance", "Tempo splits", "Start", "Target", ""],
+        right=["Week", "Distance", "Tempo splits", "Start", "Target"],
+    )
+    for s, p in zip(sessions, plans, strict=True):
+        table.add_row(
+            str(s.week),
+            s.day.isoformat(),
+            format_distance(s.distance_m, "mi"),
+            str(s.tempo_splits),
+            _pace(p.start_pace_s_per_km, "mi"),
+            _pace(p.target_pace_s_per_km, "mi"),
+            "down week" if s.down_week else "",
+        )
+    make_console().print(table)
+
+
+def _merge_calendars(chunks: list[bytes]) -> bytes:
+    """One VCALENDAR holding every exported VEVENT."""
+    events: list[bytes] = []
+    header = b""
+    for chunk in chunks:
+        text = chunk.replace(b"\r\n", b"\n")
+        begin, end = text.find(b"BEGIN:VEVENT"), text.rfind(b"END:VEVENT")
+        if not header:
+            header = text[:begin]
+        events.append(text[begin : end + len(b"END:VEVENT")] + b"\n")
+    return (header + b"".join(events) + b"END:VCALENDAR\n").replace(b"\n", b"\r\n")

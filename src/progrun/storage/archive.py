@@ -1,0 +1,250 @@
+"""Safe reading of zip archives (Garmin Connect and Strava bulk exports).
+
+Nothing is ever extracted by name: members are read into memory (or, for one level of nested zip,
+into a temporary file whose name we choose). Every limit bounds bytes *actually read*:
+
+* the member count is checked from the central directory before anything is read (> MAX_MEMBERS: refused);
+* each member's declared size must be <= MAX_MEMBER_BYTES, and reading stops at that limit + 1 whatever
+  the header says (zipfile itself stops at the declared size and checks the CRC);
+* the declared sizes may add up to at most MAX_TOTAL_BYTES (counted across nested archives too);
+* overlapping entries -- the "quoted-overlap" zip bomb of CVE-2024-0450, which CPython 3.11.7 does not
+  detect -- are refused: every local header is read and the byte ranges [header, header + local header
+  + compressed size) must not overlap, nor run past the central directory (a forged compress_size);
+* unsafe names (absolute, drive letters, `..`, NUL, over 1024 chars), symlinks, encrypted members and
+  compression methods other than stored/deflate are refused member by member, with a reason;
+* one level of nested zip is accepted (Garmin's `UploadedFiles_*_Part*.zip`); deeper nesting is refused.
+"""
+
+from __future__ import annotations
+
+import itertools
+import stat
+import struct
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from progrun.errors import CorruptFile, UnsafeFile
+
+MAX_MEMBERS = 100_000
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 16 * 1024 * 1024 * 1024
+MAX_NESTED_ZIP_BYTES = 4 * 1024 * 1024 * 1024
+MAX_NAME_CHARS = 1024
+CHUNK_BYTES = 1024 * 1024
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_LOCAL_MAGIC = b"PK\x03\x04"
+_SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+
+
+@dataclass(frozen=True)
+class Member:
+    """One usable archive member: its index in the zip's infolist and its (display-only) name."""
+
+    index: int
+    name: str
+    declared_bytes: int
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A member that is not read, and why."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What an archive holds: members to read, members refused (with reasons), nested zips."""
+
+    members: tuple[Member, ...]
+    refused: tuple[Refused, ...]
+    declared_total: int
+
+
+def unsafe_name_reason(name: str) -> str | None:
+    """Why a member name is unsafe to use as a path, or None when it is fine."""
+    if "\x00" in name:
+        return "member name contains a NUL byte"
+    if len(name) > MAX_NAME_CHARS:
+        return f"member name longer than {MAX_NAME_CHARS} characters"
+    normal = name.replace("\\", "/")
+    if normal.startswith("/") or (len(normal) > 1 and normal[1] == ":"):
+        return "absolute member path (zip-slip)"
+    if ".." in PurePosixPath(normal).parts:
+        return "member path climbs out with '..' (zip-slip)"
+    return None
+
+
+def open_zip(path: Path, display: str) -> zipfile.ZipFile:
+    """Open a zip, turning 'not a zip' and a truncated directory into CorruptFile."""
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise CorruptFile(display, f"not a valid zip archive ({error})", format="zip") from None
+
+
+def list_members(archive: zipfile.ZipFile, display: str, *, budget_left: int = MAX_TOTAL_BYTES) -> Listing:
+    """Check an opened archive and list the members that may be read.
+
+    Raises UnsafeFile for whole-archive problems (too many members, overlapping entries, a
+    declared total over the budget); refuses single members with a reason.
+    """
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise UnsafeFile(
+            display,
+            f"{len(infos)} members, more than the {MAX_MEMBERS} allowed",
+            format="zip",
+            hint="split the export into smaller archives",
+        )
+    _check_overlaps(archive, infos, display)
+    members: list[Member] = []
+    refused: list[Refused] = []
+    seen: set[str] = set()
+    total = 0
+    for index, info in enumerate(infos):
+        name = info.filename
+        if info.is_dir():
+            continue
+        reason = unsafe_name_reason(name)
+        mode = info.external_attr >> 16
+        if reason is None and stat.S_ISLNK(mode):
+            reason = "symbolic link"
+        if reason is None and info.flag_bits & 0x1:
+            reason = "encrypted member"
+        if reason is None and info.compress_type not in _SUPPORTED_METHODS:
+            reason = f"unsupported compression method {info.compress_type}"
+        if reason is None and name in seen:
+            reason = "duplicate member name (the first one is used)"
+        limit = MAX_NESTED_ZIP_BYTES if name.lower().endswith(".zip") else MAX_MEMBER_BYTES
+        if reason is None and info.file_size > limit:
+            reason = f"declares {info.file_size} bytes, more than the {limit} allowed"
+        if reason is not None:
+            refused.append(Refused(name, reason))
+            continue
+        seen.add(name)
+        total += info.file_size
+        members.append(Member(index, name, info.file_size))
+    if total > budget_left:
+        raise UnsafeFile(
+            display,
+            f"members declare {total} bytes in all, more than the {budget_left} allowed",
+            format="zip",
+            hint="split the export into smaller archives",
+        )
+    return Listing(tuple(members), tuple(refused), total)
+
+
+def _check_overlaps(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], display: str) -> None:
+    """Refuse overlapping entries and entries that run into the central directory (CVE-2024-0450)."""
+    handle = archive.fp
+    if handle is None:
+        raise CorruptFile(display, "the archive is closed", format="zip")
+    directory_start = archive.start_dir
+    spans: list[tuple[int, int, str]] = []
+    for info in infos:
+        handle.seek(info.header_offset)
+        header = handle.read(_LOCAL_HEADER.size)
+        if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
+            raise CorruptFile(display, f"member {info.filename!r} has no valid local header", format="zip")
+        fields = _LOCAL_HEADER.unpack(header)
+        name_length, extra_length = fields[9], fields[10]
+        end = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length + info.compress_size
+        if end > directory_start:
+            raise UnsafeFile(
+                display,
+                f"member {info.filename!r} claims more compressed bytes than the archive holds",
+                format="zip",
+                hint="the archive is forged or damaged; export it again",
+            )
+        spans.append((info.header_offset, end, info.filename))
+    spans.sort()
+    for (_, previous_end, previous), (start, _, name) in itertools.pairwise(spans):
+        if start < previous_end:
+            raise UnsafeFile(
+                display,
+                f"members {previous!r} and {name!r} overlap (a zip bomb, CVE-2024-0450)",
+                format="zip",
+                hint="this is not a genuine export; do not open it with other tools either",
+            )
+
+
+def read_member(
+    archive: zipfile.ZipFile, index: int, display: str, *, limit: int = MAX_MEMBER_BYTES
+) -> bytes:
+    """Read one member fully, never more than `limit` bytes (checked on bytes actually produced)."""
+    info = archive.infolist()[index]
+    chunks: list[bytes] = []
+    produced = 0
+    try:
+        with archive.open(info) as stream:
+            for chunk in _chunks(stream):
+                produced += len(chunk)
+                if produced > limit:
+                    raise UnsafeFile(
+                        display, f"expands past {limit} bytes (decompression bomb?)", format="zip"
+                    )
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
+        raise CorruptFile(display, f"damaged archive member ({error})", format="zip") from None
+    except NotImplementedError as error:
+        raise CorruptFile(display, f"unsupported archive member ({error})", format="zip") from None
+    return b"".join(chunks)
+
+
+def copy_member(
+    archive: zipfile.ZipFile, index: int, target: Path, display: str, *, limit: int = MAX_NESTED_ZIP_BYTES
+) -> int:
+    """Copy one member (a nested zip) to `target`, bounded by `limit` bytes actually written."""
+    info = archive.infolist()[index]
+    written = 0
+    try:
+        with archive.open(info) as stream, target.open("wb") as out:
+            for chunk in _chunks(stream):
+                written += len(chunk)
+                if written > limit:
+                    raise UnsafeFile(display, f"expands past {limit} bytes", format="zip")
+                out.write(chunk)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+        target.unlink(missing_ok=True)
+        raise CorruptFile(display, f"damaged nested archive ({error})", format="zip") from None
+    except UnsafeFile:
+        target.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    while True:
+        chunk = stream.read(CHUNK_BYTES)
+        if not chunk:
+            return
+        yield chunk
+
+
+def is_zip(path: Path) -> bool:
+    """Whether a file starts like a zip archive (by content, not extension)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) in {_LOCAL_MAGIC, b"PK\x05\x06"}
+    except OSError:
+        return False
+
+
+__all__ = [
+    "MAX_MEMBERS",
+    "MAX_MEMBER_BYTES",
+    "Listing",
+    "Member",
+    "Refused",
+    "copy_member",
+    "is_zip",
+    "list_members",
+    "open_zip",
+    "read_member",
+    "unsafe_name_reason",
+]

@@ -1,0 +1,323 @@
+"""The import pipeline: walk paths, open archives safely, analyse files in a process pool, store each run.
+
+```
+paths ─► plan_sources (parent: folders, .gz, zips, one level of nested zip, Strava activities.csv)
+      ─► analyse_source (worker processes: read bytes, gunzip, SHA-256, parse, split, classify)
+      ─► Store.add_run (parent: one transaction per activity, dedup inside it)
+```
+
+Workers return plain `ImportedRun` / `Skipped` / `Failed` objects; results are written in the
+order the files were listed, so a re-import meets the same runs in the same order. At most
+`4 x workers` files are in flight, so memory stays flat however many files an export holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from progrun.errors import ActivityFileError, ProgrunError, UnsafeFile
+from progrun.formats.compression import gunzip, is_gzip
+from progrun.storage import archive
+from progrun.storage.analysis import AnalysisContext, analyse, is_run, sha256_hex
+from progrun.storage.records import ImportedRun
+from progrun.storage.store import Store
+
+ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
+MAX_FILE_BYTES = archive.MAX_MEMBER_BYTES
+#: Below this many files the work runs in this process (a pool costs more than it saves).
+POOL_THRESHOLD = 16
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to import: a path on disk, or a member (by index) of a zip on disk."""
+
+    display: str
+    path: str
+    member: int | None = None
+    name: str = ""
+    strava_type: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    file: str
+    reason: str
+
+
+WorkResult = ImportedRun | Skipped | Failed
+
+
+@dataclass
+class ImportReport:
+    """The end report of an import."""
+
+    imported: int = 0
+    duplicates: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+    duplicate_of: list[tuple[str, int, str]] = field(default_factory=list)
+    imported_ids: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "skipped": len(self.skipped),
+            "failed": [{"file": f.file, "reason": f.reason} for f in self.failed],
+        }
+
+
+# -- planning (parent) ---------------------------------------------------------------------------
+
+
+def _is_activity_name(name: str) -> bool:
+    return name.lower().endswith(ACTIVITY_SUFFIXES)
+
+
+def _csv_key(name: str) -> str:
+    key = PurePosixPath(name.replace("\\", "/")).name.lower()
+    return key[:-3] if key.endswith(".gz") else key
+
+
+def read_strava_csv(text: str) -> dict[str, tuple[str, str]]:
+    """Strava's activities.csv as {file name without .gz: (activity name, activity type)}.
+
+    Tolerates a BOM, quoted newlines and duplicate column names (the first of each is used).
+    """
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(rows, [])
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        columns.setdefault(title.strip().lower(), index)
+    if "filename" not in columns:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for row in rows:
+
+        def cell(title: str, row: list[str] = row) -> str:
+            index = columns.get(title)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        filename = cell("filename")
+        if filename:
+            out[_csv_key(filename)] = (cell("activity name"), cell("activity type"))
+    return out
+
+
+@dataclass
+class Plan:
+    """The sources to import and the problems found while listing them."""
+
+    sources: list[Source] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+
+
+def plan_sources(paths: Sequence[Path], workdir: Path) -> Plan:
+    """List every file to import. Archives are checked here; nested zips are copied (bounded) to workdir."""
+    plan = Plan()
+    for path in paths:
+        if path.is_dir():
+            metadata = {}
+            csv_path = path / "activities.csv"
+            if csv_path.is_file():
+                metadata = read_strava_csv(csv_path.read_text(encoding="utf-8", errors="replace"))
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                if archive.is_zip(child):
+                    _plan_zip(child, str(child), plan, workdir, depth=0)
+                elif _is_activity_name(child.name):
+                    meta = metadata.get(_csv_key(child.name), ("", ""))
+                    plan.sources.append(Source(str(child), str(child), None, meta[0], meta[1]))
+        elif path.is_file():
+            if archive.is_zip(path):
+                _plan_zip(path, str(path), plan, workdir, depth=0)
+            else:
+                plan.sources.append(Source(str(path), str(path)))
+        else:
+            plan.failed.append(Failed(str(path), "no such file or folder"))
+    return plan
+
+
+def _plan_zip(path: Path, display: str, plan: Plan, workdir: Path, *, depth: int) -> None:
+    try:
+        with archive.open_zip(path, display) as opened:
+            listing = archive.list_members(opened, display)
+            metadata: dict[str, tuple[str, str]] = {}
+            for member in listing.members:
+                if PurePosixPath(member.name).name.lower() == "activities.csv":
+                    raw = archive.read_member(opened, member.index, f"{display}!{member.name}")
+                    metadata.update(read_strava_csv(raw.decode("utf-8", errors="replace")))
+            for refused in listing.refused:
+                plan.failed.append(Failed(f"{display}!{refused.name!r}", refused.reason))
+            for member in listing.members:
+                shown = f"{display}!{member.name}"
+                if member.name.lower().endswith(".zip"):
+                    if depth >= 1:
+                        plan.failed.append(Failed(shown, "archive nested more than one level deep; refused"))
+                        continue
+                    target = workdir / f"nested-{len(list(workdir.iterdir()))}.zip"
+                    try:
+                        archive.copy_member(opened, member.index, target, shown)
+                    except ActivityFileError as error:
+                        plan.failed.append(Failed(shown, error.reason))
+                        continue
+                    _plan_zip(target, shown, plan, workdir, depth=depth + 1)
+                elif _is_activity_name(member.name):
+                    meta = metadata.get(_csv_key(member.name), ("", ""))
+                    plan.sources.append(Source(shown, str(path), member.index, meta[0], meta[1]))
+    except ActivityFileError as error:
+        plan.failed.append(Failed(display, error.reason))
+
+
+# -- analysis (worker) ---------------------------------------------------------------------------
+
+_CONTEXT = AnalysisContext()
+_ZIPS: dict[str, zipfile.ZipFile] = {}
+
+
+def _init_worker(context: AnalysisContext) -> None:
+    global _CONTEXT  # noqa: PLW0603  (per-process worker state)
+    _CONTEXT = context
+    _ZIPS.clear()
+
+
+def _read_source(source: Source) -> bytes:
+    if source.member is None:
+        with open(source.path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise UnsafeFile(source.display, f"larger than {MAX_FILE_BYTES} bytes", format="file")
+        return data
+    opened = _ZIPS.get(source.path)
+    if opened is None:
+        opened = archive.open_zip(Path(source.path), source.display)
+        _ZIPS[source.path] = opened
+    return archive.read_member(opened, source.member, source.display)
+
+
+def analyse_source(source: Source, context: AnalysisContext | None = None) -> WorkResult:
+    """Read, decompress, hash, parse and analyse one file; never raises for bad input."""
+    from progrun.formats import read_activity
+    from progrun.formats.on_error import OnError
+
+    try:
+        data = _read_source(source)
+        if not data:
+            return Failed(source.display, "empty file (0 bytes)")
+        if is_gzip(data):
+            data = gunzip(data, name=source.display).data
+        digest = sha256_hex(data)
+        base = PurePosixPath(source.display.replace("\\", "/")).name
+        parse_name = base[:-3] if base.lower().endswith(".gz") else base
+        activity = read_activity(data, name=parse_name, on_error=OnError.WARN)
+        run, reason = is_run(activity, source.strava_type)
+        if not run:
+            return Skipped(source.display, reason)
+        return analyse(
+            activity,
+            data,
+            source_name=source.display,
+            name=source.name,
+            context=context or _CONTEXT,
+            digest=digest,
+        )
+    except ProgrunError as error:
+        return Failed(source.display, _reason(error))
+    except (OSError, MemoryError) as error:
+        return Failed(source.display, f"cannot read the file: {error}")
+    except Exception as error:  # a parser bug must not stop the import; report it per file
+        return Failed(source.display, f"unexpected {type(error).__name__}: {error}")
+
+
+def _reason(error: ProgrunError) -> str:
+    if isinstance(error, ActivityFileError):
+        return error.reason + (f" ({error.where})" if error.where else "")
+    return str(error)
+
+
+# -- the whole import (parent) -------------------------------------------------------------------
+
+
+def _results(
+    sources: Sequence[Source], context: AnalysisContext, workers: int
+) -> Iterator[tuple[Source, WorkResult]]:
+    if workers <= 1 or len(sources) < POOL_THRESHOLD:
+        for source in sources:
+            yield source, analyse_source(source, context)
+        return
+    window = 4 * workers
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(context,)) as pool:
+        pending: deque[tuple[Source, Future[WorkResult]]] = deque()
+        queue = iter(sources)
+        for source in queue:
+            pending.append((source, pool.submit(analyse_source, source)))
+            if len(pending) >= window:
+                break
+        while pending:
+            source, future = pending.popleft()
+            yield source, future.result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, pool.submit(analyse_source, following)))
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    context: AnalysisContext | None = None,
+    workers: int = 0,
+    on_start: Callable[[int], None] | None = None,
+    on_file: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Import files, folders, .gz files and zip exports into the store; one bad file never stops it."""
+    if context is None:
+        profile = store.profile()
+        context = AnalysisContext(
+            hr_max_bpm=profile.hr_max_bpm,
+            hr_rest_bpm=profile.hr_rest_bpm,
+            threshold_s_per_km=profile.threshold_s_per_km,
+            sex=profile.sex,
+        )
+    workers = workers or os.cpu_count() or 1
+    report = ImportReport()
+    with tempfile.TemporaryDirectory(prefix="progrun-import-") as workdir:
+        plan = plan_sources(list(paths), Path(workdir))
+        report.failed.extend(plan.failed)
+        if on_start is not None:
+            on_start(len(plan.sources))
+        for source, result in _results(plan.sources, context, workers):
+            if isinstance(result, ImportedRun):
+                try:
+                    outcome = store.add_run(result)
+                except ProgrunError as error:
+                    report.failed.append(Failed(source.display, str(error)))
+                else:
+                    if outcome.status == "imported":
+                        report.imported += 1
+                        report.imported_ids.append(outcome.activity_id)
+                    else:
+                        report.duplicates += 1
+                        report.duplicate_of.append((source.display, outcome.activity_id, outcome.reason))
+            elif isinstance(result, Skipped):
+                report.skipped.append(result)
+            else:
+                report.failed.append(result)
+            if on_file is not None:
+                on_file(source.display)
+    return report

@@ -1,0 +1,1 @@
+"""Alembic environment of the training log, run programmatically by `progrun.storage.migrate`."""

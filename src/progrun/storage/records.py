@@ -1,0 +1,162 @@
+"""The plain objects the training log takes and returns (no SQLAlchemy types leak out of `storage`)."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import numpy as np
+
+from progrun.activity import CHANNELS, Activity, FloatArray
+
+#: Bump when the analysis (splits, classification, judging) changes; `progrun reanalyse` redoes older rows.
+ANALYSIS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SplitRecord:
+    """One stored split: `distance_m` long (the last one may be short), `elapsed_s` to run it."""
+
+    index: int
+    distance_m: float
+    elapsed_s: float
+    pace_s_per_km: float
+    avg_hr_bpm: float | None = None
+
+
+@dataclass(frozen=True)
+class VerdictRecord:
+    """The judge's verdict in storable form; `details` is the verdict as JSON-able data."""
+
+    score: float | None
+    progressed: bool
+    target_reached: bool
+    plan_id: int | None = None
+    details: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportedRun:
+    """Everything the importer's worker learnt about one file, ready to be written in one transaction."""
+
+    sha256: str
+    raw_size: int
+    raw_z: bytes
+    source_name: str
+    name: str
+    format: str
+    sport: str
+    start: datetime | None
+    distance_m: float
+    duration_s: float
+    moving_s: float
+    avg_hr_bpm: float | None
+    max_hr_bpm: float | None
+    kind: str
+    is_progression: bool
+    score: float | None
+    load: float | None
+    splits: tuple[SplitRecord, ...]
+    verdict: VerdictRecord | None
+    n_samples: int
+    channels: tuple[str, ...]
+    streams_z: bytes
+    summary: dict[str, object] = field(default_factory=dict)
+    analysis_version: int = ANALYSIS_VERSION
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """One row of the history."""
+
+    id: int
+    start: datetime | None
+    sport: str
+    format: str
+    name: str
+    source_name: str
+    distance_m: float
+    duration_s: float
+    moving_s: float
+    avg_hr_bpm: float | None
+    max_hr_bpm: float | None
+    kind: str
+    is_progression: bool
+    score: float | None
+    load: float | None
+    sha256: str
+    analysis_version: int
+
+
+@dataclass(frozen=True)
+class ActivityDetail:
+    """An activity with its splits, verdict and the extra facts kept from the file."""
+
+    summary: ActivitySummary
+    splits: tuple[SplitRecord, ...]
+    verdict: VerdictRecord | None
+    info: dict[str, object]
+
+
+@dataclass(frozen=True)
+class AddOutcome:
+    """What happened to one imported run: written, or recognised as a run already in the log."""
+
+    status: Literal["imported", "duplicate"]
+    activity_id: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A runner's profile. Paces in s/km; heart rate in bpm; `units` is "km" or "mi"."""
+
+    name: str = "runner"
+    hr_max_bpm: float | None = None
+    hr_rest_bpm: float | None = None
+    threshold_s_per_km: float | None = None
+    easy_s_per_km: float | None = None
+    vdot: float | None = None
+    units: str = "km"
+    sex: str = ""
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """The result of `Store.check_integrity`: counts of everything that should be zero."""
+
+    activities: int
+    missing_streams: int
+    missing_blobs: int
+    split_mismatches: int
+    orphan_blobs: int
+    database_check: str
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.missing_streams == 0
+            and self.missing_blobs == 0
+            and self.split_mismatches == 0
+            and self.orphan_blobs == 0
+            and self.database_check == "ok"
+        )
+
+
+def encode_streams(activity: Activity) -> tuple[tuple[str, ...], int, bytes]:
+    """The channels holding data, stacked as float64 and zlib-compressed (level 1: fast)."""
+    present = tuple(name for name in CHANNELS if name == "time_s" or activity.has(name))
+    stacked = np.stack([getattr(activity, name) for name in present]) if present else np.zeros((0, 0))
+    return present, activity.records, zlib.compress(np.ascontiguousarray(stacked).tobytes(), 1)
+
+
+def decode_streams(channels: tuple[str, ...], n_samples: int, data: bytes) -> dict[str, FloatArray]:
+    """Inverse of `encode_streams`: every CHANNEL, NaN-filled where it was not stored."""
+    flat = np.frombuffer(zlib.decompress(data), dtype=np.float64)
+    stacked = flat.reshape(len(channels), n_samples) if channels else np.zeros((0, n_samples))
+    out = {name: np.full(n_samples, np.nan) for name in CHANNELS}
+    for row, name in enumerate(channels):
+        out[name] = stacked[row].copy()
+    return out

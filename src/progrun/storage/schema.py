@@ -1,0 +1,140 @@
+"""The training log's tables (SQLAlchemy 2 declarative models).
+
+The Alembic migrations in `migrations/versions/` create exactly these tables; a test compares the
+migrated database with this metadata. The raw file of every activity is kept in `blobs`, addressed
+by the SHA-256 of its *decompressed* content, so `.fit` and `.fit.gz` of one run share one key and
+any run can be re-analysed later. Blobs live in the database (not on disk) so that an activity and
+its raw file are written in one transaction: a crash leaves neither or both, never an orphan file.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every progrun table."""
+
+
+class RunnerRow(Base):
+    """A runner and their profile (paces, heart-rate values, units) as JSON."""
+
+    __tablename__ = "runners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    profile_json: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PlanRow(Base):
+    """A plan the runner meant to run (the JSON of `progrun.plan_io`), optionally on a date."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("runners.id"), index=True)
+    planned_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    plan_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BlobRow(Base):
+    """A raw activity file, content-addressed by the SHA-256 of its decompressed bytes."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    compression: Mapped[str] = mapped_column(String(16))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ActivityRow(Base):
+    """One imported run: its summary, classification and where it came from."""
+
+    __tablename__ = "activities"
+    __table_args__ = (UniqueConstraint("runner_id", "sha256", name="uq_activities_runner_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("runners.id"), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    source_name: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(Text, default="")
+    format: Mapped[str] = mapped_column(String(8))
+    sport: Mapped[str] = mapped_column(String(40))
+    start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    distance_m: Mapped[float] = mapped_column(Float)
+    duration_s: Mapped[float] = mapped_column(Float)
+    moving_s: Mapped[float] = mapped_column(Float)
+    avg_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    is_progression: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    load: Mapped[float | None] = mapped_column(Float, nullable=True)
+    n_splits: Mapped[int] = mapped_column(Integer)
+    analysis_version: Mapped[int] = mapped_column(Integer)
+    summary_json: Mapped[str] = mapped_column(Text, default="{}")
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StreamRow(Base):
+    """The sample channels of an activity: float64 arrays, stacked and zlib-compressed."""
+
+    __tablename__ = "streams"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    n_samples: Mapped[int] = mapped_column(Integer)
+    channels: Mapped[str] = mapped_column(Text)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SplitRow(Base):
+    """One computed split (1 km by default) of an activity."""
+
+    __tablename__ = "splits"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    distance_m: Mapped[float] = mapped_column(Float)
+    elapsed_s: Mapped[float] = mapped_column(Float)
+    pace_s_per_km: Mapped[float] = mapped_column(Float)
+    avg_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class VerdictRow(Base):
+    """The judge's verdict on a progression run, against a stored plan or inferred targets."""
+
+    __tablename__ = "verdicts"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    progressed: Mapped[bool] = mapped_column(Boolean)
+    target_reached: Mapped[bool] = mapped_column(Boolean)
+    verdict_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+TABLES = ("runners", "plans", "blobs", "activities", "streams", "splits", "verdicts")

@@ -1,0 +1,50 @@
+"""SQLite connection set-up for the embedded training log.
+
+Every connection gets, through SQLAlchemy event hooks:
+
+* `journal_mode=WAL`: readers never block the writer and the writer never blocks readers.
+* `busy_timeout=5000`: a second writer waits up to 5 s for the lock instead of failing at once.
+* `BEGIN IMMEDIATE` for every transaction. pysqlite's own transaction handling is switched off
+  (`isolation_level = None`) and we emit BEGIN ourselves; IMMEDIATE takes the write lock at the
+  start, so a read-then-write transaction (the importer's duplicate check, then the insert) can
+  never hit SQLITE_BUSY half-way, and two importers cannot both pass the duplicate check.
+* `synchronous=NORMAL`: in WAL mode a commit is atomic and survives a crash or SIGKILL of the
+  process (the kill test shows it); only after an OS crash or power loss may the last few commits
+  roll back, never corrupt. A training log can re-import those files (import is idempotent), so we
+  trade that for many fewer fsyncs per imported activity. Use `synchronous=FULL` (set
+  `PROGRUN_SQLITE_SYNCHRONOUS=FULL`) if power-loss durability of the very last import matters.
+* `foreign_keys=ON` (SQLite enforces it only per connection).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+BUSY_TIMEOUT_MS = 5000
+SYNCHRONOUS = "NORMAL"
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Install the pragmas and the BEGIN IMMEDIATE hook on an SQLite engine."""
+    synchronous = os.environ.get("PROGRUN_SQLITE_SYNCHRONOUS", SYNCHRONOUS).upper()
+    if synchronous not in {"NORMAL", "FULL"}:
+        synchronous = SYNCHRONOUS
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see module docstring)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,531 @@
+"""Store: the training log on SQLite (embedded default) or PostgreSQL, taking and returning plain objects.
+
+One imported activity is one transaction: the raw-file blob, the activity row, its streams, its
+splits and its verdict are written together or not at all. Duplicates are recognised inside that
+same transaction (SQLite: `BEGIN IMMEDIATE`; both: a unique `(runner_id, sha256)` key with
+`INSERT ... ON CONFLICT DO NOTHING`), so two importers can never both add one run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, Table, create_engine, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+
+from progrun.activity import Activity, Format, make_activity
+from progrun.errors import NotFound, StorageError
+from progrun.storage.records import (
+    ActivityDetail,
+    ActivitySummary,
+    AddOutcome,
+    ImportedRun,
+    IntegrityReport,
+    Profile,
+    SplitRecord,
+    VerdictRecord,
+    decode_streams,
+)
+from progrun.storage.schema import ActivityRow, BlobRow, PlanRow, RunnerRow, SplitRow, StreamRow, VerdictRow
+from progrun.storage.sqlite import configure_sqlite
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+#: Same run in another format: starts within this many seconds ...
+SAME_RUN_START_S = 60.0
+#: ... and distance and duration each within this fraction (or the absolute floors below).
+SAME_RUN_TOLERANCE = 0.03
+SAME_RUN_DISTANCE_FLOOR_M = 50.0
+SAME_RUN_DURATION_FLOOR_S = 10.0
+DEFAULT_RUNNER_ID = 1
+
+A = cast(Table, ActivityRow.__table__)
+B = cast(Table, BlobRow.__table__)
+S = cast(Table, StreamRow.__table__)
+SP = cast(Table, SplitRow.__table__)
+V = cast(Table, VerdictRow.__table__)
+R = cast(Table, RunnerRow.__table__)
+P = cast(Table, PlanRow.__table__)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _db_time(moment: datetime | None) -> datetime | None:
+    """UTC, microseconds kept; SQLite stores it as text, so every value is normalised to UTC first."""
+    return _utc(moment)
+
+
+def same_run(distance_a_m: float, duration_a_s: float, distance_b_m: float, duration_b_s: float) -> bool:
+    """Whether two recordings that start within a minute of each other are one run (distance and duration)."""
+    distance_ok = abs(distance_a_m - distance_b_m) <= max(
+        SAME_RUN_TOLERANCE * max(distance_a_m, distance_b_m), SAME_RUN_DISTANCE_FLOOR_M
+    )
+    duration_ok = abs(duration_a_s - duration_b_s) <= max(
+        SAME_RUN_TOLERANCE * max(duration_a_s, duration_b_s), SAME_RUN_DURATION_FLOOR_S
+    )
+    return distance_ok and duration_ok
+
+
+class Store:
+    """The training log. Open with `Store.open(url)`; use as a context manager or call `close()`."""
+
+    def __init__(self, engine: Engine, runner_id: int = DEFAULT_RUNNER_ID) -> None:
+        self._engine = engine
+        self.runner_id = runner_id
+        self.dialect = engine.dialect.name
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @staticmethod
+    def open(url: str, *, create: bool = True) -> Store:
+        """Open (and migrate to the newest schema) the training log at an SQLAlchemy URL."""
+        try:
+            if url.startswith("sqlite"):
+                database = url.split(":///", 1)[1] if ":///" in url else ""
+                if database and database != ":memory:" and create:
+                    Path(database).parent.mkdir(parents=True, exist_ok=True)
+                engine = create_engine(url)
+                configure_sqlite(engine)
+            else:
+                engine = create_engine(url, pool_pre_ping=True)
+            store = Store(engine)
+            store.migrate()
+            store._ensure_runner()
+        except SQLAlchemyError as error:
+            raise StorageError(
+                f"cannot open the training log at {_safe_url(url)}: {_first_line(error)}; "
+                "check --db / PROGRUN_DB and that the database server is running"
+            ) from None
+        return store
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision, in one transaction."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self._engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def schema_revision(self) -> str | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+            return None if row is None else str(row[0])
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_runner(self) -> None:
+        with self._engine.begin() as connection:
+            exists = connection.execute(select(R.c.id).where(R.c.id == self.runner_id)).first()
+            if exists is None:
+                connection.execute(
+                    self._insert(R).values(
+                        id=self.runner_id,
+                        name="runner",
+                        profile_json=json.dumps(asdict(Profile())),
+                        created_at=datetime.now(UTC),
+                    )
+                )
+
+    def _insert(self, table: Any) -> Any:
+        return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
+
+    # -- activities ----------------------------------------------------------------------------
+
+    def add_run(self, run: ImportedRun) -> AddOutcome:
+        """Write one imported run in one transaction, unless it is already in the log."""
+        try:
+            with self._engine.begin() as connection:
+                return self._add_run(connection, run)
+        except SQLAlchemyError as error:
+            raise StorageError(f"cannot store {run.source_name}: {_first_line(error)}") from None
+
+    def _add_run(self, connection: Connection, run: ImportedRun) -> AddOutcome:
+        existing = connection.execute(
+            select(A.c.id).where(A.c.runner_id == self.runner_id, A.c.sha256 == run.sha256)
+        ).scalar()
+        if existing is not None:
+            return AddOutcome("duplicate", int(existing), f"same content as activity {existing}")
+        match = self._find_same_run(connection, run)
+        if match is not None:
+            return AddOutcome("duplicate", match, f"same run as activity {match} (start, distance, duration)")
+        connection.execute(
+            self._insert(B)
+            .values(sha256=run.sha256, size_bytes=run.raw_size, compression="zlib", data=run.raw_z)
+            .on_conflict_do_nothing()
+        )
+        inserted = connection.execute(
+            self._insert(A)
+            .values(**self._activity_values(run), runner_id=self.runner_id, imported_at=datetime.now(UTC))
+            .on_conflict_do_nothing()
+            .returning(A.c.id)
+        ).scalar()
+        if inserted is None:  # another writer added the same content meanwhile (PostgreSQL)
+            other = connection.execute(
+                select(A.c.id).where(A.c.runner_id == self.runner_id, A.c.sha256 == run.sha256)
+            ).scalar_one()
+            return AddOutcome("duplicate", int(other), f"same content as activity {other}")
+        activity_id = int(inserted)
+        self._write_details(connection, activity_id, run)
+        return AddOutcome("imported", activity_id)
+
+    @staticmethod
+    def _activity_values(run: ImportedRun) -> dict[str, Any]:
+        return {
+            "sha256": run.sha256,
+            "source_name": run.source_name,
+            "name": run.name,
+            "format": run.format,
+            "sport": run.sport,
+            "start": _db_time(run.start),
+            "distance_m": run.distance_m,
+            "duration_s": run.duration_s,
+            "moving_s": run.moving_s,
+            "avg_hr_bpm": run.avg_hr_bpm,
+            "max_hr_bpm": run.max_hr_bpm,
+            "kind": run.kind,
+            "is_progression": run.is_progression,
+            "score": run.score,
+            "load": run.load,
+            "n_splits": len(run.splits),
+            "analysis_version": run.analysis_version,
+            "summary_json": json.dumps(run.summary, default=str),
+        }
+
+    def _write_details(self, connection: Connection, activity_id: int, run: ImportedRun) -> None:
+        connection.execute(
+            S.insert().values(
+                activity_id=activity_id,
+                n_samples=run.n_samples,
+                channels=",".join(run.channels),
+                data=run.streams_z,
+            )
+        )
+        if run.splits:
+            connection.execute(
+                SP.insert(),
+                [
+                    {
+                        "activity_id": activity_id,
+                        "index": split.index,
+                        "distance_m": split.distance_m,
+                        "elapsed_s": split.elapsed_s,
+                        "pace_s_per_km": split.pace_s_per_km,
+                        "avg_hr_bpm": split.avg_hr_bpm,
+                    }
+                    for split in run.splits
+                ],
+            )
+        if run.verdict is not None:
+            connection.execute(
+                V.insert().values(
+                    activity_id=activity_id,
+                    plan_id=run.verdict.plan_id,
+                    score=run.verdict.score,
+                    progressed=run.verdict.progressed,
+                    target_reached=run.verdict.target_reached,
+                    verdict_json=json.dumps(run.verdict.details, default=str),
+                )
+            )
+
+    def _find_same_run(self, connection: Connection, run: ImportedRun) -> int | None:
+        start = _utc(run.start)
+        if start is None:
+            return None
+        window = timedelta(seconds=SAME_RUN_START_S)
+        rows = connection.execute(
+            select(A.c.id, A.c.start, A.c.distance_m, A.c.duration_s)
+            .where(A.c.runner_id == self.runner_id, A.c.start.between(start - window, start + window))
+            .order_by(A.c.id)
+        ).all()
+        for row in rows:
+            other_start = _utc(row.start)
+            if other_start is None or abs((other_start - start).total_seconds()) > SAME_RUN_START_S:
+                continue
+            if same_run(run.distance_m, run.duration_s, row.distance_m, row.duration_s):
+                return int(row.id)
+        return None
+
+    def replace_analysis(self, activity_id: int, run: ImportedRun) -> None:
+        """Replace an activity's summary, streams, splits and verdict (re-analysis) in one transaction."""
+        with self._engine.begin() as connection:
+            self._require(connection, activity_id)
+            for table in (V, SP, S):
+                connection.execute(table.delete().where(table.c.activity_id == activity_id))
+            values = self._activity_values(run)
+            values.pop("sha256")
+            values["source_name"] = values["source_name"] or self.summary(activity_id).source_name
+            connection.execute(update(A).where(A.c.id == activity_id).values(**values))
+            self._write_details(connection, activity_id, run)
+
+    def _require(self, connection: Connection, activity_id: int) -> None:
+        found = connection.execute(
+            select(A.c.id).where(A.c.id == activity_id, A.c.runner_id == self.runner_id)
+        ).first()
+        if found is None:
+            raise NotFound("activity", str(activity_id))
+
+    def count_activities(self) -> int:
+        with self._engine.connect() as connection:
+            return int(
+                connection.execute(
+                    select(func.count()).select_from(A).where(A.c.runner_id == self.runner_id)
+                ).scalar_one()
+            )
+
+    def list_activities(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        progression_only: bool = False,
+        limit: int | None = None,
+    ) -> list[ActivitySummary]:
+        """Activities by start time (oldest first), optionally within [since, until)."""
+        query = select(A).where(A.c.runner_id == self.runner_id)
+        if since is not None:
+            query = query.where(A.c.start >= _db_time(since))
+        if until is not None:
+            query = query.where(A.c.start < _db_time(until))
+        if progression_only:
+            query = query.where(A.c.is_progression.is_(True))
+        query = query.order_by(A.c.start, A.c.id)
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).all()
+        summaries = [_summary(row) for row in rows]
+        return summaries[-limit:] if limit else summaries
+
+    def iter_ids(self, *, older_than_version: int | None = None) -> Iterator[int]:
+        query = select(A.c.id).where(A.c.runner_id == self.runner_id).order_by(A.c.id)
+        if older_than_version is not None:
+            query = query.where(A.c.analysis_version < older_than_version)
+        with self._engine.connect() as connection:
+            ids = [int(value) for value in connection.execute(query).scalars()]
+        yield from ids
+
+    def summary(self, activity_id: int) -> ActivitySummary:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(A).where(A.c.id == activity_id, A.c.runner_id == self.runner_id)
+            ).first()
+        if row is None:
+            raise NotFound("activity", str(activity_id))
+        return _summary(row)
+
+    def detail(self, activity_id: int) -> ActivityDetail:
+        """An activity with its splits and verdict."""
+        summary = self.summary(activity_id)
+        with self._engine.connect() as connection:
+            info = json.loads(
+                connection.execute(select(A.c.summary_json).where(A.c.id == activity_id)).scalar_one()
+            )
+            verdict_row = connection.execute(select(V).where(V.c.activity_id == activity_id)).first()
+        splits = self.splits_for([activity_id]).get(activity_id, ())
+        verdict = None
+        if verdict_row is not None:
+            verdict = VerdictRecord(
+                score=verdict_row.score,
+                progressed=bool(verdict_row.progressed),
+                target_reached=bool(verdict_row.target_reached),
+                plan_id=verdict_row.plan_id,
+                details=json.loads(verdict_row.verdict_json),
+            )
+        return ActivityDetail(summary=summary, splits=splits, verdict=verdict, info=info)
+
+    def splits_for(self, activity_ids: Iterable[int]) -> dict[int, tuple[SplitRecord, ...]]:
+        ids = list(activity_ids)
+        out: dict[int, list[SplitRecord]] = {activity_id: [] for activity_id in ids}
+        with self._engine.connect() as connection:
+            for chunk_start in range(0, len(ids), 500):
+                chunk = ids[chunk_start : chunk_start + 500]
+                rows = connection.execute(
+                    select(SP).where(SP.c.activity_id.in_(chunk)).order_by(SP.c.activity_id, SP.c.index)
+                ).all()
+                for row in rows:
+                    values = row._mapping
+                    out[values["activity_id"]].append(
+                        SplitRecord(
+                            values["index"],
+                            values["distance_m"],
+                            values["elapsed_s"],
+                            values["pace_s_per_km"],
+                            values["avg_hr_bpm"],
+                        )
+                    )
+        return {key: tuple(value) for key, value in out.items()}
+
+    def load_activity(self, activity_id: int) -> Activity:
+        """The stored samples as an Activity (laps and pauses come from the stored summary)."""
+        summary = self.summary(activity_id)
+        with self._engine.connect() as connection:
+            row = connection.execute(select(S).where(S.c.activity_id == activity_id)).first()
+            info = json.loads(
+                connection.execute(select(A.c.summary_json).where(A.c.id == activity_id)).scalar_one()
+            )
+        if row is None:
+            raise StorageError(f"activity {activity_id} has no stored samples; run `progrun reanalyse`")
+        channels = tuple(name for name in row.channels.split(",") if name)
+        columns = decode_streams(channels, row.n_samples, row.data)
+        time_s = columns.pop("time_s")
+        return make_activity(
+            time_s,
+            format=Format(summary.format) if summary.format in {f.value for f in Format} else Format.FIT,
+            start=summary.start,
+            sport=summary.sport,
+            source=summary.source_name,
+            device=str(info.get("device", "")),
+            workout_name=str(info.get("workout_name", "")),
+            **columns,
+        )
+
+    def raw_file(self, activity_id: int) -> bytes:
+        """The original file's (decompressed) bytes, as imported."""
+        import zlib
+
+        summary = self.summary(activity_id)
+        with self._engine.connect() as connection:
+            row = connection.execute(select(B).where(B.c.sha256 == summary.sha256)).first()
+        if row is None:
+            raise StorageError(f"activity {activity_id} has lost its raw file {summary.sha256[:12]}")
+        return zlib.decompress(row.data) if row.compression == "zlib" else bytes(row.data)
+
+    # -- runner profile and plans ----------------------------------------------------------------
+
+    def profile(self) -> Profile:
+        with self._engine.connect() as connection:
+            raw = connection.execute(select(R.c.profile_json).where(R.c.id == self.runner_id)).scalar_one()
+        known = set(Profile.__dataclass_fields__)
+        return Profile(**{key: value for key, value in json.loads(raw).items() if key in known})
+
+    def set_profile(self, profile: Profile) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(R)
+                .where(R.c.id == self.runner_id)
+                .values(profile_json=json.dumps(asdict(profile)), name=profile.name)
+            )
+
+    def add_plan(self, plan_json: str, *, planned_on: date | None = None, name: str = "") -> int:
+        with self._engine.begin() as connection:
+            return int(
+                connection.execute(
+                    P.insert()
+                    .values(
+                        runner_id=self.runner_id,
+                        planned_on=planned_on,
+                        name=name,
+                        plan_json=plan_json,
+                        created_at=datetime.now(UTC),
+                    )
+                    .returning(P.c.id)
+                ).scalar_one()
+            )
+
+    def plans(self) -> list[tuple[int, date | None, str, str]]:
+        """Every stored plan as (id, planned_on, name, plan_json)."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(P.c.id, P.c.planned_on, P.c.name, P.c.plan_json)
+                .where(P.c.runner_id == self.runner_id)
+                .order_by(P.c.id)
+            ).all()
+        return [(int(row.id), row.planned_on, row.name, row.plan_json) for row in rows]
+
+    # -- checks ------------------------------------------------------------------------------------
+
+    def check_integrity(self) -> IntegrityReport:
+        """Count partial activities and orphan blobs (all zero when healthy); run the DB's own check."""
+        with self._engine.connect() as connection:
+
+            def count(sql: str) -> int:
+                return int(connection.execute(text(sql)).scalar_one())
+
+            report = IntegrityReport(
+                activities=count("SELECT count(*) FROM activities"),
+                missing_streams=count(
+                    "SELECT count(*) FROM activities a LEFT JOIN streams s ON s.activity_id = a.id "
+                    "WHERE s.activity_id IS NULL"
+                ),
+                missing_blobs=count(
+                    "SELECT count(*) FROM activities a LEFT JOIN blobs b ON b.sha256 = a.sha256 "
+                    "WHERE b.sha256 IS NULL"
+                ),
+                split_mismatches=count(
+                    "SELECT count(*) FROM activities a WHERE a.n_splits <> "
+                    "(SELECT count(*) FROM splits s WHERE s.activity_id = a.id)"
+                ),
+                orphan_blobs=count(
+                    "SELECT count(*) FROM blobs b WHERE NOT EXISTS "
+                    "(SELECT 1 FROM activities a WHERE a.sha256 = b.sha256)"
+                ),
+                database_check=(
+                    str(connection.execute(text("PRAGMA integrity_check")).scalar_one())
+                    if self.dialect == "sqlite"
+                    else "ok"
+                ),
+            )
+        return report
+
+    def table_counts(self) -> dict[str, int]:
+        from progrun.storage.schema import TABLES
+
+        with self._engine.connect() as connection:
+            return {
+                table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+                for table in TABLES
+            }
+
+
+def _summary(row: Any) -> ActivitySummary:
+    return ActivitySummary(
+        id=int(row.id),
+        start=_utc(row.start),
+        sport=row.sport,
+        format=row.format,
+        name=row.name,
+        source_name=row.source_name,
+        distance_m=float(row.distance_m),
+        duration_s=float(row.duration_s),
+        moving_s=float(row.moving_s),
+        avg_hr_bpm=row.avg_hr_bpm,
+        max_hr_bpm=row.max_hr_bpm,
+        kind=row.kind,
+        is_progression=bool(row.is_progression),
+        score=row.score,
+        load=row.load,
+        sha256=row.sha256,
+        analysis_version=int(row.analysis_version),
+    )
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
+    return url

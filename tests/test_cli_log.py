@@ -1,0 +1,123 @@
+"""The training-log commands through click's CliRunner and `python -m progrun`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from progrun.cli import cli
+from tests.conftest import ACTIVITIES
+from tests.synthetic_runs import easy_paces, fit_bytes, progression_paces, synthetic_run, week_start
+
+
+@pytest.fixture(scope="session")
+def history_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """12 weeks: two progression runs a week, 3 s/km faster each week, HR 0.8 bpm lower; one easy run."""
+    folder = tmp_path_factory.mktemp("runs")
+    for week in range(12):
+        for day in (0, 3):
+            run = synthetic_run(
+                week_start(week) + timedelta(days=day), progression_paces(week), hr_base_bpm=120 - 0.8 * week
+            )
+            (folder / f"w{week:02d}d{day}.fit").write_bytes(fit_bytes(run))
+        easy = synthetic_run(week_start(week) + timedelta(days=1), easy_paces(week))
+        (folder / f"w{week:02d}easy.fit").write_bytes(fit_bytes(easy))
+    return folder
+
+
+def _run(args: list[str], db: Path) -> str:
+    result = CliRunner().invoke(cli, [*args, "--db", str(db)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_import_history_show_progress_next(history_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    _run(["profile", "--hr-max", "190", "--hr-rest", "50"], db)
+    first = json.loads(_run(["import", str(history_dir), "--json"], db))
+    assert first == {"imported": 36, "duplicates": 0, "skipped": 0, "failed": []}
+    again = json.loads(_run(["import", str(history_dir), "--json"], db))
+    assert again == {"imported": 0, "duplicates": 36, "skipped": 0, "failed": []}
+    rows = json.loads(_run(["history", "--json"], db))
+    assert len(rows) == 36
+    assert set(rows[0]) == {"id", "start", "sport", "distance_m", "duration_s", "is_progression", "score"}
+    assert sum(row["is_progression"] for row in rows) == 24
+    shown = json.loads(_run(["show", str(rows[0]["id"]), "--json"], db))
+    assert [round(s["pace_s_per_km"]) for s in shown["splits"][:6]] == [330, 320, 310, 300, 290, 280]
+    progress = json.loads(_run(["progress", "--json", "--chart", str(tmp_path / "p.png")], db))
+    assert len(progress["weeks"]) == 12
+    assert progress["pace_change_s_per_km_per_week"] == pytest.approx(-3.0, abs=0.1)
+    assert progress["hr_change_bpm_per_week"] == pytest.approx(-0.8, abs=0.1)
+    assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    advice = json.loads(_run(["next", "--today", "2024-05-24", "--json"], db))
+    assert advice["progression_ok"] is False and len(advice["reasons"]) == 2
+    assert advice["vdot"] == pytest.approx(44.3, abs=0.3)
+    assert advice["ctl"] > 0 and advice["acwr"] is not None
+    table = _run(["progress"], db)
+    assert "getting faster: final split 3.0 s/km quicker each week" in table
+
+
+def test_reanalyse_and_export_data(history_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    _run(["import", str(history_dir / "w00d0.fit"), str(history_dir / "w00easy.fit")], db)
+    assert json.loads(_run(["reanalyse", "--all", "--json"], db)) == {"reanalysed": 2, "failed": []}
+    out = _run(["export-data", str(tmp_path / "out")], db)
+    assert "wrote 2 runs" in out
+    lines = (tmp_path / "out" / "activities.csv").read_text().splitlines()
+    assert lines[0].startswith("id,start,name,sport") and len(lines) == 3
+
+
+def test_block_exports_ics_and_fit(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    _run(["profile", "--race", "5k=20:00"], db)
+    rows = json.loads(
+        _run(
+            [
+                "block",
+                "--weeks",
+                "8",
+                "--start",
+                "2024-06-03",
+                "--ics",
+                str(tmp_path / "b.ics"),
+                "--fit-dir",
+                str(tmp_path / "fit"),
+                "--json",
+            ],
+            db,
+        )
+    )
+    assert len(rows) == 14 and sum(r["down_week"] for r in rows) == 2
+    assert (tmp_path / "b.ics").read_text().count("BEGIN:VEVENT") == 14
+    assert len(list((tmp_path / "fit").glob("*.fit"))) == 14
+
+
+def test_shared_corpus_twice_is_the_same_as_once(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    first = json.loads(_run(["import", str(ACTIVITIES), "--json"], db))
+    second = json.loads(_run(["import", str(ACTIVITIES), "--json"], db))
+    assert first["imported"] > 30 and second["imported"] == 0
+    assert second["duplicates"] == first["imported"] + first["duplicates"]
+    assert second["failed"] == first["failed"]
+
+
+def test_errors_exit_1_without_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "progrun", "show", "999", "--db", str(tmp_path / "log.db")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: no activity '999' in the training log")
+    assert "Traceback" not in result.stderr
+    usage = subprocess.run(
+        [sys.executable, "-m", "progrun", "history", "--limit", "0"], capture_output=True, check=False
+    )
+    assert usage.returncode == 2
