@@ -161,7 +161,7 @@ class Activity:
 
     def to_pandas(self) -> object:
         """The samples as a pandas DataFrame (needs pandas installed; never used in the hot path)."""
-        import pandas  # noqa: PLC0415  (optional dependency)
+        import pandas  # optional dependency, never in the hot path
 
         return pandas.DataFrame({name: getattr(self, name) for name in CHANNELS})
 

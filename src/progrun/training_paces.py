@@ -13,7 +13,8 @@ from dataclasses import dataclass
 class TrainingPaces:
     """Training paces in s/km. `easy_slow` > `easy_fast` > `marathon` > `threshold` > ... (slow to fast).
 
-    `vdot` is the race VDOT, or for entered paces the VDOT fitted to them (None when only an easy pace is known).
+    `vdot` is the race VDOT, or for entered paces the VDOT fitted to them
+    (None when only an easy pace is known).
     A pace the runner did not give and that cannot be derived is None.
     """
 

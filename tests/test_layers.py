@@ -1,0 +1,69 @@
+"""Meta-tests: the layer rule, the public API and the package's import hygiene."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import progrun
+
+PACKAGE = Path(progrun.__file__).parent
+#: Core modules may import only these third-party packages (plus the standard library and progrun's core).
+CORE_THIRD_PARTY = {"numpy"}
+#: Optional dataframe views (Activity.to_pandas), imported lazily inside the method only.
+OPTIONAL_VIEWS = {"pandas"}
+ADAPTER_PACKAGES = {"formats", "storage", "cli", "web"}
+
+
+def _core_modules() -> list[Path]:
+    return sorted(path for path in PACKAGE.glob("*.py") if path.name not in {"__main__.py", "__init__.py"})
+
+
+def _imported_roots(path: Path) -> set[str]:
+    roots: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module)
+    return roots
+
+
+def test_core_modules_import_only_stdlib_numpy_and_core() -> None:
+    offences = []
+    for path in _core_modules():
+        for name in _imported_roots(path):
+            top = name.split(".")[0]
+            if top == "progrun":
+                parts = name.split(".")
+                if len(parts) > 1 and parts[1] in ADAPTER_PACKAGES:
+                    offences.append(f"{path.name} imports adapter {name}")
+            elif top not in sys.stdlib_module_names and top not in CORE_THIRD_PARTY | OPTIONAL_VIEWS:
+                offences.append(f"{path.name} imports {name}")
+    assert offences == []
+
+
+def test_there_are_core_modules_to_check() -> None:
+    names = {path.stem for path in _core_modules()}
+    assert {"activity", "errors", "plan", "training_paces"} <= names
+
+
+def test_all_is_complete_and_importable() -> None:
+    for name in progrun.__all__:
+        assert hasattr(progrun, name), name
+    public = {name for name in vars(progrun) if not name.startswith("_")}
+    modules = {name for name in public if type(getattr(progrun, name)).__name__ == "module"}
+    assert public - modules == set(progrun.__all__)
+
+
+def test_importing_progrun_does_not_import_heavy_adapters() -> None:
+    code = (
+        "import sys, progrun; "
+        "names = ('sqlalchemy', 'matplotlib', 'click', 'rich', 'garmin_fit_sdk'); "
+        "heavy = [m for m in names if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
