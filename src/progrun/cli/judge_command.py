@@ -1,0 +1,211 @@
+"""`progrun judge` and `progrun detect`: a recorded run against its plan, or against the idea of one."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import click
+
+from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
+from progrun.detect import detect_progression
+from progrun.errors import UnitError
+from progrun.formats import read_activity
+from progrun.judge import Verdict
+from progrun.judge import judge as judge_run
+from progrun.paces import training_paces_from_race
+from progrun.plan import Plan, SplitUnit
+from progrun.plan_io import plan_from_json
+from progrun.planner import build_plan
+from progrun.units import format_pace, parse_distance, parse_race
+
+
+def _plan_from_options(
+    plan_path: Path | None,
+    *,
+    race: str | None,
+    distance: str | None,
+    unit: str | None,
+    step: float | None,
+    tempo_splits: int,
+    warmup: bool,
+) -> Plan:
+    if plan_path is not None and (race or distance):
+        raise click.UsageError("give either --plan or --race with --distance, not both")
+    if plan_path is not None:
+        return plan_from_json(plan_path)
+    if not (race and distance):
+        raise click.UsageError("give the plan: --plan plan.json, or --race 5k=20:00 --distance 5mi")
+    try:
+        race_m, race_s = parse_race(race)
+    except UnitError as error:
+        raise click.BadParameter(str(error), param_hint="'--race'") from None
+    try:
+        distance_m = parse_distance(distance)
+    except UnitError as error:
+        raise click.BadParameter(str(error), param_hint="'--distance'") from None
+    letters = "".join(ch for ch in distance.lower() if ch.isalpha())
+    split_unit = SplitUnit(unit) if unit else (SplitUnit.MILE if letters.startswith("mi") else SplitUnit.KM)
+    return build_plan(
+        training_paces_from_race(race_m, race_s),
+        distance_m,
+        unit=split_unit,
+        step_s=step,
+        tempo_splits=tempo_splits,
+        warmup=warmup,
+    )
+
+
+def _pace(value: float, unit: str) -> str:
+    return format_pace(value, unit, suffix=False) if math.isfinite(value) and value > 0 else "-"
+
+
+def _signed(value: float, unit: SplitUnit) -> str:
+    if not math.isfinite(value):
+        return "-"
+    per_unit = round(value * unit.metres / 1000.0)
+    return f"{per_unit:+d}" if per_unit else "0"
+
+
+def print_verdict(verdict: Verdict) -> None:
+    """The verdict as a split table, the checks and the coach's words."""
+    console = make_console()
+    u = verdict.unit.value
+    table = make_table(
+        f"Judged against the plan (matched by {verdict.matched_by}; paces per {u})",
+        ["Split", "Target", "Band", "Actual", "GAP", f"Off s/{u}", f"vs prev s/{u}", "HR", "Status"],
+        right=["Target", "Band", "Actual", "GAP", f"Off s/{u}", f"vs prev s/{u}", "HR"],
+    )
+    for split in verdict.splits:
+        band = f"{_pace(split.high_s_per_km, u)}-{_pace(split.low_s_per_km, u)}"
+        status = split.status if split.in_band is None else ("in band" if split.in_band else "outside band")
+        if split.status == "partial":
+            status += " (partial)"
+        heart = f"{split.heart_rate_avg:.0f}" if math.isfinite(split.heart_rate_avg) else "-"
+        table.add_row(
+            split.label,
+            _pace(split.target_s_per_km, u),
+            band,
+            _pace(split.actual_s_per_km, u),
+            _pace(split.gap_s_per_km, u),
+            _signed(split.off_s_per_km, verdict.unit),
+            _signed(split.delta_prev_s_per_km, verdict.unit),
+            heart,
+            status,
+        )
+    console.print(table)
+    yes = {True: "yes", False: "no"}
+    console.print(
+        f"Score [bold]{verdict.score.value:g}[/bold] / 100   progressed: {yes[verdict.progressed]}   "
+        f"target reached: {yes[verdict.target_reached]}   "
+        f"tempo splits: {verdict.tempo_splits} (cap {verdict.tempo_cap})   "
+        f"cooldown: {verdict.cooldown_s:.0f} s"
+    )
+    for deduction in verdict.score.deductions:
+        console.print(f"  -{deduction.points:.1f}  {escape(deduction.check)}: {escape(deduction.detail)}")
+    console.print(escape(verdict.text))
+    print_warnings(verdict.warnings, console)
+
+
+@click.command()
+@click.argument("run_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A plan saved with `progrun plan --json`.",
+)
+@click.option(
+    "--race", metavar="DIST=TIME", help="Instead of --plan: plan from a race result, e.g. 5k=20:00."
+)
+@click.option("--distance", metavar="DIST", help="With --race: the run's distance, e.g. 5mi or 8km.")
+@click.option("--unit", type=click.Choice(["mi", "km"]), help="Split unit [default: that of --distance].")
+@click.option("--step", type=float, help="With --race: seconds faster per split (per mile or km).")
+@click.option(
+    "--tempo-splits",
+    type=click.IntRange(1, 3),
+    default=2,
+    show_default=True,
+    help="With --race: splits at the target.",
+)
+@click.option("--warmup", is_flag=True, help="With --race: the plan starts with an easy warm-up split.")
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the verdict chart (.png or .svg).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON for scripts.")
+def judge(  # noqa: PLR0917 (one parameter per click option)
+    run_file: Path,
+    plan_path: Path | None,
+    race: str | None,
+    distance: str | None,
+    unit: str | None,
+    step: float | None,
+    tempo_splits: int,
+    warmup: bool,
+    chart: Path | None,
+    as_json: bool,
+) -> None:
+    """Judge a recorded run (FIT, TCX or GPX) against its progression plan: splits, checks, score 0-100.
+
+    \b
+    Example:
+      progrun judge run.fit --race 5k=20:00 --distance 5mi --chart verdict.png
+      progrun judge run.fit --plan plan.json --json
+    """
+    if chart is not None and chart.suffix.lower() not in {".png", ".svg"}:
+        raise click.BadParameter(f"{chart} is neither .png nor .svg", param_hint="'--chart'")
+    plan = _plan_from_options(
+        plan_path,
+        race=race,
+        distance=distance,
+        unit=unit,
+        step=step,
+        tempo_splits=tempo_splits,
+        warmup=warmup,
+    )
+    verdict = judge_run(plan, read_activity(run_file))
+    if chart is not None:
+        from progrun.formats.chart import render_verdict_chart
+
+        render_verdict_chart(verdict, chart)
+    if as_json:
+        print_json(verdict.to_dict())
+        return
+    print_verdict(verdict)
+    if chart is not None:
+        make_console().print(f"Chart written to {escape(str(chart))}")
+
+
+@click.command()
+@click.argument("run_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the detection as JSON for scripts.")
+def detect(run_file: Path, as_json: bool) -> None:
+    """Decide whether a recorded run was a progression run; infer its start, target, step and tempo splits.
+
+    \b
+    Example:
+      progrun detect run.tcx
+      progrun detect run.fit --json
+    """
+    found = detect_progression(read_activity(run_file))
+    if as_json:
+        print_json(found.to_dict())
+        return
+    console = make_console()
+    u = found.unit
+    verdict = "a progression run" if found.is_progression else "not a progression run"
+    console.print(f"[bold]{escape(run_file.name)}[/bold]: {verdict} (confidence {found.confidence:.2f})")
+    if found.split_paces_s_per_km:
+        paces = " ".join(_pace(pace, u) for pace in found.split_paces_s_per_km)
+        console.print(f"Split paces (per {u}, grade-adjusted): {paces}")
+    if found.is_progression:
+        console.print(
+            f"Start {_pace(found.start_s_per_km, u)}/{u}, target {_pace(found.target_s_per_km, u)}/{u}, "
+            f"step {found.step_s:.0f} s/{u}, "
+            f"{found.tempo_splits} split{'s' if found.tempo_splits != 1 else ''} at tempo, "
+            f"cooldown {found.cooldown_s:.0f} s"
+        )
+    for reason in found.reasons:
+        console.print(f"  - {escape(reason)}")

@@ -1,0 +1,375 @@
+"""Was a run a progression run? Decide without a plan, and infer its start, target, step and tempo splits.
+
+Method (all paces grade-adjusted when the file has altitude, so a course that ends downhill does not
+pass for a progression and a hilly progression still counts):
+
+1. **Unit.** Mile splits when the device auto-lapped every mile (median full lap within 2 % of
+   1609 m), km splits otherwise.
+2. **Cooldown.** The pace is smoothed over 30 s on a 1 s grid; the cooldown starts at the earliest
+   moment after half the distance from which at least 85 % of the remaining seconds are slower than
+   the threshold: 80 % of the run's median moving speed here (the judge uses the plan's paces). It is
+   cut off before splitting, so the final jog or walk is not mistaken for a slower split.
+3. **Splits.** `progrun.splits.split_by_distance` on the running part; a last partial split shorter
+   than half a unit is dropped. At least 3 splits are needed.
+4. **Five signs of a progression**, each scored 0 to 1:
+   - *monotone*: the share of splits no slower than the one before, within 3 s/km
+     (1 at 90 %, 0 at 50 % or less), times a factor for the worst slowdown (1 up to 4 s/km slower than
+     the split before, 0 at 12 s/km or more: one split that collapses is not a progression);
+   - *drop*: how much faster the run got, from a least-squares line through the split paces
+     (1 at 12 s/km or more, 0 at 3 s/km or less);
+   - *order*: Spearman's rank correlation of pace with split number (1 at -0.9, 0 at -0.5 or above);
+   - *spread*: the largest single speed-up as a share of the whole speed-up, on half-unit pieces fitted
+     with the closest never-slower sequence (isotonic regression), so noise does not count as steps.
+     A negative split does it in one jump (share near 1, whatever the split boundaries); a progression
+     spreads it over several (1 at 0.5 or less, 0 at 0.85);
+   - *steady*: the median within-split CV of the 100 m paces. Fartlek and intervals surge inside a
+     split; a progression holds each split (1 at 6 % or less, 0 at 12 %).
+   The confidence is their geometric mean, so every sign is necessary: any one at 0 makes it 0.
+   A run is a progression when the confidence is at least 0.6.
+5. **Inference.** Start: the first split's pace. Tempo splits: the splits within max(3 s/km, half the
+   median speed-up) of the fastest split; target: their mean pace. Step: the median speed-up between
+   the first split and the first tempo split, in seconds per unit (s/mi or s/km, like the planner's
+   `step_s`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from progrun.activity import CHANNELS, Activity, FloatArray
+from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, Step, StepKind
+from progrun.plan_rules import (
+    BUILD_BAND_S_PER_KM,
+    COOLDOWN_OFFSET_S_PER_KM,
+    COOLDOWN_WALK_S_PER_KM,
+    DEFAULT_COOLDOWN_S,
+    TEMPO_BAND_S_PER_KM,
+)
+from progrun.score import NOISE_ALLOWANCE_S_PER_KM
+from progrun.splits import Split, split_by_distance
+
+#: Seconds of the centred window that smooths the pace for the cooldown search.
+SMOOTHING_S = 30.0
+#: Share of the seconds after the cooldown start that must be slow.
+COOLDOWN_SLOW_SHARE = 0.85
+#: A slow tail shorter than this is the watch being stopped, not a cooldown.
+MIN_COOLDOWN_S = 20.0
+#: Slower than this share of the median moving speed counts as cooldown (detection only).
+COOLDOWN_SPEED_RATIO = 0.8
+#: Moving: faster than this (m/s), a brisk walk.
+MOVING_M_S = 1.0
+#: Piece length for the within-split variation.
+PIECE_M = 100.0
+MIN_SPLITS = 3
+CONFIDENCE_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Whether a run was a progression run, and the plan it looks like (paces in s/km; NaN if unknown)."""
+
+    is_progression: bool
+    confidence: float
+    start_s_per_km: float
+    target_s_per_km: float
+    #: Speed-up per split in seconds per unit (s/mi for mile splits, s/km for km splits).
+    step_s: float
+    tempo_splits: int
+    #: "mi" or "km".
+    unit: str
+    split_paces_s_per_km: tuple[float, ...] = ()
+    cooldown_s: float = 0.0
+    #: The five signs (monotone, drop, order, spread, steady), each 0..1.
+    signs: tuple[tuple[str, float], ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON contract of `progrun detect --json` (NaN as None)."""
+        return {
+            "is_progression": self.is_progression,
+            "confidence": _plain(round(self.confidence, 3)),
+            "start_s_per_km": _plain(self.start_s_per_km),
+            "target_s_per_km": _plain(self.target_s_per_km),
+            "step_s": _plain(self.step_s),
+            "tempo_splits": self.tempo_splits,
+            "unit": self.unit,
+            "split_paces_s_per_km": [_plain(pace) for pace in self.split_paces_s_per_km],
+            "cooldown_s": _plain(self.cooldown_s),
+            "signs": {name: round(value, 3) for name, value in self.signs},
+            "reasons": list(self.reasons),
+        }
+
+
+def _plain(value: float) -> float | None:
+    return None if not math.isfinite(value) else round(float(value), 2)
+
+
+@dataclass(frozen=True, eq=False)
+class PaceTrace:
+    """The run on a 1 s grid: cumulative distance and speed smoothed over SMOOTHING_S seconds."""
+
+    time_s: FloatArray
+    distance_m: FloatArray
+    speed_m_s: FloatArray
+
+
+def pace_trace(activity: Activity) -> PaceTrace | None:
+    """Resample distance to 1 s and smooth the speed; None without at least two distance samples."""
+    valid = ~np.isnan(activity.time_s) & ~np.isnan(activity.distance_m)
+    if np.count_nonzero(valid) < 2:
+        return None
+    times = activity.time_s[valid]
+    distances = np.maximum.accumulate(activity.distance_m[valid])
+    grid = np.arange(times[0], times[-1] + 0.5, 1.0)
+    along = np.interp(grid, times, distances)
+    half = int(SMOOTHING_S // 2)
+    index = np.arange(len(along))
+    ahead = np.minimum(index + half, len(along) - 1)
+    behind = np.maximum(index - half, 0)
+    span = (ahead - behind).astype(np.float64)
+    speed = np.divide(along[ahead] - along[behind], span, out=np.zeros_like(along), where=span > 0)
+    return PaceTrace(grid, along, speed)
+
+
+def find_cooldown_start(trace: PaceTrace, slow_below_m_s: float, earliest_s: float) -> float | None:
+    """The earliest time after `earliest_s` from which >= 85 % of the rest is slower than `slow_below_m_s`.
+
+    None when no such slow tail of at least MIN_COOLDOWN_S seconds exists.
+    """
+    slow = trace.speed_m_s < slow_below_m_s
+    remaining = np.arange(len(slow), 0, -1)
+    slow_after = np.cumsum(slow[::-1])[::-1]
+    share = slow_after / remaining
+    candidates = np.flatnonzero(slow & (share >= COOLDOWN_SLOW_SHARE) & (trace.time_s >= earliest_s))
+    if candidates.size == 0:
+        return None
+    start_s = float(trace.time_s[candidates[0]])
+    if trace.time_s[-1] - start_s < MIN_COOLDOWN_S:
+        return None
+    return start_s
+
+
+def head(activity: Activity, end_s: float) -> Activity:
+    """The activity up to `end_s` (samples, laps and pauses that start before it)."""
+    keep = activity.time_s <= end_s + 1e-9
+    columns = {name: getattr(activity, name)[keep] for name in CHANNELS}
+    laps = tuple(lap for lap in activity.laps if lap.start_s < end_s)
+    pauses = tuple(pause for pause in activity.pauses if pause.start_s < end_s)
+    return replace(activity, **columns, laps=laps, pauses=pauses)
+
+
+def split_gap(split: Split) -> float:
+    """The split's grade-adjusted pace, or its pace when the file has no altitude."""
+    return split.gap_s_per_km if math.isfinite(split.gap_s_per_km) else split.pace_s_per_km
+
+
+def split_pace_cvs(activity: Activity, bounds_s: list[tuple[float, float]]) -> list[float]:
+    """Coefficient of variation of the 100 m grade-adjusted paces inside each (start_s, end_s) span.
+
+    NaN for a span holding fewer than 3 whole 100 m pieces.
+    """
+    pieces = [piece for piece in split_by_distance(activity, PIECE_M) if piece.distance_m >= PIECE_M * 0.99]
+    middles = np.array([(piece.start_s + piece.end_s) / 2.0 for piece in pieces])
+    paces = np.array([split_gap(piece) for piece in pieces])
+    result: list[float] = []
+    for start_s, end_s in bounds_s:
+        inside = (
+            paces[(middles >= start_s) & (middles <= end_s) & np.isfinite(paces)] if pieces else np.array([])
+        )
+        if inside.size < 3 or float(np.mean(inside)) <= 0:
+            result.append(math.nan)
+        else:
+            result.append(float(np.std(inside) / np.mean(inside)))
+    return result
+
+
+def decreasing_fit(values: FloatArray) -> FloatArray:
+    """The closest non-increasing sequence in least squares (pool-adjacent-violators)."""
+    blocks: list[list[float]] = []  # [mean, count]
+    for value in values.tolist():
+        blocks.append([value, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] < blocks[-1][0]:
+            mean, count = blocks.pop()
+            blocks[-1] = [
+                (blocks[-1][0] * blocks[-1][1] + mean * count) / (blocks[-1][1] + count),
+                blocks[-1][1] + count,
+            ]
+    return np.concatenate([np.full(int(count), mean) for mean, count in blocks])
+
+
+def largest_jump_share(paces: FloatArray) -> float:
+    """The largest speed-up of the decreasing fit as a share of its whole drop (1.0 when it has none)."""
+    finite = paces[np.isfinite(paces)]
+    if finite.size < 2:
+        return 1.0
+    jumps = -np.diff(decreasing_fit(finite))
+    total = float(jumps.sum())
+    return float(jumps.max() / total) if total > 0 else 1.0
+
+
+def _unit_m(activity: Activity) -> float:
+    full = [lap.distance_m for lap in activity.laps[:-1] if lap.distance_m]
+    if full and abs(float(np.median(full)) - METRES_PER_MILE) <= 0.02 * METRES_PER_MILE:
+        return METRES_PER_MILE
+    return 1000.0
+
+
+def _ramp(value: float, zero_at: float, one_at: float) -> float:
+    if not math.isfinite(value):
+        return 0.0
+    return float(min(1.0, max(0.0, (value - zero_at) / (one_at - zero_at))))
+
+
+def _spearman(values: FloatArray) -> float:
+    ranks = np.argsort(np.argsort(values)).astype(np.float64)
+    order = np.arange(len(values), dtype=np.float64)
+    if np.std(ranks) == 0:
+        return 0.0
+    return float(np.corrcoef(order, ranks)[0, 1])
+
+
+def _not_progression(
+    unit: str, reason: str, paces: tuple[float, ...] = (), cooldown_s: float = 0.0
+) -> Detection:
+    return Detection(False, 0.0, math.nan, math.nan, math.nan, 0, unit, paces, cooldown_s, (), (reason,))
+
+
+def detect_progression(activity: Activity) -> Detection:
+    """Decide whether `activity` was a progression run and infer its plan (see the module docstring)."""
+    unit_m = _unit_m(activity)
+    unit = "mi" if unit_m == METRES_PER_MILE else "km"
+    trace = pace_trace(activity)
+    if trace is None:
+        return _not_progression(unit, "the file has no distance to split")
+    moving = trace.speed_m_s[trace.speed_m_s > MOVING_M_S]
+    if moving.size == 0:
+        return _not_progression(unit, "the run never moved faster than a walk")
+    median_speed = float(np.median(moving))
+    half_s = float(np.interp(trace.distance_m[-1] / 2.0, trace.distance_m, trace.time_s))
+    cooldown_start = find_cooldown_start(trace, COOLDOWN_SPEED_RATIO * median_speed, half_s)
+    cooldown_s = float(trace.time_s[-1] - cooldown_start) if cooldown_start is not None else 0.0
+    running = head(activity, cooldown_start) if cooldown_start is not None else activity
+    splits = [split for split in split_by_distance(running, unit_m) if split.distance_m >= 0.5 * unit_m]
+    paces_arr = np.array([split_gap(split) for split in splits])
+    paces = tuple(float(pace) for pace in paces_arr)
+    if len(splits) < MIN_SPLITS or not np.all(np.isfinite(paces_arr)):
+        return _not_progression(
+            unit,
+            f"only {len(splits)} whole {unit} splits; a progression needs {MIN_SPLITS}",
+            paces,
+            cooldown_s,
+        )
+
+    deltas = np.diff(paces_arr)
+    monotone_share = float(np.mean(deltas <= NOISE_ALLOWANCE_S_PER_KM))
+    slope = float(np.polyfit(np.arange(len(paces_arr), dtype=np.float64), paces_arr, 1)[0])
+    drop = -slope * (len(paces_arr) - 1)
+    rho = _spearman(paces_arr)
+    speedups = np.maximum(-deltas, 0.0)
+    halves = [
+        split for split in split_by_distance(running, unit_m / 2.0) if split.distance_m >= 0.25 * unit_m
+    ]
+    spread = largest_jump_share(np.array([split_gap(split) for split in halves]))
+    cvs = [cv for cv in split_pace_cvs(running, [(s.start_s, s.end_s) for s in splits]) if math.isfinite(cv)]
+    median_cv = float(np.median(cvs)) if cvs else 0.0
+    worst_slowdown = float(deltas.max())
+    signs = (
+        ("monotone", _ramp(monotone_share, 0.5, 0.9) * _ramp(-worst_slowdown, -12.0, -4.0)),
+        ("drop", _ramp(drop, 3.0, 12.0)),
+        ("order", _ramp(-rho, 0.5, 0.9)),
+        ("spread", _ramp(-spread, -0.85, -0.5)),
+        ("steady", _ramp(-median_cv, -0.12, -0.06)),
+    )
+    confidence = float(np.prod([value for _, value in signs]) ** (1.0 / len(signs)))
+    is_progression = confidence >= CONFIDENCE_THRESHOLD
+
+    steps = speedups[speedups > 0]
+    median_step = float(np.median(steps)) if steps.size else 0.0
+    tolerance = max(NOISE_ALLOWANCE_S_PER_KM, median_step / 2.0)
+    at_tempo = paces_arr <= float(np.min(paces_arr)) + tolerance
+    tempo = int(np.count_nonzero(at_tempo))
+    target = float(np.mean(paces_arr[at_tempo]))
+    first_tempo = int(np.argmax(at_tempo))
+    build = speedups[:first_tempo]
+    build = build[build > 0]
+    step_s_per_km = float(np.median(build)) if build.size else 0.0
+    reasons = [
+        f"{round(monotone_share * len(deltas))} of {len(deltas)} splits no slower than the one before "
+        f"(within {NOISE_ALLOWANCE_S_PER_KM:g} s/km)",
+        f"{drop:.0f} s/km faster from first to last split (least-squares line)",
+        f"rank correlation of pace with split number {rho:.2f}",
+        f"largest single speed-up {spread * 100:.0f} % of all speed-ups",
+        f"median within-split variation {median_cv * 100:.1f} %",
+    ]
+    return Detection(
+        is_progression=is_progression,
+        confidence=confidence,
+        start_s_per_km=paces[0],
+        target_s_per_km=target,
+        step_s=step_s_per_km * unit_m / 1000.0,
+        tempo_splits=tempo,
+        unit=unit,
+        split_paces_s_per_km=paces,
+        cooldown_s=cooldown_s,
+        signs=signs,
+        reasons=tuple(reasons),
+    )
+
+
+def plan_from_detection(detection: Detection, *, cooldown_s: float = DEFAULT_COOLDOWN_S) -> Plan:
+    """The plan a detected progression looks like: one step per detected split, bands as the planner's.
+
+    The build splits go in equal steps from the detected start to the target, then the tempo splits hold
+    the target, then a walk/jog cooldown. Raises ValueError for a detection without a progression shape.
+    """
+    count = len(detection.split_paces_s_per_km)
+    if count < MIN_SPLITS or not (
+        math.isfinite(detection.start_s_per_km) and math.isfinite(detection.target_s_per_km)
+    ):
+        raise ValueError("the detection has too few splits to plan from")
+    unit = SplitUnit.MILE if detection.unit == "mi" else SplitUnit.KM
+    tempo = max(1, min(detection.tempo_splits, count - 1))
+    builds = count - tempo
+    start, target = detection.start_s_per_km, detection.target_s_per_km
+    build_fast, build_slow = BUILD_BAND_S_PER_KM
+    tempo_fast, tempo_slow = TEMPO_BAND_S_PER_KM
+    steps: list[Step] = []
+    for index in range(builds):
+        pace = start + (target - start) * index / builds
+        steps.append(
+            Step(
+                StepKind.BUILD,
+                pace,
+                max(target, pace - build_fast),
+                pace + build_slow,
+                distance_m=unit.metres,
+            )
+        )
+    for _ in range(tempo):
+        steps.append(
+            Step(StepKind.TEMPO, target, target - tempo_fast, target + tempo_slow, distance_m=unit.metres)
+        )
+    cooldown_pace = max(start + COOLDOWN_OFFSET_S_PER_KM, steps[0].high_s_per_km)
+    steps.append(
+        Step(
+            StepKind.COOLDOWN,
+            cooldown_pace,
+            steps[0].high_s_per_km,
+            max(COOLDOWN_WALK_S_PER_KM, cooldown_pace),
+            duration_s=cooldown_s,
+        )
+    )
+    return Plan(
+        steps=tuple(steps),
+        unit=unit,
+        start_pace_s_per_km=start,
+        target_pace_s_per_km=target,
+        step_s_per_unit=(start - target) / builds * unit.metres / 1000.0,
+        tempo_splits=tempo,
+        start_kind="detected",
+        target_kind="detected",
+        reasons=("inferred from the run by progrun.detect",),
+    )
