@@ -35,18 +35,13 @@ import pytest
 
 from progrun.activity import Activity, Format
 from progrun.formats import read_activity
-from progrun.splits import Crossing, Splits, split_by_distance
+from progrun.splits import Splits, split_by_distance
 from tests.conftest import ACTIVITIES
 
 TOLERANCE_S = 1.0
 REQUIRED_RATE = 0.95
 LAP_LENGTHS_M = (1000.0, 1609.344)
 
-#: Watches that close an auto lap on the record they write at that moment (the lap ends on a record).
-#: Garmin FR110 (2013): its lap ends at 1201, 1905 and 2249 s are exactly the times of the first
-#: records past 2, 3 and 4 km; it records every 4 s ("smart recording"), so interpolating between
-#: records puts the crossing up to 4 s before the watch did.
-CLOSES_LAP_ON_A_RECORD = {"fit/fitparse__2013-02-06-12-11-14.fit"}
 
 #: (file, lap number) -> why our split differs from the device lap by more than 1 s.
 EXPECTED_MISSES: dict[tuple[str, int], str] = {
@@ -108,9 +103,10 @@ def _auto_lap_length(row: dict[str, str], is_last: bool) -> float | None:
 
 
 def _splits(name: str, activity: Activity, length_m: float) -> Splits:
+    # The crossing rule is the device's own (progrun.splits.crossing_for: TCX and the FR110 close laps
+    # on a sample); nothing here is chosen per file.
     tcx = activity.format is Format.TCX
-    crossing = Crossing.SAMPLE if tcx or name in CLOSES_LAP_ON_A_RECORD else Crossing.INTERPOLATE
-    return split_by_distance(activity, length_m, restart_at_manual_laps=not tcx, crossing=crossing)
+    return split_by_distance(activity, length_m, restart_at_manual_laps=not tcx)
 
 
 @cache

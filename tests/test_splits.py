@@ -192,3 +192,20 @@ def test_splits_add_up_to_the_run(speeds: list[float], split_m: float, pauses: b
         assert all(s.distance_m <= split_m + 1e-9 for s in splits)
         ends = [s.end_s for s in splits]
         assert ends == sorted(ends)
+
+
+def test_crossing_rule_follows_the_recording_device() -> None:
+    from progrun.activity import Format, make_activity
+    from progrun.splits import Crossing, crossing_for
+
+    times = np.arange(0.0, 1200.0, 4.0)
+    distances = times * 3.0
+    fr110 = make_activity(times, distance_m=distances, device="garmin fr110")
+    modern = make_activity(times, distance_m=distances, device="garmin fr945")
+    tcx = make_activity(times, distance_m=distances, format=Format.TCX)
+    assert crossing_for(fr110) is Crossing.SAMPLE
+    assert crossing_for(tcx) is Crossing.SAMPLE
+    assert crossing_for(modern) is Crossing.INTERPOLATE
+    # 3 m/s sampled every 4 s: 1000 m is reached at 333.3 s; the first record past it is at 336 s.
+    assert split_by_distance(modern, 1000.0).splits[0].elapsed_s == pytest.approx(1000.0 / 3.0)
+    assert split_by_distance(fr110, 1000.0).splits[0].elapsed_s == pytest.approx(336.0)

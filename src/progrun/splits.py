@@ -14,6 +14,9 @@ Method (all vectorised with numpy; no Python loop over samples):
   its own distance. Split 1 starts at the activity start (time 0), even when the first sample
   comes later. `crossing=Crossing.SAMPLE` puts each boundary on the first sample at or past the mark
   instead, as watches and exporters that close a lap on a recorded sample do (docs/splits.md).
+  By default (`crossing=None`) `crossing_for(activity)` picks the rule the recording device uses, so
+  our splits land where the device's own auto laps do: TCX laps always start on a trackpoint, and the
+  watches in `LAP_ON_RECORD_DEVICES` close a lap on the record they write at that moment.
 * **Manual laps** (`restart_at_manual_laps=True`): pressing Lap on a Garmin resets its auto-lap
   counter, so the next auto lap comes split_m after the press, not at the next multiple. With this
   option each manual lap's end starts a new segment, measured from the distance at that moment.
@@ -39,7 +42,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from progrun.activity import Activity, FloatArray, LapTrigger
+from progrun.activity import Activity, FloatArray, Format, LapTrigger
 from progrun.elevation import ElevationProfile, elevation_profile
 from progrun.grade import equivalent_flat_distance
 
@@ -138,15 +141,37 @@ def unit_label(split_m: float) -> str:
     return f"{split_m:g}m"
 
 
+#: Watches that close an auto lap on the record they write at that moment rather than at the
+#: interpolated crossing (`Activity.device` as the FIT reader names it). Evidence: the Garmin FR110
+#: file in the shared corpus (fitparse__2013-02-06-12-11-14.fit) ends its 1 km laps at 1201, 1905
+#: and 2249 s, exactly the first records past 2, 3 and 4 km; it records every 4 s (smart recording),
+#: so interpolating would put the crossing up to 4 s before the watch did.
+LAP_ON_RECORD_DEVICES = frozenset({"garmin fr110"})
+
+
+def crossing_for(activity: Activity) -> Crossing:
+    """The crossing rule the recording device uses for its own auto laps.
+
+    TCX laps hold whole trackpoints and the next lap starts on one, so TCX crossings fall on a
+    sample; so do those of the FIT watches in LAP_ON_RECORD_DEVICES. Everything else interpolates
+    (modern watches write fractional lap times: they interpolate too).
+    """
+    if activity.format is Format.TCX or activity.device.lower() in LAP_ON_RECORD_DEVICES:
+        return Crossing.SAMPLE
+    return Crossing.INTERPOLATE
+
+
 def split_by_distance(
     activity: Activity,
     split_m: float,
     *,
     moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S,
     restart_at_manual_laps: bool = False,
-    crossing: Crossing = Crossing.INTERPOLATE,
+    crossing: Crossing | None = None,
 ) -> Splits:
     """Split a run every `split_m` metres of its cumulative distance.
+
+    `crossing` None means the recording device's own rule (`crossing_for`).
 
     Example: `split_by_distance(activity, 1000)` gives km splits; a constant 5:00/km run of 5.5 km
     gives five splits of 300 s and a last split of 500 m in 150 s. A run without distance gives no
@@ -154,6 +179,8 @@ def split_by_distance(
     """
     if not (math.isfinite(split_m) and split_m > 0):
         raise ValueError(f"split_m must be a positive number of metres, not {split_m!r}")
+    if crossing is None:
+        crossing = crossing_for(activity)
     track = _Track.build(activity, moving_threshold_m_s)
     first_s, last_s = _time_span(activity)
     if track is None:
