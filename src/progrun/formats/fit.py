@@ -1,0 +1,345 @@
+"""progrun's FIT reader: a vectorised numpy decoder of FIT activity files.
+
+`read_fit(data, name=...)` decodes the whole byte string, then validates it:
+
+1. `fit_container.scan` walks the message headers once (the only per-message Python loop), handling
+   12/14-byte headers, chained FIT files, redefined local types, big-endian definitions,
+   compressed-timestamp headers and developer fields (skipped by their sizes), and checks every CRC.
+2. `fit_columns.read_table` reads each message type a column at a time through numpy structured views,
+   with invalid-value sentinels as NaN and the profile's scale and offset applied.
+3. This module turns the columns into an `Activity`: records of the running sessions, laps, timer
+   pauses, device, start time, workout steps.
+
+Strict mode (`OnError.RAISE`) raises `CorruptFile` for any problem, naming the byte offset; nothing
+partial is returned. Lenient mode (`OnError.WARN`) returns what decoded before the problem (or, for a
+bad CRC, everything) and lists each problem in `Activity.warnings`. A file with no records is an error
+in both modes. See docs/fit.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from progrun.activity import Activity, Format, Pause
+from progrun.errors import CorruptFile, UnknownFormat
+from progrun.formats import fit_summary
+from progrun.formats.fit_columns import MessageTable, read_table, resolve_compressed
+from progrun.formats.fit_container import Problem, ProblemKind, scan
+from progrun.formats.on_error import OnError
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z).
+FIT_EPOCH_S = 631_065_600
+#: FIT date_time values below this count seconds since device power-on, not since the FIT epoch.
+RELATIVE_TIME_LIMIT = 0x10000000
+DEGREES_PER_SEMICIRCLE = 180.0 / 2**31
+#: session sports whose records progrun keeps from a multisport file
+RUN_SPORTS = frozenset({"running"})
+#: sports whose FIT cadence is not strides per minute (not doubled into steps per minute)
+NON_FOOT_SPORTS = frozenset({"cycling", "e_biking", "rowing", "paddling", "swimming", "kayaking", "canoeing"})
+
+_HINTS = {
+    ProblemKind.CRC: "the file is damaged; copy it from the watch again, or read it with on_error=warn",
+    ProblemKind.TRUNCATED: "the file was cut short; copy it from the watch again, or read it with "
+    "on_error=warn to keep the messages before the break",
+    ProblemKind.UNDEFINED_LOCAL: "the file is corrupt from that point; on_error=warn keeps the messages "
+    "before it",
+    ProblemKind.BAD_FIELD: "a malformed field definition; on_error=warn decodes the other fields",
+    ProblemKind.HEADER: "the file header is damaged; copy the file from the watch again",
+    ProblemKind.TRAILING: "bytes after the FIT data are not FIT; on_error=warn ignores them",
+    ProblemKind.NOT_FIT: "give a .fit file (GPX and TCX are XML)",
+}
+_RECOVERY = {
+    ProblemKind.CRC: "the data decoded but could not be verified",
+    ProblemKind.TRUNCATED: "kept the messages before it",
+    ProblemKind.UNDEFINED_LOCAL: "kept the messages before it",
+    ProblemKind.BAD_FIELD: "that field was skipped",
+    ProblemKind.HEADER: "decoded what the header allowed",
+    ProblemKind.TRAILING: "ignored them",
+}
+
+
+@dataclass(frozen=True)
+class FitDecoded:
+    """The decoded message tables of a FIT file (used by `read_fit` and by the oracle tests)."""
+
+    tables: dict[str, MessageTable]
+    problems: list[Problem]
+    units: int
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def decode_fit(data: bytes, *, name: str) -> FitDecoded:
+    """Decode every message type the reader uses; problems are returned, not raised."""
+    if not data:
+        raise CorruptFile(name, "empty file (0 bytes)", format="FIT", hint="export the activity again")
+    scanned = scan(data)
+    if scanned.problems and scanned.problems[0].kind is ProblemKind.NOT_FIT:
+        raise UnknownFormat(name, scanned.problems[0].text, format="FIT", hint=_HINTS[ProblemKind.NOT_FIT])
+    compressed = resolve_compressed(data, scanned)
+    tables = {
+        mesg: read_table(data, scanned, mesg, compressed)
+        for mesg in (
+            "file_id",
+            "record",
+            "event",
+            "lap",
+            "session",
+            "workout",
+            "workout_step",
+            "timestamp_correlation",
+            "sport",
+        )
+    }
+    return FitDecoded(
+        tables, scanned.problems, scanned.units, {"compressed_timestamps": compressed is not None}
+    )
+
+
+def read_fit(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Activity:
+    """Decode a FIT activity file into an Activity (see the module docstring for strict/lenient)."""
+    decoded = decode_fit(data, name=name)
+    problems = sorted(decoded.problems, key=lambda p: p.offset)
+    if problems and on_error is OnError.RAISE:
+        first = problems[0]
+        raise CorruptFile(name, first.text, format="FIT", hint=_HINTS[first.kind])
+    warnings = [f"{p.text}; {_RECOVERY.get(p.kind, 'ignored')}" for p in problems]
+    records = decoded.tables["record"]
+    if not len(records):
+        reason = "no records" + (f" could be decoded ({problems[0].text})" if problems else " in the file")
+        raise CorruptFile(name, reason, format="FIT", hint="the file holds no recorded samples")
+    return _build_activity(decoded, name, warnings)
+
+
+def _first_valid(values: FloatArray) -> float:
+    valid = values[~np.isnan(values)]
+    return float(valid[0]) if valid.size else math.nan
+
+
+def _speed_distance(records: MessageTable) -> tuple[FloatArray, FloatArray]:
+    """Speed (enhanced preferred) and distance, completed from FR70-style compressed_speed_distance."""
+    speed = records.column("enhanced_speed")
+    regular = records.columns.get("speed")
+    if regular is not None:
+        speed = np.where(np.isnan(speed), regular, speed)
+    distance = records.column("distance")
+    packed = records.raw.get("compressed_speed_distance")
+    if packed is not None and packed.shape[1] >= 3:
+        b0, b1, b2 = (packed[:, i].astype(np.int64) for i in range(3))
+        present = ~((b0 == 0xFF) & (b1 == 0xFF) & (b2 == 0xFF))
+        packed_speed = np.where(present, (b0 | ((b1 & 0x0F) << 8)) / 100.0, np.nan)
+        speed = np.where(np.isnan(speed), packed_speed, speed)
+        raw_distance = (b1 >> 4) | (b2 << 4)  # 12 bits, 1/16 m, rolls over at 256 m
+        valid = np.flatnonzero(present)
+        if valid.size:
+            steps = np.diff(raw_distance[valid]) & 0xFFF
+            accumulated = np.full(len(distance), np.nan)
+            accumulated[valid] = (raw_distance[valid[0]] + np.concatenate([[0], np.cumsum(steps)])) / 16.0
+            distance = np.where(np.isnan(distance), accumulated, distance)
+    return speed, distance
+
+
+def record_channels(records: MessageTable) -> dict[str, FloatArray]:
+    """Every record's channels in progrun units, in file order, before any session is dropped.
+
+    Keys: timestamp (FIT seconds), distance_m, speed_m_s, lat_deg, lon_deg, altitude_m, heart_rate_bpm,
+    cadence_rpm (FIT cadence + fractional_cadence: strides per minute for running), power_w.
+    """
+    speed, distance = _speed_distance(records)
+    return {
+        "timestamp": records.column("timestamp"),
+        "distance_m": distance,
+        "speed_m_s": speed,
+        "lat_deg": records.column("position_lat") * DEGREES_PER_SEMICIRCLE,
+        "lon_deg": records.column("position_long") * DEGREES_PER_SEMICIRCLE,
+        "altitude_m": _altitude(records),
+        "heart_rate_bpm": records.column("heart_rate"),
+        "cadence_rpm": _cadence_rpm(records),
+        "power_w": records.column("power"),
+    }
+
+
+def _keep_windows(
+    session_list: list[fit_summary.Session], timestamps: FloatArray
+) -> tuple[list[BoolArray], list[tuple[float, float]], str, str]:
+    """Record masks and windows of the running sessions to keep (none: keep all), sport and sub-sport.
+
+    A record stamped exactly at the end of a session that the next session starts at belongs to the next.
+    """
+    runs = [
+        s for s in session_list if s.sport in RUN_SPORTS and not (math.isnan(s.start) or math.isnan(s.end))
+    ]
+    if runs and len(runs) < len(session_list):
+        starts = {s.start for s in session_list}
+        masks: list[BoolArray] = []
+        windows: list[tuple[float, float]] = []
+        for run in runs:
+            inside = (timestamps >= run.start) & (timestamps < run.end)
+            if run.end not in starts:
+                inside |= timestamps == run.end
+            if inside.any():
+                masks.append(inside)
+                windows.append((run.start, run.end))
+        if masks:
+            return masks, windows, runs[0].sport, runs[0].sub_sport
+    if runs:
+        return [], [], runs[0].sport, runs[0].sub_sport
+    others = [s for s in session_list if s.sport and s.sport != "transition"]
+    if others:
+        return [], [], others[0].sport, others[0].sub_sport
+    return [], [], "", ""
+
+
+def _build_activity(decoded: FitDecoded, name: str, warnings: list[str]) -> Activity:
+    tables = decoded.tables
+    channels = record_channels(tables["record"])
+    timestamps = channels["timestamp"]
+    missing_time = np.isnan(timestamps)
+    session_list = fit_summary.sessions(tables["session"])
+    legs, windows, sport, sub_sport = _keep_windows(session_list, timestamps)
+    keep = ~missing_time
+    if legs:
+        keep &= np.logical_or.reduce(legs)
+    if missing_time.any():
+        warnings.append(f"{int(missing_time.sum())} records without a timestamp were skipped")
+    if not keep.any():
+        raise CorruptFile(
+            name, "no records with a timestamp", format="FIT", hint="the file holds no usable samples"
+        )
+    if not sport:
+        sport = _fallback_sport(tables)
+    distance = channels["distance_m"]
+    index = np.flatnonzero(keep)
+    times = timestamps[index]
+    origin = float(times[0])
+    pauses = fit_summary.timer_pauses(tables["event"], origin)
+    if legs:
+        distance, leg_pauses = _join_legs(timestamps, distance, legs, origin)
+        inside = [p for p in pauses if _inside(p, windows, origin)]
+        pauses = sorted(inside + leg_pauses, key=lambda p: p.start_s)
+    distance = distance[index]
+    cadence = channels["cadence_rpm"]
+    if sport not in NON_FOOT_SPORTS:
+        cadence = cadence * 2.0
+    start, relative = _start(origin, tables["timestamp_correlation"], warnings)
+    workout_name, steps = fit_summary.workout(tables["workout"], tables["workout_step"])
+    extra: dict[str, object] = {"sessions": [s.sport for s in session_list], "fit_files": decoded.units}
+    if sub_sport:
+        extra["sub_sport"] = sub_sport
+    return Activity(
+        time_s=times - origin,
+        distance_m=distance,
+        speed_m_s=channels["speed_m_s"][index],
+        lat_deg=channels["lat_deg"][index],
+        lon_deg=channels["lon_deg"][index],
+        altitude_m=channels["altitude_m"][index],
+        heart_rate_bpm=channels["heart_rate_bpm"][index],
+        cadence_spm=cadence[index],
+        power_w=channels["power_w"][index],
+        start=start,
+        format=Format.FIT,
+        sport=sport or "generic",
+        device=fit_summary.device_name(tables["file_id"]),
+        laps=fit_summary.laps(tables["lap"], origin, windows, sport),
+        pauses=tuple(pauses),
+        workout_steps=steps,
+        workout_name=workout_name,
+        warnings=tuple(warnings),
+        source=name,
+        relative_time=relative,
+        extra=extra,
+    )
+
+
+def _cadence_rpm(records: MessageTable) -> FloatArray:
+    cadence = records.column("cadence")
+    fraction = records.columns.get("fractional_cadence")
+    return cadence if fraction is None else cadence + np.where(np.isnan(fraction), 0.0, fraction)
+
+
+def _altitude(records: MessageTable) -> FloatArray:
+    altitude = records.column("enhanced_altitude")
+    regular = records.columns.get("altitude")
+    return altitude if regular is None else np.where(np.isnan(altitude), regular, altitude)
+
+
+def _fallback_sport(tables: dict[str, MessageTable]) -> str:
+    for mesg in ("lap", "sport"):
+        sports = tables[mesg].column("sport")
+        first = _first_valid(sports)
+        if not math.isnan(first):
+            return fit_summary.enum_name("sport", first)
+    return "generic"
+
+
+def _inside(pause: Pause, windows: list[tuple[float, float]], origin: float) -> bool:
+    return any(begin - origin <= pause.start_s <= finish - origin for begin, finish in windows)
+
+
+def _join_legs(
+    timestamps: FloatArray, distance: FloatArray, legs: list[BoolArray], origin: float
+) -> tuple[FloatArray, list[Pause]]:
+    """Run legs of a multisport file: distance counts from 0 at the first leg and continues from leg to
+    leg, and the time between two legs becomes a pause.
+
+    Devices either reset the distance at each session (fenix2) or keep counting across the whole
+    activity (fr920xt): a leg's baseline is the distance of the record before it when the stream kept
+    counting, else 0.
+    """
+    joined = np.full(len(distance), np.nan)
+    pauses: list[Pause] = []
+    carried = 0.0
+    previous_end: float | None = None
+    for leg in legs:
+        rows = np.flatnonzero(leg)
+        leg_distance = distance[rows]
+        first = _first_valid(leg_distance)
+        before = distance[: rows[0]]
+        baseline = _first_valid(before[::-1]) if before.size else math.nan
+        if math.isnan(baseline) or math.isnan(first) or first < baseline:
+            baseline = 0.0
+        joined[rows] = leg_distance - baseline + carried
+        last = _first_valid(joined[rows][::-1])
+        carried = carried if math.isnan(last) else last
+        leg_times = timestamps[rows]
+        if previous_end is not None and leg_times[0] > previous_end:
+            pauses.append(Pause(previous_end - origin, float(leg_times[0]) - origin))
+        previous_end = float(leg_times[-1])
+    return joined, pauses
+
+
+def _utc(fit_seconds: float) -> datetime | None:
+    """A FIT timestamp as an aware UTC datetime; None when it is not a representable date."""
+    try:
+        return datetime.fromtimestamp(fit_seconds + FIT_EPOCH_S, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _start(origin: float, correlation: MessageTable, warnings: list[str]) -> tuple[datetime | None, bool]:
+    """The aware UTC start, or None (and relative=True) for device power-on timestamps."""
+    if origin >= RELATIVE_TIME_LIMIT:
+        return _utc(origin), False
+    utc = correlation.column("timestamp")
+    system = correlation.column("system_timestamp")
+    both = ~(np.isnan(utc) | np.isnan(system))
+    if both.any():
+        i = int(np.flatnonzero(both)[0])
+        start = _utc(float(utc[i] - system[i]) + origin)
+        if start is not None:
+            warnings.append(
+                "timestamps count from device power-on; the start comes from timestamp_correlation"
+            )
+            return start, True
+    warnings.append(
+        f"timestamps count from device power-on ({int(origin)} s), not a calendar date: "
+        "the start time is unknown"
+    )
+    return None, True

@@ -1,0 +1,85 @@
+"""The FIT CRC-16 (CRC-16/ARC: reflected polynomial 0xA001, initial value 0), vectorised with numpy.
+
+A byte-at-a-time Python loop manages about 10 MB/s, which would cost more than decoding a whole FIT
+file. The CRC is linear over GF(2) with a zero initial value, so the CRC of a block is the XOR of each
+byte's contribution, and a table of contributions by (distance to the block end, byte value) turns a
+block into one gather and one XOR-reduction. Blocks are chained through a precomputed 16-bit shift.
+Leading zero bytes do not change a zero-initialised CRC, so the input is zero-padded at the front to
+whole blocks.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+BLOCK = 512
+_POLY = 0xA001
+
+U16Array = npt.NDArray[np.uint16]
+
+
+def _byte_table() -> U16Array:
+    table = np.zeros(256, dtype=np.uint16)
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ _POLY if crc & 1 else crc >> 1
+        table[byte] = crc
+    return table
+
+
+@cache
+def _tables() -> tuple[U16Array, U16Array, U16Array]:
+    """(byte table, flat contribution table [distance * 256 + byte], shift tables low/high)."""
+    byte_table = _byte_table()
+
+    def shift_one(state: U16Array) -> U16Array:
+        # one zero byte: crc = (crc >> 8) ^ table[crc & 0xFF]
+        result: U16Array = (state >> 8) ^ byte_table[state & 0xFF]
+        return result
+
+    contributions = np.empty((BLOCK, 256), dtype=np.uint16)
+    contributions[0] = byte_table  # a byte with no byte after it
+    for distance in range(1, BLOCK):
+        contributions[distance] = shift_one(contributions[distance - 1])
+    low = np.arange(256, dtype=np.uint16)
+    high = (np.arange(256, dtype=np.uint16) << 8).astype(np.uint16)
+    for _ in range(BLOCK):
+        low = shift_one(low)
+        high = shift_one(high)
+    return byte_table, contributions.reshape(-1), np.concatenate([low, high]).astype(np.uint16)
+
+
+@cache
+def _position_base() -> npt.NDArray[np.intp]:
+    """Row of the contribution table for each position in a block: the last byte has distance 0."""
+    return np.arange(BLOCK - 1, -1, -1, dtype=np.intp) * 256
+
+
+def fit_crc(data: bytes | memoryview, start: int = 0, end: int | None = None) -> int:
+    """The FIT CRC-16 of data[start:end]."""
+    stop = len(data) if end is None else end
+    length = stop - start
+    if length <= 0:
+        return 0
+    byte_table, contributions, shift = _tables()
+    if length < 64:
+        crc = 0
+        table = byte_table.tolist()
+        for byte in bytes(data[start:stop]):
+            crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+        return crc
+    blocks = -(-length // BLOCK)
+    padded = np.zeros(blocks * BLOCK, dtype=np.intp)
+    padded[blocks * BLOCK - length :] = np.frombuffer(data, dtype=np.uint8, count=length, offset=start)
+    index = padded.reshape(blocks, BLOCK)
+    index += _position_base()
+    block_crcs = np.bitwise_xor.reduce(contributions[index], axis=1).tolist()
+    shift_list = shift.tolist()
+    crc = 0
+    for block_crc in block_crcs:
+        crc = shift_list[crc & 0xFF] ^ shift_list[256 + (crc >> 8)] ^ block_crc
+    return int(crc)
