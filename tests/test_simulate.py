@@ -145,3 +145,34 @@ def test_km_plan_with_warmup_and_no_start_time() -> None:
 def test_unknown_behaviour_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown behaviour"):
         simulate_run(PLAN, behaviour="sprint")
+
+
+def test_harder_behaviours_have_their_shapes() -> None:
+    steps = PLAN.running_steps
+    blow_up = [
+        split.pace_s_per_km for split in split_by_lap(simulate_run(PLAN, behaviour="blow_up", noise=0))
+    ]
+    assert blow_up[:4] == pytest.approx([step.pace_s_per_km for step in steps[:4]], abs=0.3)
+    assert blow_up[4] == pytest.approx(steps[3].pace_s_per_km + 20.0, abs=0.3)
+    tempo = [
+        split.pace_s_per_km for split in split_by_lap(simulate_run(PLAN, behaviour="warmup_tempo", noise=0))
+    ]
+    assert tempo[0] == pytest.approx(steps[0].pace_s_per_km, abs=0.3)
+    assert tempo[1:5] == pytest.approx([PLAN.target_pace_s_per_km] * 4, abs=0.3)
+    finish = [
+        split.pace_s_per_km for split in split_by_lap(simulate_run(PLAN, behaviour="fast_finish", noise=0))
+    ]
+    assert finish[0] == pytest.approx(finish[3], abs=0.3)
+    assert finish[4] == pytest.approx(PLAN.target_pace_s_per_km, abs=0.3)
+
+
+def test_strides_are_short_and_the_fartlek_build_gets_faster() -> None:
+    strides = simulate_run(PLAN, behaviour="strides", noise=0, seed=2, ran_workout=False)
+    fast = strides.speed_m_s > 1.15 * float(np.median(strides.speed_m_s))
+    starts = np.flatnonzero(np.diff(fast.astype(int)) == 1)
+    ends = np.flatnonzero(np.diff(fast.astype(int)) == -1)
+    lengths = ends[: len(starts)] - starts[: len(ends)]
+    assert len(lengths) >= 10 and 10 <= float(np.median(lengths)) <= 30
+    build = split_by_lap(simulate_run(PLAN, behaviour="fartlek_build", noise=0, seed=2, ran_workout=False))
+    paces = [split.pace_s_per_km for split in build][:5]
+    assert paces[0] - paces[4] > 10.0

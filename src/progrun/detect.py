@@ -1,5 +1,12 @@
 """Was a run a progression run? Decide without a plan, and infer its start, target, step and tempo splits.
 
+What counts (the method in /work/shared/reference/progression-run-article.txt): start easy and get faster
+split by split over several splits, finish at the fastest pace and hold it, each split run at an even
+pace. Not progressions: a steady run, a negative split or a fast finish (one jump, however big), a warm-up
+then a steady tempo block (one jump), a progression that collapses at the end (it did not finish at tempo),
+fartlek, strides and intervals (surges inside the splits, even when the split averages get faster). A
+slower first split before the build (a warm-up) does not stop a run being a progression.
+
 Method (all paces grade-adjusted when the file has altitude, so a course that ends downhill does not
 pass for a progression and a hilly progression still counts):
 
@@ -7,25 +14,33 @@ pass for a progression and a hilly progression still counts):
    1609 m), km splits otherwise.
 2. **Cooldown.** The pace is smoothed over 30 s on a 1 s grid; the cooldown starts at the earliest
    moment after half the distance from which at least 85 % of the remaining seconds are slower than
-   the threshold: 80 % of the run's median moving speed here (the judge uses the plan's paces). It is
-   cut off before splitting, so the final jog or walk is not mistaken for a slower split.
-3. **Splits.** `progrun.splits.split_by_distance` on the running part; a last partial split shorter
-   than half a unit is dropped. At least 3 splits are needed.
-4. **Five signs of a progression**, each scored 0 to 1:
-   - *monotone*: the share of splits no slower than the one before, within 3 s/km
-     (1 at 90 %, 0 at 50 % or less), times a factor for the worst slowdown (1 up to 4 s/km slower than
-     the split before, 0 at 12 s/km or more: one split that collapses is not a progression);
+   80 % of the mean speed of the two minutes before that moment (a jog or walk after running, whatever
+   the run's own paces: a long progression from a slow start has a median close to its cooldown jog).
+   It is cut off before splitting, so the final jog or walk is not mistaken for a slower split.
+3. **Splits.** `progrun.splits.split_by_distance` on the running part (the device's crossing rule); a
+   last partial split shorter than half a unit is dropped. At least 3 splits are needed. Pieces inside
+   the splits (half units, 100 m) use interpolated crossings, so a device that records every few
+   seconds does not make them look uneven.
+4. **Six signs of a progression**, each scored 0 to 1 with 0.5 at the rule:
+   - *monotone*: the share of splits no slower than the one before, within 3 s/km (0 at 50 %,
+     1 at 90 %; rule 70 %);
+   - *reversal*: the worst slowdown from one split to the next (1 up to 4 s/km, 0 at 12 s/km; rule
+     8 s/km): one split that collapses is not a progression;
    - *drop*: how much faster the run got, from a least-squares line through the split paces
-     (1 at 12 s/km or more, 0 at 3 s/km or less);
-   - *order*: Spearman's rank correlation of pace with split number (1 at -0.9, 0 at -0.5 or above);
-   - *spread*: the largest single speed-up as a share of the whole speed-up, on half-unit pieces fitted
-     with the closest never-slower sequence (isotonic regression), so noise does not count as steps.
-     A negative split does it in one jump (share near 1, whatever the split boundaries); a progression
-     spreads it over several (1 at 0.5 or less, 0 at 0.85);
-   - *steady*: the median within-split CV of the 100 m paces. Fartlek and intervals surge inside a
-     split; a progression holds each split (1 at 6 % or less, 0 at 12 %).
-   The confidence is their geometric mean, so every sign is necessary: any one at 0 makes it 0.
-   A run is a progression when the confidence is at least 0.6.
+     (0 at 3 s/km, 1 at 12 s/km; rule 7.5 s/km);
+   - *order*: Spearman's rank correlation of pace with split number (0 at -0.5, 1 at -0.9; rule -0.7);
+   - *spread*: the largest single speed-up as a share of the whole speed-up, on half-unit pieces of the
+     splits fitted with the closest never-slower sequence (isotonic regression), so noise does not count
+     as steps. A negative split does it in one jump (share near 1, whatever the split boundaries); a
+     progression spreads it over several (1 at 0.5, 0 at 0.85; rule 0.675). A warm-up split is allowed:
+     the share is also taken without the first split (when 3 splits remain) and the smaller one counts;
+   - *steady*: the sustained within-split variation of the 100 m paces: the square root of the lag-1
+     autocovariance of each piece's deviation from its split's mean, over the mean pace (1 at 2 %, 0 at
+     4 %; rule 3 %). A fartlek's surges last several pieces, so consecutive deviations share a sign;
+     GPS noise moves a piece boundary, which makes one piece slow and the next fast, so it cancels
+     (real progressions recorded with noisy GPS score 0-1.5 %, simulated fartleks 2-8 %).
+   Every sign is necessary: the confidence is the weakest sign, and a run is a progression when the
+   confidence is at least 0.5, that is when every rule holds.
 5. **Inference.** Start: the first split's pace. Tempo splits: the splits within max(3 s/km, half the
    median speed-up) of the fastest split; target: their mean pace. Step: the median speed-up between
    the first split and the first tempo split, in seconds per unit (s/mi or s/km, like the planner's
@@ -49,7 +64,7 @@ from progrun.plan_rules import (
     TEMPO_BAND_S_PER_KM,
 )
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
-from progrun.splits import Split, split_by_distance
+from progrun.splits import Crossing, Split, split_by_distance
 
 #: Seconds of the centred window that smooths the pace for the cooldown search.
 SMOOTHING_S = 30.0
@@ -57,14 +72,17 @@ SMOOTHING_S = 30.0
 COOLDOWN_SLOW_SHARE = 0.85
 #: A slow tail shorter than this is the watch being stopped, not a cooldown.
 MIN_COOLDOWN_S = 20.0
-#: Slower than this share of the median moving speed counts as cooldown (detection only).
+#: Slower than this share of the speed of the REFERENCE_S seconds before counts as cooldown (detection only).
 COOLDOWN_SPEED_RATIO = 0.8
+#: Seconds of running before a candidate cooldown start that set its reference speed.
+REFERENCE_S = 120.0
 #: Moving: faster than this (m/s), a brisk walk.
 MOVING_M_S = 1.0
 #: Piece length for the within-split variation.
 PIECE_M = 100.0
 MIN_SPLITS = 3
-CONFIDENCE_THRESHOLD = 0.6
+#: Every sign's ramp passes 0.5 at its rule; the confidence is the weakest sign.
+CONFIDENCE_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -82,7 +100,7 @@ class Detection:
     unit: str
     split_paces_s_per_km: tuple[float, ...] = ()
     cooldown_s: float = 0.0
-    #: The five signs (monotone, drop, order, spread, steady), each 0..1.
+    #: The six signs (monotone, reversal, drop, order, spread, steady), each 0..1.
     signs: tuple[tuple[str, float], ...] = ()
     reasons: tuple[str, ...] = ()
 
@@ -152,6 +170,24 @@ def find_cooldown_start(trace: PaceTrace, slow_below_m_s: float, earliest_s: flo
     return start_s
 
 
+def find_cooldown_after_running(trace: PaceTrace, earliest_s: float) -> float | None:
+    """The earliest time after `earliest_s` from which >= 85 % of the rest is slower than 80 % of the
+    mean speed of the REFERENCE_S seconds before it; None without such a tail of MIN_COOLDOWN_S seconds.
+    """
+    grid = trace.time_s
+    before = np.interp(grid - REFERENCE_S, grid, trace.distance_m)
+    span = np.minimum(grid - grid[0], REFERENCE_S)
+    reference = np.divide(trace.distance_m - before, span, out=np.zeros_like(span), where=span > 0)
+    threshold = COOLDOWN_SPEED_RATIO * reference
+    candidates = np.flatnonzero((trace.speed_m_s < threshold) & (grid >= earliest_s))
+    for index in candidates.tolist():
+        if grid[-1] - grid[index] < MIN_COOLDOWN_S:
+            return None
+        if np.mean(trace.speed_m_s[index:] < threshold[index]) >= COOLDOWN_SLOW_SHARE:
+            return float(grid[index])
+    return None
+
+
 def head(activity: Activity, end_s: float) -> Activity:
     """The activity up to `end_s` (samples, laps and pauses that start before it)."""
     keep = activity.time_s <= end_s + 1e-9
@@ -166,24 +202,59 @@ def split_gap(split: Split) -> float:
     return split.gap_s_per_km if math.isfinite(split.gap_s_per_km) else split.pace_s_per_km
 
 
+def _piece_paces(activity: Activity, bounds_s: list[tuple[float, float]]) -> list[FloatArray]:
+    """The grade-adjusted paces of the whole 100 m pieces inside each (start_s, end_s) span, in order.
+
+    Pieces use interpolated crossings whatever the device's lap rule: a piece boundary snapped to a
+    sample recorded every 5-6 s would make even pieces look uneven.
+    """
+    pieces = [
+        piece
+        for piece in split_by_distance(activity, PIECE_M, crossing=Crossing.INTERPOLATE)
+        if piece.distance_m >= PIECE_M * 0.99
+    ]
+    middles = np.array([(piece.start_s + piece.end_s) / 2.0 for piece in pieces])
+    paces = np.array([split_gap(piece) for piece in pieces])
+    if not pieces:
+        return [np.array([]) for _ in bounds_s]
+    return [
+        paces[(middles >= start_s) & (middles <= end_s) & np.isfinite(paces)] for start_s, end_s in bounds_s
+    ]
+
+
 def split_pace_cvs(activity: Activity, bounds_s: list[tuple[float, float]]) -> list[float]:
     """Coefficient of variation of the 100 m grade-adjusted paces inside each (start_s, end_s) span.
 
     NaN for a span holding fewer than 3 whole 100 m pieces.
     """
-    pieces = [piece for piece in split_by_distance(activity, PIECE_M) if piece.distance_m >= PIECE_M * 0.99]
-    middles = np.array([(piece.start_s + piece.end_s) / 2.0 for piece in pieces])
-    paces = np.array([split_gap(piece) for piece in pieces])
     result: list[float] = []
-    for start_s, end_s in bounds_s:
-        inside = (
-            paces[(middles >= start_s) & (middles <= end_s) & np.isfinite(paces)] if pieces else np.array([])
-        )
+    for inside in _piece_paces(activity, bounds_s):
         if inside.size < 3 or float(np.mean(inside)) <= 0:
             result.append(math.nan)
         else:
             result.append(float(np.std(inside) / np.mean(inside)))
     return result
+
+
+def sustained_variation(activity: Activity, bounds_s: list[tuple[float, float]]) -> float:
+    """How much the pace varies inside the spans in surges that last more than one 100 m piece.
+
+    The square root of the lag-1 autocovariance of the pieces' deviations from their span's mean pace,
+    pooled over the spans, over the mean pace (0 when negative; NaN without two pairs of pieces). A surge
+    makes consecutive pieces fast together; GPS noise that moves a piece boundary makes one piece slow
+    and the next fast, so it cancels out instead of adding up as it does in a plain CV.
+    """
+    products: list[float] = []
+    means: list[float] = []
+    for inside in _piece_paces(activity, bounds_s):
+        if inside.size < 3:
+            continue
+        deviation = inside - float(np.mean(inside))
+        products.extend((deviation[:-1] * deviation[1:]).tolist())
+        means.append(float(np.mean(inside)))
+    if len(products) < 2 or not means:
+        return math.nan
+    return math.sqrt(max(0.0, float(np.mean(products)))) / float(np.mean(means))
 
 
 def decreasing_fit(values: FloatArray) -> FloatArray:
@@ -231,6 +302,53 @@ def _spearman(values: FloatArray) -> float:
     return float(np.corrcoef(order, ranks)[0, 1])
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """The six signs read on the splits from `first_split` on."""
+
+    first_split: int
+    signs: tuple[tuple[str, float], ...]
+    confidence: float
+    reasons: tuple[str, ...]
+
+
+def _read_signs(splits: list[Split], halves: list[Split], sustained: float, first_split: int = 0) -> _Reading:
+    """The signs of `splits` (a run's splits, or all but its first); `halves` are the run's half-unit
+    pieces and `sustained` its within-split surge measure."""
+    paces = np.array([split_gap(split) for split in splits])
+    deltas = np.diff(paces)
+    monotone_share = float(np.mean(deltas <= NOISE_ALLOWANCE_S_PER_KM))
+    worst_slowdown = float(deltas.max())
+    slope = float(np.polyfit(np.arange(len(paces), dtype=np.float64), paces, 1)[0])
+    drop = -slope * (len(paces) - 1)
+    rho = _spearman(paces)
+    inside = [
+        split_gap(piece)
+        for piece in halves
+        if piece.start_s >= splits[0].start_s - 1.0 and piece.end_s <= splits[-1].end_s + 1.0
+    ]
+    spread = largest_jump_share(np.array(inside))
+    signs = (
+        ("monotone", _ramp(monotone_share, 0.5, 0.9)),
+        ("reversal", _ramp(-worst_slowdown, -12.0, -4.0)),
+        ("drop", _ramp(drop, 3.0, 12.0)),
+        ("order", _ramp(-rho, 0.5, 0.9)),
+        ("spread", _ramp(-spread, -0.85, -0.5)),
+        ("steady", _ramp(-sustained, -0.04, -0.02) if math.isfinite(sustained) else 1.0),
+    )
+    variation = f"{sustained * 100:.1f} %" if math.isfinite(sustained) else "unknown (too few 100 m pieces)"
+    reasons = (
+        f"{round(monotone_share * len(deltas))} of {len(deltas)} splits no slower than the one before "
+        f"(within {NOISE_ALLOWANCE_S_PER_KM:g} s/km)",
+        f"worst slowdown {max(worst_slowdown, 0.0):.0f} s/km from one split to the next",
+        f"{drop:.0f} s/km faster from first to last split (least-squares line)",
+        f"rank correlation of pace with split number {rho:.2f}",
+        f"largest single speed-up {spread * 100:.0f} % of all speed-ups",
+        f"sustained within-split variation (surges) {variation}",
+    )
+    return _Reading(first_split, signs, min(value for _, value in signs), reasons)
+
+
 def _not_progression(
     unit: str, reason: str, paces: tuple[float, ...] = (), cooldown_s: float = 0.0
 ) -> Detection:
@@ -244,12 +362,10 @@ def detect_progression(activity: Activity) -> Detection:
     trace = pace_trace(activity)
     if trace is None:
         return _not_progression(unit, "the file has no distance to split")
-    moving = trace.speed_m_s[trace.speed_m_s > MOVING_M_S]
-    if moving.size == 0:
+    if not np.any(trace.speed_m_s > MOVING_M_S):
         return _not_progression(unit, "the run never moved faster than a walk")
-    median_speed = float(np.median(moving))
     half_s = float(np.interp(trace.distance_m[-1] / 2.0, trace.distance_m, trace.time_s))
-    cooldown_start = find_cooldown_start(trace, COOLDOWN_SPEED_RATIO * median_speed, half_s)
+    cooldown_start = find_cooldown_after_running(trace, half_s)
     cooldown_s = float(trace.time_s[-1] - cooldown_start) if cooldown_start is not None else 0.0
     running = head(activity, cooldown_start) if cooldown_start is not None else activity
     splits = [split for split in split_by_distance(running, unit_m) if split.distance_m >= 0.5 * unit_m]
@@ -263,29 +379,22 @@ def detect_progression(activity: Activity) -> Detection:
             cooldown_s,
         )
 
-    deltas = np.diff(paces_arr)
-    monotone_share = float(np.mean(deltas <= NOISE_ALLOWANCE_S_PER_KM))
-    slope = float(np.polyfit(np.arange(len(paces_arr), dtype=np.float64), paces_arr, 1)[0])
-    drop = -slope * (len(paces_arr) - 1)
-    rho = _spearman(paces_arr)
-    speedups = np.maximum(-deltas, 0.0)
     halves = [
-        split for split in split_by_distance(running, unit_m / 2.0) if split.distance_m >= 0.25 * unit_m
+        piece
+        for piece in split_by_distance(running, unit_m / 2.0, crossing=Crossing.INTERPOLATE)
+        if piece.distance_m >= 0.25 * unit_m
     ]
-    spread = largest_jump_share(np.array([split_gap(split) for split in halves]))
-    cvs = [cv for cv in split_pace_cvs(running, [(s.start_s, s.end_s) for s in splits]) if math.isfinite(cv)]
-    median_cv = float(np.median(cvs)) if cvs else 0.0
-    worst_slowdown = float(deltas.max())
-    signs = (
-        ("monotone", _ramp(monotone_share, 0.5, 0.9) * _ramp(-worst_slowdown, -12.0, -4.0)),
-        ("drop", _ramp(drop, 3.0, 12.0)),
-        ("order", _ramp(-rho, 0.5, 0.9)),
-        ("spread", _ramp(-spread, -0.85, -0.5)),
-        ("steady", _ramp(-median_cv, -0.12, -0.06)),
-    )
-    confidence = float(np.prod([value for _, value in signs]) ** (1.0 / len(signs)))
-    is_progression = confidence >= CONFIDENCE_THRESHOLD
+    sustained = sustained_variation(running, [(split.start_s, split.end_s) for split in splits])
+    reading = _read_signs(splits, halves, sustained)
+    if len(splits) - 1 >= MIN_SPLITS:
+        # A warm-up split before the build: read the run without it too, and keep the better reading.
+        without_warmup = _read_signs(splits[1:], halves, sustained, first_split=1)
+        if without_warmup.confidence > reading.confidence:
+            reading = without_warmup
+    is_progression = reading.confidence >= CONFIDENCE_THRESHOLD
 
+    deltas = np.diff(paces_arr)
+    speedups = np.maximum(-deltas, 0.0)
     steps = speedups[speedups > 0]
     median_step = float(np.median(steps)) if steps.size else 0.0
     tolerance = max(NOISE_ALLOWANCE_S_PER_KM, median_step / 2.0)
@@ -296,17 +405,12 @@ def detect_progression(activity: Activity) -> Detection:
     build = speedups[:first_tempo]
     build = build[build > 0]
     step_s_per_km = float(np.median(build)) if build.size else 0.0
-    reasons = [
-        f"{round(monotone_share * len(deltas))} of {len(deltas)} splits no slower than the one before "
-        f"(within {NOISE_ALLOWANCE_S_PER_KM:g} s/km)",
-        f"{drop:.0f} s/km faster from first to last split (least-squares line)",
-        f"rank correlation of pace with split number {rho:.2f}",
-        f"largest single speed-up {spread * 100:.0f} % of all speed-ups",
-        f"median within-split variation {median_cv * 100:.1f} %",
-    ]
+    reasons = list(reading.reasons)
+    if reading.first_split > 0:
+        reasons.insert(0, "read from split 2 on: the first split is a warm-up")
     return Detection(
         is_progression=is_progression,
-        confidence=confidence,
+        confidence=reading.confidence,
         start_s_per_km=paces[0],
         target_s_per_km=target,
         step_s=step_s_per_km * unit_m / 1000.0,
@@ -314,7 +418,7 @@ def detect_progression(activity: Activity) -> Detection:
         unit=unit,
         split_paces_s_per_km=paces,
         cooldown_s=cooldown_s,
-        signs=signs,
+        signs=reading.signs,
         reasons=tuple(reasons),
     )
 

@@ -17,6 +17,18 @@ Behaviours (paces in s/km, "mean" = the plan's mean running pace):
 - ``hilly``: follows the plan by effort on a rolling course (grade up to about 6 %): the grade-adjusted
   pace is on plan while the pace on the ground swings with the hills.
 
+Harder cases for detection (added later; the behaviours above are unchanged):
+
+- ``blow_up``: follows the plan, then the last running step is 20 s/km slower than the step before it
+  (a progression that collapsed: it did not finish at tempo).
+- ``warmup_tempo``: the first running step at its planned pace, every later step at the target pace
+  (a tempo run after a warm-up: one jump, then a long block at tempo).
+- ``fast_finish``: the mean pace + 5 s/km, then the last running step at the target pace (one late jump).
+- ``strides``: the mean pace + 10 s/km with 15-25 s strides at about 60 s/km faster every 1-2 minutes
+  (short surges, shorter than a 100 m piece at strides pace).
+- ``fartlek_build``: the fartlek, with a base pace that gets 6 s/km faster each split unit (a fartlek
+  laid over a gentle build: the surges, not the build, dominate the split paces).
+
 Noise (`noise` scales it; 0 gives an exact run): AR(1) speed noise of about 2.5 % per second, HR jitter of
 about 1 bpm, barometric altitude jitter of 0.1 m. HR follows the grade-adjusted speed with a 25 s lag.
 With `ran_workout` the watch "ran the workout": `workout_steps` mirror the plan's steps (speed targets in
@@ -38,7 +50,20 @@ from progrun.activity import Activity, Format, Lap, LapTrigger, WorkoutStep, mak
 from progrun.grade import cost_factor
 from progrun.plan import Plan, StepKind
 
-Behaviour = Literal["follow", "too_fast", "steady", "fartlek", "intervals", "negative_split", "hilly"]
+Behaviour = Literal[
+    "follow",
+    "too_fast",
+    "steady",
+    "fartlek",
+    "intervals",
+    "negative_split",
+    "hilly",
+    "blow_up",
+    "warmup_tempo",
+    "fast_finish",
+    "strides",
+    "fartlek_build",
+]
 BEHAVIOURS: tuple[str, ...] = (
     "follow",
     "too_fast",
@@ -47,6 +72,11 @@ BEHAVIOURS: tuple[str, ...] = (
     "intervals",
     "negative_split",
     "hilly",
+    "blow_up",
+    "warmup_tempo",
+    "fast_finish",
+    "strides",
+    "fartlek_build",
 )
 
 #: Where the simulated loop is (a park in Ljubljana); only for realistic positions.
@@ -131,6 +161,52 @@ def _pace_function(
             return paces[min(int(np.searchsorted(ends, time_s, side="right")), len(paces) - 1)]
 
         return fartlek
+    return _harder_pace_function(plan, behaviour, rng, by_step)
+
+
+def _surge_schedule(
+    rng: np.random.Generator, easy_s: tuple[float, float], surge_s: tuple[float, float]
+) -> tuple[np.ndarray, list[float]]:
+    """(end times, pace offsets in s/km) of alternating easy running (+10) and surges (about -50)."""
+    schedule: list[tuple[float, float]] = []
+    clock_s = 0.0
+    while clock_s < 4.0 * 3600.0:
+        clock_s += float(rng.uniform(*easy_s))
+        schedule.append((clock_s, 10.0))
+        clock_s += float(rng.uniform(*surge_s))
+        schedule.append((clock_s, 10.0 - float(rng.uniform(45.0, 75.0))))
+    return np.array([end for end, _ in schedule]), [offset for _, offset in schedule]
+
+
+def _harder_pace_function(
+    plan: Plan,
+    behaviour: str,
+    rng: np.random.Generator,
+    by_step: Callable[[list[float]], PaceFunction],
+) -> PaceFunction:
+    """The behaviours added for the detection evaluation (see the module docstring)."""
+    mean = _mean_pace_s_per_km(plan)
+    planned = _planned_paces(plan, {})
+    count = len(planned)
+    if behaviour == "blow_up":
+        return by_step([*planned[:-1], planned[-2] + 20.0] if count > 1 else planned)
+    if behaviour == "warmup_tempo":
+        return by_step([planned[0]] + [plan.target_pace_s_per_km] * (count - 1))
+    if behaviour == "fast_finish":
+        return by_step([mean + 5.0] * (count - 1) + [plan.target_pace_s_per_km])
+    if behaviour in ("strides", "fartlek_build"):
+        short = behaviour == "strides"
+        ends, offsets = _surge_schedule(
+            rng, (60.0, 120.0) if short else (90.0, 240.0), (15.0, 25.0) if short else (30.0, 90.0)
+        )
+        unit_m = plan.unit.metres
+        build_s_per_km = 0.0 if short else 6.0
+
+        def surging(distance_m: float, time_s: float) -> float:
+            base = mean + build_s_per_km * (count / 2.0 - distance_m // unit_m)
+            return base + offsets[min(int(np.searchsorted(ends, time_s, side="right")), len(offsets) - 1)]
+
+        return surging
     raise ValueError(f"unknown behaviour {behaviour!r}; one of {', '.join(BEHAVIOURS)}")
 
 
