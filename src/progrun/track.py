@@ -30,6 +30,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import UTC
+from itertools import accumulate, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -202,19 +203,84 @@ def _cumulative_length(lat: FloatArray, lon: FloatArray, min_step_m: float, coun
     steps = np.where(counted, haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]), 0.0)
     if min_step_m <= 0 or steps.size == 0:
         return np.concatenate([[0.0], np.cumsum(steps)])
-    # Count a fix only once it is min_step_m away from the last counted fix.
-    out = np.zeros(lat.size)
-    last = 0
+    return _jitter_filtered_length(lat.tolist(), lon.tolist(), min_step_m, counted)
+
+
+def _neighbour_steps_m(lat: list[float], lon: list[float]) -> tuple[FloatArray, list[float], list[float]]:
+    """`_haversine_scalar` between each fix and the next, bit for bit, without a Python call per step.
+
+    The same operations in the same order: + - * / and the square root are exactly rounded by
+    numpy as by Python; sin, cos, asin and the squares go through the `math` functions via `map`.
+    Also returns each fix's latitude in radians and its cosine, as `_haversine_scalar` computes them.
+    """
+    degree = math.pi / 180.0  # math.radians multiplies by this very double
+    lat_a, lon_a = np.array(lat), np.array(lon)
+    phi = lat_a * degree
+    cos_phi = np.fromiter(map(math.cos, phi.tolist()), np.float64, len(lat))
+    half_dphi = ((phi[1:] - phi[:-1]) / 2).tolist()
+    half_dlambda = (((lon_a[1:] - lon_a[:-1]) * degree) / 2).tolist()
+    count = len(half_dphi)
+    first = np.fromiter(map(math.pow, map(math.sin, half_dphi), repeat(2)), np.float64, count)
+    second = np.fromiter(map(math.pow, map(math.sin, half_dlambda), repeat(2)), np.float64, count)
+    a = first + cos_phi[:-1] * cos_phi[1:] * second
+    root = np.sqrt(np.where(a < 1.0, a, 1.0)).tolist()  # min(1.0, a)
+    result: FloatArray = 2 * EARTH_RADIUS_M * np.fromiter(map(math.asin, root), np.float64, count)
+    return result, phi.tolist(), cos_phi.tolist()
+
+
+def _jitter_filtered_length(
+    lat: list[float], lon: list[float], min_step_m: float, counted: BoolArray
+) -> FloatArray:
+    """Cumulative metres counting a fix only once it is `min_step_m` from the last counted fix.
+
+    The rule, fix by fix: a step that is not counted (it spans a pause) moves the last counted fix
+    along and adds nothing; otherwise the distance d from the last counted fix is added, and the
+    fix becomes the last counted one, when d >= min_step_m. While the last counted fix is the
+    previous one, d is just the step between neighbours: those steps are computed once (by the
+    same scalar formula) and summed by numpy in order, so only the fixes after a short step walk
+    one by one. The result is bit for bit that of the plain loop.
+    """
+    n = len(lat)
+    step, phi, cos_phi = _neighbour_steps_m(lat, lon)
+    sin, asin, sqrt, radians = math.sin, math.asin, math.sqrt, math.radians
+    short = np.flatnonzero(counted & (step < min_step_m)).tolist()  # steps that leave the last fix behind
+    moves = np.where(counted, step, 0.0).tolist()
+    is_counted = counted.tolist()
+    out = [0.0]
     total = 0.0
-    for k in range(1, lat.size):
-        if not counted[k - 1]:
-            last = k
-        d = _haversine_scalar(lat[last], lon[last], lat[k], lon[k])
-        if d >= min_step_m:
-            total += d
-            last = k
-        out[k] = total
-    return out
+    k = 1  # the next fix; here the last counted fix is k - 1 and len(out) == k
+    for first_short in [*short, n - 1]:
+        if first_short < k - 1:
+            continue
+        stop = first_short + 1  # fixes k .. stop - 1 follow a long (or uncounted) step
+        if stop > k:
+            running = list(accumulate(moves[k - 1 : stop - 1], initial=total))
+            out += running[1:]
+            total = running[-1]
+            k = stop
+        if k >= n:
+            break
+        last = k - 1  # the step into fix k is short: it adds nothing and fix k - 1 stays the last
+        out.append(total)
+        k += 1
+        while k < n:
+            if not is_counted[k - 1]:
+                out.append(total)
+                k += 1
+                break
+            # _haversine_scalar(lat[last], lon[last], lat[k], lon[k]), with the radians and cosines reused
+            a = (
+                sin((phi[k] - phi[last]) / 2) ** 2
+                + cos_phi[last] * cos_phi[k] * sin(radians(lon[k] - lon[last]) / 2) ** 2
+            )
+            d = 2 * EARTH_RADIUS_M * asin(sqrt(min(1.0, a)))
+            if d >= min_step_m:
+                total += d
+            out.append(total)
+            k += 1
+            if d >= min_step_m:
+                break
+    return np.array(out)
 
 
 def sanitise(activity: Activity, *, gps_filter: GpsFilter = DEFAULT_GPS_FILTER) -> Activity:

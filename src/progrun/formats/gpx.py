@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -23,15 +24,8 @@ import numpy as np
 from progrun.activity import Activity, Format, Pause
 from progrun.errors import CorruptFile
 from progrun.formats.on_error import OnError
-from progrun.formats.xml_safety import (
-    gather_columns,
-    local_name,
-    parse_float,
-    parse_xml,
-    parse_xml_time,
-    parse_xml_times,
-    texts_to_floats,
-)
+from progrun.formats.xml_safety import local_name, parse_float, parse_xml, parse_xml_time, serialize
+from progrun.formats.xml_scan import scan_points, texts_to_floats, texts_to_times
 from progrun.track import distance_from_positions, steps_per_minute
 
 #: Strava writes its activity type number in <type>; 9 is Run, 1 is Ride, 10 is Walk.
@@ -60,7 +54,7 @@ def read_gpx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
     if local_name(root.tag) != "gpx":
         raise CorruptFile(name, f"XML root is <{local_name(root.tag)}>, not <gpx>", format="gpx")
     warnings = list(parsed.warnings)
-    columns, segment_starts, sport = _read_points(root)
+    columns, segment_starts, sport = _read_points(root, parsed.data)
     count = len(columns["time"])
     if count == 0:
         routes = sum(1 for _ in root.iter("{*}rtept"))
@@ -116,48 +110,41 @@ def read_gpx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
     )
 
 
-_FAST_FIELDS = {
-    "time": ("{*}time",),
-    "ele": ("{*}ele",),
-    "hr": tuple(f"{{*}}{name}" for name in ("hr", "heartrate", "heart_rate")),
-    "cad": tuple(f"{{*}}{name}" for name in ("cad", "cadence", "RunCadence")),
-    "power": tuple(f"{{*}}{name}" for name in ("power", "PowerInWatts", "watts")),
-}
+def _read_points(root: Any, raw: bytes | None = None) -> tuple[dict[str, Any], list[int], str]:
+    """Every track point's values (`xml_scan` fast path, else a walk per point) as in `_read_points_slowly`.
 
-
-def _read_points(root: Any) -> tuple[dict[str, list[Any]], list[int], str]:
-    """Every track point's values as plain lists: the fast column path, else a walk per point."""
+    `raw` is the bytes the tree was parsed from; without them the tree is serialised.
+    """
     segments = [
         segment for track in root.iterchildren("{*}trk") for segment in track.iterchildren("{*}trkseg")
     ]
-    gathered = gather_columns(segments, "{*}trkpt", _FAST_FIELDS)
-    if gathered is None:
+    counts = [sum(1 for _ in segment.iterchildren("{*}trkpt")) for segment in segments]
+    texts = scan_points(serialize(root) if raw is None else raw, "gpx", sum(counts))
+    if texts is None:
         return _read_points_slowly(root)
-    points, texts = gathered
     sport = ""
     for track in root.iterchildren("{*}trk"):
         sport = normalise_sport(track.findtext("{*}type") or "")
         if sport:
             break
-    segment_starts: list[int] = []
-    total = 0
-    for segment in segments:
-        segment_starts.append(total)
-        total += int(segment.xpath("count(*[local-name()='trkpt'])"))
-    times, naive = parse_xml_times(texts["time"])
-    columns: dict[str, list[Any]] = {
-        "time": times.tolist(),
-        "lat": [point.get("lat") for point in points],
-        "lon": [point.get("lon") for point in points],
-        "ele": texts["ele"],
-        "hr": texts["hr"],
-        "cad": texts["cad"],
-        "power": texts["power"],
+    segment_starts = list(accumulate(counts[:-1], initial=0)) if counts else []
+    times, naive = texts_to_times(texts["time"])
+    columns: dict[str, Any] = {
+        "time": times,
+        "lat": texts_to_floats(_either(texts["lat"], texts["lat'"])),
+        "lon": texts_to_floats(_either(texts["lon"], texts["lon'"])),
         "naive": [True] if naive else [],
     }
-    for key in ("lat", "lon", "ele", "hr", "cad", "power"):
-        columns[key] = texts_to_floats(columns[key]).tolist()
+    for key in ("ele", "hr", "cad", "power"):
+        columns[key] = texts_to_floats(texts[key])
     return columns, segment_starts, sport
+
+
+def _either(double_quoted: tuple[bytes, ...], single_quoted: tuple[bytes, ...]) -> tuple[bytes, ...]:
+    """An attribute's values, written in double or single quotes (the other is b"")."""
+    if not any(single_quoted):
+        return double_quoted
+    return tuple(a or b for a, b in zip(double_quoted, single_quoted, strict=True))
 
 
 def _read_points_slowly(root: Any) -> tuple[dict[str, list[Any]], list[int], str]:

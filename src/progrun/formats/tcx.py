@@ -27,15 +27,8 @@ from progrun.activity import Activity, FloatArray, Format, Lap, LapTrigger, Paus
 from progrun.errors import CorruptFile
 from progrun.formats.gpx import normalise_sport
 from progrun.formats.on_error import OnError
-from progrun.formats.xml_safety import (
-    gather_columns,
-    local_name,
-    parse_float,
-    parse_xml,
-    parse_xml_time,
-    parse_xml_times,
-    texts_to_floats,
-)
+from progrun.formats.xml_safety import local_name, parse_float, parse_xml, parse_xml_time, serialize
+from progrun.formats.xml_scan import TCX_COLUMNS, scan_points, texts_to_floats, texts_to_times
 from progrun.track import distance_from_positions, steps_per_minute
 
 TRIGGERS = {
@@ -81,7 +74,7 @@ def read_tcx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
         warnings.append(f"file holds {len(activities)} activities; read the first")
     activity = activities[0]
 
-    points, lap_rows, naive = _read_laps(activity, data)
+    points, lap_rows, naive = _read_laps(activity, parsed.data)
     if naive:
         warnings.append("times have no time zone; assumed UTC")
     times = np.asarray(points["time"], dtype=np.float64)
@@ -127,61 +120,23 @@ def read_tcx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
     )
 
 
-def _fast_fields(namespace: str) -> dict[str, tuple[str, ...]]:
-    return {
-        "time": (f"{namespace}Time",),
-        "lat": (f"{namespace}LatitudeDegrees",),
-        "lon": (f"{namespace}LongitudeDegrees",),
-        "alt": (f"{namespace}AltitudeMeters",),
-        "dist": (f"{namespace}DistanceMeters",),
-        "hr": (f"{namespace}Value",),
-        "cad": (f"{namespace}Cadence",),
-        "speed": ("{*}Speed",),
-        "runcad": ("{*}RunCadence",),
-        "power": ("{*}Watts",),
-    }
+def _read_laps(activity: Any, raw: bytes | None = None) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """Every trackpoint's values and each lap's summary (`xml_scan` fast path, else `_read_laps_slowly`).
 
-
-def _read_laps(
-    activity: Any, raw: bytes | None = None
-) -> tuple[dict[str, list[float]], list[dict[str, Any]], bool]:
-    """Every trackpoint's values as plain lists, and each lap's summary (fast path first).
-
-    Given the document's bytes as `raw`, fields whose element name never occurs are not searched for.
+    `raw` is the bytes the tree was parsed from; without them the tree is serialised.
     """
     laps = list(activity.iterchildren("{*}Lap"))
-    tracks = [(index, track) for index, lap in enumerate(laps) for track in lap.iterchildren("{*}Track")]
-    namespace = activity.tag[: activity.tag.index("}") + 1] if activity.tag.startswith("{") else ""
-    fields = _fast_fields(namespace)
-    searched = {
-        key: tags for key, tags in fields.items() if raw is None or key == "time" or _mentions(raw, tags)
-    }
-    gathered = gather_columns([track for _, track in tracks], f"{namespace}Trackpoint", searched)
-    if gathered is None:
+    counts = [sum(1 for _ in lap.iter("{*}Trackpoint")) for lap in laps]
+    texts = scan_points(serialize(activity) if raw is None else raw, "tcx", sum(counts))
+    if texts is None:
         return _read_laps_slowly(activity)
-    found, texts = gathered
-    for key in fields:
-        texts.setdefault(key, [None] * len(found))
     rows, naive = _lap_rows(laps)
-    points: dict[str, list[float]] = {}
-    times, times_naive = parse_xml_times(texts.pop("time"))
-    naive = naive or times_naive
-    points["time"] = times.tolist()
-    for key, column in texts.items():
-        points[key] = texts_to_floats(column).tolist()
-    lap_of_point: list[float] = []
-    for index, track in tracks:
-        lap_of_point += [float(index)] * int(track.xpath("count(*[local-name()='Trackpoint'])"))
-    points["lap"] = lap_of_point
-    return points, rows, naive
-
-
-def _mentions(raw: bytes, tags: tuple[str, ...]) -> bool:
-    """Whether any of the tags' local names occurs as an element name in the document at all."""
-    return any(
-        b":" + tag.rpartition("}")[2].encode() + b">" in raw or b"<" + tag.rpartition("}")[2].encode() in raw
-        for tag in tags
-    )
+    points: dict[str, Any] = {}
+    points["time"], times_naive = texts_to_times(texts["time"])
+    for key in TCX_COLUMNS[1:]:
+        points[key] = texts_to_floats(texts[key])
+    points["lap"] = np.repeat(np.arange(len(laps), dtype=np.float64), counts)
+    return points, rows, naive or times_naive
 
 
 def _lap_rows(laps: list[Any]) -> tuple[list[dict[str, Any]], bool]:

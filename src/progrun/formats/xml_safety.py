@@ -27,8 +27,6 @@ from xml.etree.ElementTree import ParseError
 
 import defusedxml
 import defusedxml.ElementTree
-import numpy as np
-import numpy.typing as npt
 from lxml import etree
 
 from progrun.errors import CorruptFile, UnsafeFile
@@ -51,6 +49,8 @@ class ParsedXml:
 
     root: Any  # lxml.etree._Element (lxml ships no type information)
     warnings: tuple[str, ...]
+    #: The bytes libxml2 parsed (BOM and leading whitespace stripped, UTF-8, prefixes declared).
+    data: bytes = b""
 
 
 def prepare_xml_bytes(data: bytes) -> tuple[bytes, tuple[str, ...]]:
@@ -81,6 +81,9 @@ def _new_parser(*, recover: bool = False) -> Any:
         huge_tree=False,
         remove_comments=True,
         remove_pis=True,
+        # Whitespace between elements is dropped: a smaller tree, parsed and walked faster. A field's
+        # text is never whitespace between elements, and every reader strips the texts it reads.
+        remove_blank_text=True,
         collect_ids=False,
         recover=recover,
     )
@@ -132,14 +135,14 @@ def parse_xml(data: bytes, *, name: str) -> ParsedXml:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         errors = list(parser.error_log)
-        root, repair = _repair_undeclared_prefixes(data, errors, name)
+        root, repair, data = _repair_undeclared_prefixes(data, errors, name)
         if root is None:
             raise _syntax_error(name, exc, errors) from exc
         warnings += (repair,)
     if root is None:
         raise CorruptFile(name, "not XML: no root element", hint="check that this is a GPX or TCX file")
     _refuse_parsed_dtd(root, name)
-    return ParsedXml(root, warnings)
+    return ParsedXml(root, warnings, data)
 
 
 def _refuse_parsed_dtd(root: Any, name: str) -> None:
@@ -152,17 +155,20 @@ def _refuse_parsed_dtd(root: Any, name: str) -> None:
         )
 
 
-def _repair_undeclared_prefixes(data: bytes, errors: list[Any], name: str) -> tuple[Any, str]:
-    """Declare prefixes that the file uses but never declares; only for a GPX/TCX root."""
+def _repair_undeclared_prefixes(data: bytes, errors: list[Any], name: str) -> tuple[Any, str, bytes]:
+    """Declare prefixes that the file uses but never declares; only for a GPX/TCX root.
+
+    Returns the root (None if not repaired), the warning, and the bytes parsed.
+    """
     if not errors or any(error.type != _NS_ERR_UNDEFINED_NAMESPACE for error in errors):
-        return None, ""
+        return None, "", data
     prefixes = sorted({m.group(1) for e in errors if (m := _UNDECLARED_PREFIX.match(e.message))})
     match = _ROOT_TAG.search(data, 0, 65536)
     if not prefixes or match is None or match.group(1).decode() not in _KNOWN_ROOTS:
-        return None, ""
+        return None, "", data
     end = _end_of_start_tag(data, match.end() - 1)
     if end is None:
-        return None, ""
+        return None, "", data
     declarations = "".join(f' xmlns:{p}="{PRIVATE_NAMESPACE}{p}"' for p in prefixes).encode()
     insert_at = end - 1 if data[end - 1 : end] == b"/" else end
     repaired = data[:insert_at] + declarations + data[insert_at:]
@@ -170,9 +176,13 @@ def _repair_undeclared_prefixes(data: bytes, errors: list[Any], name: str) -> tu
     try:
         root = etree.fromstring(repaired, parser)
     except etree.XMLSyntaxError:
-        return None, ""
+        return None, "", data
     listed = ", ".join(f"{p}:" for p in prefixes)
-    return root, f"namespace prefix {listed} used without a declaration; read by local element names"
+    return (
+        root,
+        f"namespace prefix {listed} used without a declaration; read by local element names",
+        repaired,
+    )
 
 
 def _end_of_start_tag(data: bytes, position: int) -> int | None:
@@ -236,61 +246,7 @@ def parse_float(text: str | None) -> float:
         return math.nan
 
 
-def gather_columns(
-    containers: list[Any], point_tag: str, fields: dict[str, tuple[str, ...]]
-) -> tuple[list[Any], dict[str, list[str | None]]] | None:
-    """The points under `containers` and, per field, the text of its first matching tag in each point.
-
-    The fast path of the GPX and TCX readers: lxml walks the tree in C once per tag and only
-    matching elements become Python objects. A value is assigned to its point by source line,
-    so this works only when every point starts on a line of its own and no point holds a field
-    twice; otherwise it returns None and the caller walks each point instead.
-    """
-    points = [point for container in containers for point in container.iter(point_tag)]
-    lines = np.fromiter((point.sourceline or 0 for point in points), dtype=np.int64, count=len(points))
-    if len(points) > 1 and not np.all(np.diff(lines) > 0):
-        return None
-    columns: dict[str, list[str | None]] = {}
-    for field, tags in fields.items():
-        column: list[str | None] = [None] * len(points)
-        for tag in tags:
-            found = [element for container in containers for element in container.iter(tag)]
-            if not found:
-                continue
-            where = np.fromiter((e.sourceline or 0 for e in found), dtype=np.int64, count=len(found))
-            owners = np.searchsorted(lines, where, side="right") - 1
-            if np.any(owners < 0) or np.unique(owners).size != owners.size:
-                return None
-            for owner, element in zip(owners.tolist(), found, strict=True):
-                if column[owner] is None:
-                    column[owner] = element.text
-        columns[field] = column
-    return points, columns
-
-
-def texts_to_floats(texts: list[str | None]) -> npt.NDArray[np.float64]:
-    """Decimal texts as float64 (None, empty or unreadable -> NaN), converted in one numpy call."""
-    cleaned = [text if text else "nan" for text in texts]
-    try:
-        return np.array(cleaned, dtype=np.float64)
-    except ValueError:
-        return np.array([parse_float(text) for text in cleaned], dtype=np.float64)
-
-
-def parse_xml_times(texts: list[str | None]) -> tuple[npt.NDArray[np.float64], bool]:
-    """Many xsd:dateTime texts as POSIX seconds (NaN if unreadable), and whether any had no zone.
-
-    Texts that all end in `Z` are parsed by numpy in one call; anything else goes one by one.
-    """
-    if texts and all(text and text.endswith("Z") and "T" in text for text in texts):
-        try:
-            stamps = np.array([text[:-1] for text in texts if text], dtype="datetime64[us]")
-            return stamps.astype(np.int64) / 1e6, False
-        except ValueError:
-            pass
-    naive = False
-    values = np.empty(len(texts))
-    for index, text in enumerate(texts):
-        values[index], no_zone = parse_xml_time(text)
-        naive = naive or no_zone
-    return values, naive
+def serialize(root: Any) -> bytes:
+    """The document holding `root` as compact bytes, as the fast path reads them (see `xml_scan`)."""
+    result: bytes = etree.tostring(root.getroottree().getroot())
+    return result
