@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from progrun.cli import cli
+from progrun.cli import cli, main
+from progrun.storage import Store
 from tests.conftest import ACTIVITIES
 from tests.synthetic_runs import easy_paces, fit_bytes, progression_paces, synthetic_run, week_start
 
@@ -25,9 +26,9 @@ def history_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             run = synthetic_run(
                 week_start(week) + timedelta(days=day), progression_paces(week), hr_base_bpm=120 - 0.8 * week
             )
-            (folder / f"w{week:02d}d{day}.fit").write_bytes(fit_bytes(run))
+            (folder / f"w{week:02d}d{day}.fit").write_bytes(fit_bytes(run, record_every_s=3))
         easy = synthetic_run(week_start(week) + timedelta(days=1), easy_paces(week))
-        (folder / f"w{week:02d}easy.fit").write_bytes(fit_bytes(easy))
+        (folder / f"w{week:02d}easy.fit").write_bytes(fit_bytes(easy, record_every_s=3))
     return folder
 
 
@@ -50,6 +51,11 @@ def test_import_history_show_progress_next(history_dir: Path, tmp_path: Path) ->
     assert sum(row["is_progression"] for row in rows) == 24
     shown = json.loads(_run(["show", str(rows[0]["id"]), "--json"], db))
     assert [round(s["pace_s_per_km"]) for s in shown["splits"][:6]] == [330, 320, 310, 300, 290, 280]
+    verdict = shown["verdict"]
+    assert verdict["details"]["judged_against"] == "targets inferred from the run"
+    assert verdict["progressed"] and verdict["target_reached"] and verdict["score"] == shown["score"]
+    assert verdict["details"]["verdict"].startswith("Good progression run")
+    assert {row["is_progression"] for row in rows if row["score"] is None} == {False}
     progress = json.loads(_run(["progress", "--json", "--chart", str(tmp_path / "p.png")], db))
     assert len(progress["weeks"]) == 12
     assert progress["pace_change_s_per_km_per_week"] == pytest.approx(-3.0, abs=0.1)
@@ -101,7 +107,13 @@ def test_block_exports_ics_and_fit(tmp_path: Path) -> None:
 def test_shared_corpus_twice_is_the_same_as_once(tmp_path: Path) -> None:
     db = tmp_path / "log.db"
     first = json.loads(_run(["import", str(ACTIVITIES), "--json"], db))
+    with Store.open(f"sqlite:///{db}") as store:
+        once = store.table_counts()
     second = json.loads(_run(["import", str(ACTIVITIES), "--json"], db))
+    with Store.open(f"sqlite:///{db}") as store:
+        assert store.table_counts() == once  # the same database as after one import
+        assert store.check_integrity().ok
+    assert once["activities"] == first["imported"] and once["verdicts"] > 0
     assert first["imported"] > 30 and second["imported"] == 0
     assert second["duplicates"] == first["imported"] + first["duplicates"]
     assert second["failed"] == first["failed"]
@@ -117,7 +129,6 @@ def test_errors_exit_1_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("Error: no activity '999' in the training log")
     assert "Traceback" not in result.stderr
-    usage = subprocess.run(
-        [sys.executable, "-m", "progrun", "history", "--limit", "0"], capture_output=True, check=False
-    )
-    assert usage.returncode == 2
+    with pytest.raises(SystemExit) as usage:
+        main(["history", "--limit", "0", "--db", str(tmp_path / "log.db")])
+    assert usage.value.code == 2

@@ -18,6 +18,15 @@ from progrun.plan_io import plan_from_json
 from tests.test_plan_io import STEP_KEYS, TOP_KEYS
 
 
+@pytest.fixture(autouse=True)
+def _no_training_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every plan test sees an empty data directory, never the user's own training log."""
+    data_dir = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("PROGRUN_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("PROGRUN_DB", raising=False)
+    return data_dir
+
+
 def run(*args: str):
     return CliRunner().invoke(cli, ["plan", *args])
 
@@ -222,3 +231,71 @@ def test_demo_reads_like_a_coach() -> None:
     assert "1. Start at 8:55/mi: relaxed" in text
     assert "3. The last 2 miles at 7:31/mi are the point of the run" in text
     assert "progrun plan --race 5k=YOUR_TIME --distance 5mi" in text
+
+
+# -- the frequency guard (--db, --strict) --------------------------------------------------------------
+
+PLAN_ARGS = ["--race", "5k=20:00", "--distance", "5mi"]
+
+
+def _log_with(path: Path, days_ago_kinds: list[tuple[int, str]]) -> str:
+    """A training log holding one synthetic run per (days ago, "progression" or "easy"), at 07:00 UTC."""
+    from datetime import UTC, datetime, timedelta
+
+    from progrun.storage import Store
+    from progrun.storage.analysis import AnalysisContext, analyse
+    from tests.synthetic_runs import easy_paces, gpx_text, progression_paces, synthetic_run
+
+    today = datetime.now(UTC).replace(hour=7, minute=0, second=0, microsecond=0)
+    url = f"sqlite:///{path}"
+    with Store.open(url) as store:
+        for days_ago, kind in days_ago_kinds:
+            paces = progression_paces(0) if kind == "progression" else easy_paces(days_ago)
+            activity = synthetic_run(today - timedelta(days=days_ago), paces)
+            raw = gpx_text(activity).encode()
+            run = analyse(activity, raw, source_name=f"{days_ago}.gpx", name="", context=AnalysisContext())
+            assert run.kind == kind
+            assert store.add_run(run).status == "imported"
+    return url
+
+
+def test_no_training_log_yet_skips_the_guard_and_creates_nothing(
+    _no_training_log: Path, tmp_path: Path
+) -> None:
+    result = run(*PLAN_ARGS, "--strict")
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.output
+    assert list(_no_training_log.iterdir()) == []  # the default log was not created
+    missing = tmp_path / "nowhere" / "log.db"
+    result = run(*PLAN_ARGS, "--strict", "--db", str(missing))
+    assert result.exit_code == 0, result.output
+    assert not missing.parent.exists()
+
+
+def test_two_quality_sessions_this_week_warn_and_strict_refuses(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    _log_with(db, [(5, "progression"), (3, "progression"), (2, "easy")])
+    warned = run(*PLAN_ARGS, "--json", "--db", str(db))
+    assert warned.exit_code == 0
+    assert json.loads(warned.stdout)["unit"] == "mi"  # the plan itself is unchanged on stdout
+    assert warned.stderr.startswith("Warning: 2 progression/threshold sessions in the last 7 days (")
+    assert "the method allows at most 2 a week (--strict refuses)" in warned.stderr
+    done = run_process("plan", *PLAN_ARGS, "--strict", "--db", str(db))
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("Error: training log: 2 progression/threshold sessions in the last 7 days")
+    assert done.stderr.rstrip().endswith("plan an easy run instead, or drop --strict to be warned only")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_hard_session_yesterday_warns_and_the_default_log_is_used(
+    _no_training_log: Path, tmp_path: Path
+) -> None:
+    _log_with(_no_training_log / "progrun.db", [(1, "progression"), (9, "progression")])
+    result = run(*PLAN_ARGS)
+    assert result.exit_code == 0
+    assert "a hard session yesterday" in result.stderr and "progression/threshold" not in result.stderr
+    assert run(*PLAN_ARGS, "--strict").exit_code == 1
+    easy_only = tmp_path / "easy.db"
+    _log_with(easy_only, [(1, "easy"), (2, "easy")])
+    calm = run(*PLAN_ARGS, "--strict", "--db", str(easy_only))
+    assert calm.exit_code == 0 and calm.stderr == ""

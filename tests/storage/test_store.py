@@ -28,7 +28,7 @@ def _write_gpx(folder: Path, name: str, paces: list[float], start_offset_s: floa
 
 
 def test_open_migrates_to_the_newest_revision_and_matches_the_models(store: Store, store_url: str) -> None:
-    assert store.schema_revision() == "0001"
+    assert store.schema_revision() == "0002"
     engine = create_engine(store_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -48,7 +48,7 @@ def test_open_migrates_to_the_newest_revision_and_matches_the_models(store: Stor
 def test_reopening_is_a_no_op(store_url: str) -> None:
     Store.open(store_url).close()
     with Store.open(store_url) as again:
-        assert again.schema_revision() == "0001"
+        assert again.schema_revision() == "0002"
         assert again.count_activities() == 0
 
 

@@ -1,13 +1,13 @@
-"""The training-log commands: import, history, show, progress, next, block, profile, reanalyse, export-data.
+"""The training-log commands: import, history, show, profile, reanalyse, export-data (and the shared `--db`).
 
 Each command opens the log named by `--db` (else PROGRUN_DB, else the embedded SQLite file in the
-user's data directory), calls the storage or progress layer, and prints the result.
+user's data directory), calls the storage layer, and prints the result. `progress`, `next` and
+`block` are in `progrun.cli.progress_commands`.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import math
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -18,7 +18,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TimeRemainingColumn
 from rich.text import Text
 
-from progrun.cli.output import make_console, make_table, print_json, print_warnings
+from progrun.cli.output import make_console, make_table, print_json
 from progrun.errors import ProgrunError, UnitError
 from progrun.settings import Settings
 from progrun.storage import Profile, Store
@@ -41,7 +41,23 @@ def open_store(db: str | None) -> Store:
     return Store.open(settings.db_url)
 
 
-def _pace(value: float | None, unit: str = "km") -> str:
+def open_existing_store(db: str | None) -> Store | None:
+    """The training log, or None when it is an SQLite file that does not exist yet.
+
+    For commands that only consult the log (`progrun plan`'s frequency guard): no log means nothing
+    to check, and nothing is created.
+    """
+    from progrun.storage.location import default_data_dir
+
+    url = Settings.from_environment(db, default_data_dir=default_data_dir).db_url
+    if url.startswith("sqlite:///"):
+        database = url.split(":///", 1)[1]
+        if database != ":memory:" and not Path(database).is_file():
+            return None
+    return Store.open(url, create=False)
+
+
+def pace_text(value: float | None, unit: str = "km") -> str:
     return format_pace(value, unit) if value is not None and math.isfinite(value) and value > 0 else "-"
 
 
@@ -158,7 +174,7 @@ def history(limit: int | None, as_json: bool, db: str | None) -> None:
             _when(run.start),
             format_distance(run.distance_m, unit),
             format_duration(run.duration_s),
-            _pace(pace, unit),
+            pace_text(pace, unit),
             run.kind,
             f"{run.score:.0f}" if run.score is not None else "",
             run.name or Path(run.source_name.split("!")[-1]).name,
@@ -220,12 +236,22 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
             str(split.index),
             format_distance(split.distance_m, unit),
             format_duration(split.elapsed_s),
-            _pace(split.pace_s_per_km, unit),
+            pace_text(split.pace_s_per_km, unit),
             f"{split.avg_hr_bpm:.0f}" if split.avg_hr_bpm is not None else "",
         )
     console.print(table)
     if detail.verdict is not None:
-        console.print(f"Verdict: {json.dumps(detail.verdict.details)}", markup=False)
+        details = detail.verdict.details
+        cooldown_s = details.get("cooldown_s")
+        cooldown = format_duration(float(cooldown_s)) if isinstance(cooldown_s, int | float) else "-"
+        console.print(f"Judged against {details.get('judged_against', 'a plan')}:", markup=False)
+        console.print(f"  {details.get('verdict', '')}", markup=False)
+        console.print(
+            f"  progressed: {'yes' if detail.verdict.progressed else 'no'}, target reached: "
+            f"{'yes' if detail.verdict.target_reached else 'no'}, tempo splits: "
+            f"{details.get('tempo_splits', '-')}, cooldown: {cooldown} (--json: every split's verdict)",
+            markup=False,
+        )
 
 
 # -- profile, reanalyse ------------------------------------------------------------------------
@@ -308,7 +334,7 @@ def profile(  # noqa: PLR0917 (one parameter per option)
     console = make_console()
     for key, value in asdict(current).items():
         shown = (
-            _pace(value, current.units)
+            pace_text(value, current.units)
             if key.endswith("_s_per_km")
             else ("-" if value in (None, "") else value)
         )
@@ -415,7 +441,7 @@ def _write_table(stem: Path, rows: list[dict[str, Any]], fmt: str) -> Path:
     return path
 
 
-def _today(value: str | None) -> date:
+def parse_today(value: str | None) -> date:
     if value is None:
         return datetime.now(UTC).date()
     try:
@@ -426,257 +452,16 @@ def _today(value: str | None) -> date:
         ) from None
 
 
-__all__ = ["export_data", "history", "import_command", "print_warnings", "profile", "reanalyse", "show"]
-
-
-# -- progress, next, block ---------------------------------------------------------------------
-
-
-@click.command()
-@click.option(
-    "--chart", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the trend (.png or .svg)."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the weekly rows and trend as JSON.")
-@db_option
-def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
-    """Progression runs week by week: final-split pace, score, HR at a fixed pace, tempo splits held.
-
-    \b
-    Example:
-      progrun progress --chart progress.png
-    """
-    from progrun.storage.views import progress_view
-
-    with open_store(db) as store:
-        view = progress_view(store)
-        unit = store.profile().units
-    trend = view.trend
-    if as_json:
-        print_json(
-            {
-                "weeks": [{**vars(row), "week_start": row.week_start.isoformat()} for row in trend.weeks],
-                "pace_change_s_per_km_per_week": trend.pace_change_s_per_km_per_week,
-                "score_change_per_week": trend.score_change_per_week,
-                "hr_change_bpm_per_week": trend.hr_change_bpm_per_week,
-                "reference_pace_s_per_km": view.reference_pace_s_per_km,
-                "verdict": trend.verdict,
-            }
-        )
-    else:
-        table = make_table(
-            f"Progression runs by week (HR at {_pace(view.reference_pace_s_per_km, unit)}; "
-            f"tempo = {_pace(view.tempo_pace_s_per_km, unit)} or faster)",
-            ["Week of", "Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
-            right=["Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
-        )
-        for row in trend.weeks:
-            table.add_row(
-                row.week_start.isoformat(),
-                str(row.runs),
-                _pace(row.final_split_pace_s_per_km, unit),
-                f"{row.score:.0f}" if row.score is not None else "-",
-                f"{row.hr_at_reference_bpm:.0f}" if row.hr_at_reference_bpm is not None else "-",
-                f"{row.tempo_splits_held:.1f}",
-            )
-        console = make_console()
-        console.print(table)
-        console.print(f"Trend: {trend.verdict}", markup=False)
-    if chart is not None:
-        from progrun.formats.progress_chart import render_progress_chart
-
-        written = render_progress_chart(trend, chart, unit_label=f"/{unit}")
-        if not as_json:
-            make_console().print(f"chart written to {written}", markup=False)
-
-
-@click.command("next")
-@click.option("--today", metavar="DATE", help="Pretend today is DATE (YYYY-MM-DD).")
-@click.option("--json", "as_json", is_flag=True, help="Print the advice as JSON.")
-@db_option
-def next_command(today: str | None, as_json: bool, db: str | None) -> None:
-    """What to run next and why: frequency guard, fitness (VDOT) re-estimate, training load.
-
-    \b
-    Example:
-      progrun next
-    """
-    from progrun.paces import training_paces_for_vdot
-    from progrun.storage.views import fitness, guard, load
-
-    day = _today(today)
-    with open_store(db) as store:
-        verdict = guard(store, day)
-        estimate = fitness(store, day)
-        series = load(store, day)
-        unit = store.profile().units
-    paces = training_paces_for_vdot(estimate.vdot) if estimate.vdot is not None else None
-    last = len(series.load) - 1
-    acwr = float(series.acwr[last]) if last >= 0 and math.isfinite(series.acwr[last]) else None
-    advice = (
-        "a progression run is fine today" if verdict.ok else "run easy today: " + "; ".join(verdict.reasons)
-    )
-    if as_json:
-        print_json(
-            {
-                "today": day.isoformat(),
-                "progression_ok": verdict.ok,
-                "reasons": list(verdict.reasons),
-                "vdot": estimate.vdot,
-                "vdot_method": estimate.method,
-                "paces_s_per_km": None
-                if paces is None
-                else {
-                    "easy": paces.easy_fast_s_per_km,
-                    "marathon": paces.marathon_s_per_km,
-                    "threshold": paces.threshold_s_per_km,
-                },
-                "ctl": float(series.ctl[last]) if last >= 0 else None,
-                "atl": float(series.atl[last]) if last >= 0 else None,
-                "tsb": float(series.tsb[last]) if last >= 0 else None,
-                "acwr": acwr,
-                "warnings": list(series.warnings),
-            }
-        )
-        return
-    console = make_console()
-    console.print(f"{day.isoformat()}: {advice}", markup=False)
-    if estimate.vdot is not None and estimate.best is not None and paces is not None:
-        best = estimate.best
-        console.print(
-            f"Fitness: VDOT {estimate.vdot} from {format_distance(best.distance_m, unit)} in "
-            f"{format_duration(best.time_s)} on {best.day.isoformat()} ({estimate.method})",
-            markup=False,
-        )
-        console.print(
-            f"Next progression run: start near {_pace(paces.easy_fast_s_per_km, unit)}, "
-            f"build to {_pace(paces.threshold_s_per_km, unit)} (threshold)",
-            markup=False,
-        )
-    else:
-        console.print("Fitness: no run of 3 km or more in the last 8 weeks to estimate VDOT from")
-    if last >= 0:
-        console.print(
-            f"Load (GoldenCheetah constants 42/7 days): fitness CTL {series.ctl[last]:.0f}, "
-            f"fatigue ATL {series.atl[last]:.0f}, form TSB {series.tsb[last]:+.0f}; "
-            f"acute:chronic {acwr:.2f}"
-            if acwr is not None
-            else f"Load: fitness CTL {series.ctl[last]:.0f}, fatigue ATL {series.atl[last]:.0f}, "
-            f"form TSB {series.tsb[last]:+.0f}; acute:chronic needs 4 weeks of data",
-            markup=False,
-        )
-    print_warnings(list(series.warnings), console)
-
-
-@click.command()
-@click.option("--weeks", type=click.IntRange(1, 26), default=8, show_default=True)
-@click.option("--per-week", type=click.Choice(["1", "2"]), default="2", show_default=True)
-@click.option("--start", "start_text", metavar="DATE", help="First day of the block [default: next Monday].")
-@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), help="Write the block as a calendar.")
-@click.option(
-    "--fit-dir", type=click.Path(file_okay=False, path_type=Path), help="Write one FIT workout per run."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
-@db_option
-def block(  # noqa: PLR0917
-    weeks: int,
-    per_week: str,
-    start_text: str | None,
-    ics: Path | None,
-    fit_dir: Path | None,
-    as_json: bool,
-    db: str | None,
-) -> None:
-    """A multi-week progression block from your current level, with down weeks.
-
-    \b
-    Example:
-      progrun block --weeks 8 --ics block.ics --fit-dir workouts/
-    """
-    from datetime import time, timedelta
-
-    from progrun.formats.export import ExportFormat, export_plan
-    from progrun.paces import training_paces_for_vdot
-    from progrun.plan import SplitUnit
-    from progrun.planner import build_plan
-    from progrun.progress import build_block
-    from progrun.storage.views import fitness
-
-    today = datetime.now(UTC).date()
-    first = _today(start_text) if start_text else today + timedelta(days=(7 - today.weekday()) % 7 or 7)
-    with open_store(db) as store:
-        estimate = fitness(store, today)
-        latest = store.list_activities(limit=1)
-        if estimate.vdot is None and latest and latest[0].start is not None:
-            estimate = fitness(store, latest[0].start.date())  # an old log: its own latest weeks
-        profile_now = store.profile()
-        recent = [run.distance_m for run in store.list_activities(progression_only=True, limit=4)]
-    vdot = estimate.vdot or profile_now.vdot
-    if vdot is None:
-        raise ProgrunError(
-            "block: no fitness to build from; import runs of 3 km or more, "
-            "or set `progrun profile --race 5k=20:00`"
-        )
-    paces = training_paces_for_vdot(vdot)
-    current = max(recent) if recent else 3 * 1609.344
-    sessions = build_block(first, weeks, current_distance_m=current, per_week=int(per_week))
-    plans = [
-        build_plan(paces, s.distance_m, unit=SplitUnit.MILE, tempo_splits=s.tempo_splits) for s in sessions
-    ]
-    if fit_dir is not None:
-        fit_dir.mkdir(parents=True, exist_ok=True)
-        for session, plan in zip(sessions, plans, strict=True):
-            result = export_plan(
-                plan, ExportFormat.FIT, name=f"Prog W{session.week} {session.distance_m / 1609.344:g}mi"
-            )
-            (fit_dir / f"{session.day.isoformat()}-progression.fit").write_bytes(result.data)
-    if ics is not None:
-        chunks = [
-            export_plan(plan, ExportFormat.ICS, start=datetime.combine(s.day, time(7, 0), tzinfo=UTC)).data
-            for s, plan in zip(sessions, plans, strict=True)
-        ]
-        ics.write_bytes(_merge_calendars(chunks))
-    if as_json:
-        print_json(
-            [
-                {
-                    "day": s.day.isoformat(),
-                    "week": s.week,
-                    "distance_m": s.distance_m,
-                    "tempo_splits": s.tempo_splits,
-                    "down_week": s.down_week,
-                    "start_pace_s_per_km": p.start_pace_s_per_km,
-                    "target_pace_s_per_km": p.target_pace_s_per_km,
-                }
-                for s, p in zip(sessions, plans, strict=True)
-            ]
-        )
-        return
-    table = make_table(
-        f"{weeks}-week progression block from VDOT {vdot:.1f}",
-        ["Week", "Day", "Distance", "Tempo splits", "Start", "Target", ""],
-        right=["Week", "Distance", "Tempo splits", "Start", "Target"],
-    )
-    for s, p in zip(sessions, plans, strict=True):
-        table.add_row(
-            str(s.week),
-            s.day.isoformat(),
-            format_distance(s.distance_m, "mi"),
-            str(s.tempo_splits),
-            _pace(p.start_pace_s_per_km, "mi"),
-            _pace(p.target_pace_s_per_km, "mi"),
-            "down week" if s.down_week else "",
-        )
-    make_console().print(table)
-
-
-def _merge_calendars(chunks: list[bytes]) -> bytes:
-    """One VCALENDAR holding every exported VEVENT."""
-    events: list[bytes] = []
-    header = b""
-    for chunk in chunks:
-        text = chunk.replace(b"\r\n", b"\n")
-        begin, end = text.find(b"BEGIN:VEVENT"), text.rfind(b"END:VEVENT")
-        if not header:
-            header = text[:begin]
-        events.append(text[begin : end + len(b"END:VEVENT")] + b"\n")
-    return (header + b"".join(events) + b"END:VCALENDAR\n").replace(b"\n", b"\r\n")
+__all__ = [
+    "db_option",
+    "export_data",
+    "history",
+    "import_command",
+    "open_existing_store",
+    "open_store",
+    "pace_text",
+    "parse_today",
+    "profile",
+    "reanalyse",
+    "show",
+]

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
-from progrun.errors import UnitError
+from progrun.errors import PlanError, UnitError
 from progrun.paces import training_paces_from_entered, training_paces_from_race
 from progrun.plan import Plan, SplitUnit, StepKind
 from progrun.plan_io import plan_rows, plan_summary, plan_to_csv, plan_to_dict, plan_to_json, plan_to_markdown
@@ -157,7 +157,18 @@ def _output_format(as_json: bool, as_csv: bool, as_markdown: bool, output: Path 
 @click.option(
     "--cooldown", "cooldown_text", default="5min", show_default=True, help="Walk/jog after the run."
 )
-@click.option("--strict", is_flag=True, help="Refuse a request outside the method instead of warning.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a request outside the method, or a run too soon after hard ones, instead of warning.",
+)
+@click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    help="Training log to check how often you ran hard [default: PROGRUN_DB, else the user data dir; "
+    "skipped while no log exists].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (SI units) for scripts.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the plan as CSV, one row per step.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the plan as a Markdown table.")
@@ -181,6 +192,7 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
     warmup: bool,
     cooldown_text: str,
     strict: bool,
+    db: str | None,
     as_json: bool,
     as_csv: bool,
     as_markdown: bool,
@@ -191,6 +203,8 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
     The method: 3-6 miles (5-10 km), each split 15-30 s/mi (9-19 s/km) faster than the one before, at
     most 2 splits at the target (--tempo-splits 3 at most), then a 5-minute walk/jog. The planner picks
     the start and a whole-second step that fit, and says why. Paces without a unit are read in --unit.
+    When a training log exists, it warns (--strict: refuses) if it holds 2 progression or threshold
+    sessions in the last 7 days, or a hard session yesterday.
 
     \b
     Example:
@@ -211,6 +225,7 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
     target_choice = TargetChoice(target)
     kind = _output_format(as_json, as_csv, as_markdown, output)
     paces = _paces(race_text, marathon_pace, target_pace, easy_pace, target_choice, split_unit)
+    _frequency_guard(db, strict=strict)
     result = build_plan(
         paces,
         distance_m,
@@ -235,6 +250,29 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
         click.echo(plan_to_markdown(result), nl=False)
     else:
         print_plan(result, make_console())
+
+
+def _frequency_guard(db: str | None, *, strict: bool) -> None:
+    """Warn on stderr (or, strict, refuse) when the training log says a progression run is too soon.
+
+    No log yet (the SQLite file does not exist): nothing to check, and no file is created.
+    """
+    from datetime import UTC, datetime
+
+    from progrun.cli.log_commands import open_existing_store
+    from progrun.storage.views import guard
+
+    store = open_existing_store(db)
+    if store is None:
+        return
+    with store:
+        result = guard(store, datetime.now(UTC).date())
+    if result.ok:
+        return
+    why = "; ".join(result.reasons)
+    if strict:
+        raise PlanError("training log", why, "plan an easy run instead, or drop --strict to be warned only")
+    click.echo(f"Warning: {why} (--strict refuses)", err=True)
 
 
 def _print_demo_paces(console: Console, paces: TrainingPaces) -> None:

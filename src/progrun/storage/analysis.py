@@ -1,30 +1,36 @@
 """The analysis step of the importer: one Activity in, one storable ImportedRun out.
 
-Small replaceable parts: `is_run` (skip what is not a run), `compute_splits`, `classify`
-(progression / threshold / easy), `session_load`. When `progrun.detect` and `progrun.judge`
-exist, `classify` uses them; until then a pace-trend rule stands in (documented below).
+Small replaceable parts: `is_run` (skip what is not a run), `compute_splits`,
+`progrun.storage.classify.classify` (progression / threshold / easy, with `progrun.detect` and
+`progrun.judge`), `session_load`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from progrun.activity import Activity
-from progrun.progress import rtss, tempo_splits_held, trimp
+from progrun.errors import PlanError
+from progrun.plan_io import plan_from_json
+from progrun.progress import rtss, trimp
 from progrun.splits import split_by_distance
-from progrun.storage.records import ImportedRun, SplitRecord, VerdictRecord, encode_streams
+from progrun.storage.classify import StoredPlan, classify
+from progrun.storage.records import ImportedRun, SplitRecord, encode_streams
+
+if TYPE_CHECKING:
+    from progrun.storage.store import Store
 
 RUN_WORDS = ("run", "treadmill", "trail", "jog")
 UNKNOWN_SPORTS = {"", "generic", "unknown", "other", "all", "multisport", "none"}
 #: A generic activity counts as a run when its moving speed sits between these (2:34 to 10:25 per km).
 RUN_SPEED_M_S = (1.6, 6.5)
-#: The fallback progression rule: at least 3 full splits, the last at least this much faster than the first.
-PROGRESSION_GAIN = 0.04
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,27 @@ class AnalysisContext:
     hr_rest_bpm: float | None = None
     threshold_s_per_km: float | None = None
     sex: str = ""
+    #: Stored plans a run can be linked to (by FIT workout name or by date).
+    plans: tuple[StoredPlan, ...] = ()
+
+
+def load_context(store: Store) -> AnalysisContext:
+    """The runner's profile and stored plans, as the analysis needs them (a plan that no longer
+    parses is left out: it cannot be judged against)."""
+    profile = store.profile()
+    plans: list[StoredPlan] = []
+    for plan_id, planned_on, name, plan_json in store.plans():
+        try:
+            plans.append(StoredPlan(plan_id, planned_on, name, plan_from_json(json.loads(plan_json))))
+        except (PlanError, ValueError):
+            continue
+    return AnalysisContext(
+        hr_max_bpm=profile.hr_max_bpm,
+        hr_rest_bpm=profile.hr_rest_bpm,
+        threshold_s_per_km=profile.threshold_s_per_km,
+        sex=profile.sex,
+        plans=tuple(plans),
+    )
 
 
 def sha256_hex(data: bytes) -> str:
@@ -79,48 +106,6 @@ def compute_splits(activity: Activity) -> tuple[tuple[SplitRecord, ...], float, 
     return records, float(moving), float(gap) if math.isfinite(gap) else math.nan
 
 
-def classify(
-    splits: tuple[SplitRecord, ...], context: AnalysisContext
-) -> tuple[str, bool, float | None, VerdictRecord | None]:
-    """Kind, is-progression, score and verdict of a run from its full km splits.
-
-    Fallback rule (until progrun.detect lands): three or more full splits whose pace gets faster
-    (the last at least 4 % faster than the first, and no split more than 5 s/km slower than the
-    one before) is a progression run; its score (0-100) is 100 minus 10 per split that slowed down
-    and minus the spread of the step-to-step changes around their mean (s/km).
-    """
-    full = [s for s in splits if s.distance_m >= 990.0 and s.pace_s_per_km > 0]
-    paces = [s.pace_s_per_km for s in full]
-    if len(paces) >= 3:
-        steps = np.diff(paces)
-        faster = paces[-1] <= paces[0] * (1.0 - PROGRESSION_GAIN)
-        if faster and bool(np.all(steps <= 5.0)):
-            slowed = int(np.sum(steps > 0))
-            spread = float(np.std(steps))
-            score = max(0.0, min(100.0, 100.0 - 10.0 * slowed - spread))
-            tempo = context.threshold_s_per_km or min(paces)
-            held = tempo_splits_held(paces, tempo)
-            details: dict[str, object] = {
-                "method": "pace-trend fallback",
-                "first_pace_s_per_km": paces[0],
-                "final_pace_s_per_km": paces[-1],
-                "tempo_splits_held": held,
-                "slowed_splits": slowed,
-            }
-            verdict = VerdictRecord(
-                score=round(score, 1),
-                progressed=True,
-                target_reached=context.threshold_s_per_km is None or paces[-1] <= tempo + 5.0,
-                details=details,
-            )
-            return "progression", True, round(score, 1), verdict
-    if context.threshold_s_per_km and paces:
-        mean_pace = float(np.mean(paces))
-        if mean_pace <= context.threshold_s_per_km * 1.03:
-            return "threshold", False, None, None
-    return "easy", False, None, None
-
-
 def session_load(
     activity: Activity, moving_s: float, gap_s_per_km: float, context: AnalysisContext
 ) -> float | None:
@@ -152,7 +137,7 @@ def analyse(
 ) -> ImportedRun:
     """Everything to store for one run: summary, compressed streams, splits, classification, load."""
     splits, moving_s, gap = compute_splits(activity)
-    kind, progression, score, verdict = classify(splits, context)
+    decided = classify(activity, splits, plans=context.plans, threshold_s_per_km=context.threshold_s_per_km)
     channels, n_samples, streams_z = encode_streams(activity)
     hr = activity.heart_rate_bpm[~np.isnan(activity.heart_rate_bpm)]
     summary: dict[str, object] = {
@@ -163,11 +148,12 @@ def analyse(
         "warnings": list(activity.warnings),
         "relative_time": activity.relative_time,
         "gap_s_per_km": gap if math.isfinite(gap) else None,
+        "detection": decided.detection,
     }
     return ImportedRun(
         sha256=digest or sha256_hex(raw),
         raw_size=len(raw),
-        raw_z=zlib.compress(raw, 6),
+        raw_z=zlib.compress(raw, 1),
         source_name=source_name,
         name=name or activity.workout_name,
         format=activity.format.value,
@@ -178,12 +164,12 @@ def analyse(
         moving_s=moving_s,
         avg_hr_bpm=float(np.mean(hr)) if hr.size else None,
         max_hr_bpm=float(np.max(hr)) if hr.size else None,
-        kind=kind,
-        is_progression=progression,
-        score=score,
+        kind=decided.kind,
+        is_progression=decided.is_progression,
+        score=decided.score,
         load=session_load(activity, moving_s, gap, context),
         splits=splits,
-        verdict=verdict,
+        verdict=decided.verdict,
         n_samples=n_samples,
         channels=channels,
         streams_z=streams_z,

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from progrun.errors import ActivityFileError, ProgrunError, UnsafeFile
 from progrun.formats.compression import gunzip, is_gzip
 from progrun.storage import archive
-from progrun.storage.analysis import AnalysisContext, analyse, is_run, sha256_hex
+from progrun.storage.analysis import AnalysisContext, analyse, is_run, load_context, sha256_hex
 from progrun.storage.records import ImportedRun
 from progrun.storage.store import Store
 
@@ -287,13 +287,7 @@ def import_paths(
 ) -> ImportReport:
     """Import files, folders, .gz files and zip exports into the store; one bad file never stops it."""
     if context is None:
-        profile = store.profile()
-        context = AnalysisContext(
-            hr_max_bpm=profile.hr_max_bpm,
-            hr_rest_bpm=profile.hr_rest_bpm,
-            threshold_s_per_km=profile.threshold_s_per_km,
-            sex=profile.sex,
-        )
+        context = load_context(store)
     workers = workers or os.cpu_count() or 1
     report = ImportReport()
     with tempfile.TemporaryDirectory(prefix="progrun-import-") as workdir:

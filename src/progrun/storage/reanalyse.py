@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from progrun.errors import ProgrunError
 from progrun.formats import read_activity
 from progrun.formats.on_error import OnError
-from progrun.storage.analysis import AnalysisContext, analyse
+from progrun.storage.analysis import analyse, load_context
 from progrun.storage.records import ANALYSIS_VERSION
 from progrun.storage.store import Store
 
@@ -17,10 +17,7 @@ def reanalyse_activities(
     store: Store, activity_ids: list[int] | None = None, *, everything: bool = False
 ) -> tuple[int, list[tuple[int, str]]]:
     """Re-analyse the given runs (or all, or those analysed by an older version); one transaction each."""
-    profile = store.profile()
-    context = AnalysisContext(
-        profile.hr_max_bpm, profile.hr_rest_bpm, profile.threshold_s_per_km, profile.sex
-    )
+    context = load_context(store)
     if activity_ids is None:
         activity_ids = list(store.iter_ids(older_than_version=None if everything else ANALYSIS_VERSION))
     done = 0

@@ -12,7 +12,7 @@ import numpy as np
 from progrun.activity import CHANNELS, Activity, FloatArray
 
 #: Bump when the analysis (splits, classification, judging) changes; `progrun reanalyse` redoes older rows.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -69,7 +70,11 @@ class ActivityRow(Base):
     """One imported run: its summary, classification and where it came from."""
 
     __tablename__ = "activities"
-    __table_args__ = (UniqueConstraint("runner_id", "sha256", name="uq_activities_runner_sha256"),)
+    __table_args__ = (
+        UniqueConstraint("runner_id", "sha256", name="uq_activities_runner_sha256"),
+        # the importer's same-run lookup: one runner's activities starting within a minute (migration 0002)
+        Index("ix_activities_runner_start", "runner_id", "start"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     runner_id: Mapped[int] = mapped_column(ForeignKey("runners.id"), index=True)

@@ -1,0 +1,264 @@
+"""The progress commands over the training log: progress, next, block."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from progrun.cli.log_commands import db_option, open_store, pace_text, parse_today
+from progrun.cli.output import make_console, make_table, print_json, print_warnings
+from progrun.errors import ProgrunError
+from progrun.units import format_distance, format_duration
+
+
+@click.command()
+@click.option(
+    "--chart", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the trend (.png or .svg)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the weekly rows and trend as JSON.")
+@db_option
+def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
+    """Progression runs week by week: final-split pace, score, HR at a fixed pace, tempo splits held.
+
+    \b
+    Example:
+      progrun progress --chart progress.png
+    """
+    from progrun.storage.views import progress_view
+
+    with open_store(db) as store:
+        view = progress_view(store)
+        unit = store.profile().units
+    trend = view.trend
+    if as_json:
+        print_json(
+            {
+                "weeks": [{**vars(row), "week_start": row.week_start.isoformat()} for row in trend.weeks],
+                "pace_change_s_per_km_per_week": trend.pace_change_s_per_km_per_week,
+                "score_change_per_week": trend.score_change_per_week,
+                "hr_change_bpm_per_week": trend.hr_change_bpm_per_week,
+                "reference_pace_s_per_km": view.reference_pace_s_per_km,
+                "verdict": trend.verdict,
+            }
+        )
+    else:
+        table = make_table(
+            f"Progression runs by week (HR at {pace_text(view.reference_pace_s_per_km, unit)}; "
+            f"tempo = {pace_text(view.tempo_pace_s_per_km, unit)} or faster)",
+            ["Week of", "Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
+            right=["Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
+        )
+        for row in trend.weeks:
+            table.add_row(
+                row.week_start.isoformat(),
+                str(row.runs),
+                pace_text(row.final_split_pace_s_per_km, unit),
+                f"{row.score:.0f}" if row.score is not None else "-",
+                f"{row.hr_at_reference_bpm:.0f}" if row.hr_at_reference_bpm is not None else "-",
+                f"{row.tempo_splits_held:.1f}",
+            )
+        console = make_console()
+        console.print(table)
+        console.print(f"Trend: {trend.verdict}", markup=False)
+    if chart is not None:
+        from progrun.formats.progress_chart import render_progress_chart
+
+        written = render_progress_chart(trend, chart, unit_label=f"/{unit}")
+        if not as_json:
+            make_console().print(f"chart written to {written}", markup=False)
+
+
+@click.command("next")
+@click.option("--today", metavar="DATE", help="Pretend today is DATE (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print the advice as JSON.")
+@db_option
+def next_command(today: str | None, as_json: bool, db: str | None) -> None:
+    """What to run next and why: frequency guard, fitness (VDOT) re-estimate, training load.
+
+    \b
+    Example:
+      progrun next
+    """
+    from progrun.paces import training_paces_for_vdot
+    from progrun.storage.views import fitness, guard, load
+
+    day = parse_today(today)
+    with open_store(db) as store:
+        verdict = guard(store, day)
+        estimate = fitness(store, day)
+        series = load(store, day)
+        unit = store.profile().units
+    paces = training_paces_for_vdot(estimate.vdot) if estimate.vdot is not None else None
+    last = len(series.load) - 1
+    acwr = float(series.acwr[last]) if last >= 0 and math.isfinite(series.acwr[last]) else None
+    advice = (
+        "a progression run is fine today" if verdict.ok else "run easy today: " + "; ".join(verdict.reasons)
+    )
+    if as_json:
+        print_json(
+            {
+                "today": day.isoformat(),
+                "progression_ok": verdict.ok,
+                "reasons": list(verdict.reasons),
+                "vdot": estimate.vdot,
+                "vdot_method": estimate.method,
+                "paces_s_per_km": None
+                if paces is None
+                else {
+                    "easy": paces.easy_fast_s_per_km,
+                    "marathon": paces.marathon_s_per_km,
+                    "threshold": paces.threshold_s_per_km,
+                },
+                "ctl": float(series.ctl[last]) if last >= 0 else None,
+                "atl": float(series.atl[last]) if last >= 0 else None,
+                "tsb": float(series.tsb[last]) if last >= 0 else None,
+                "acwr": acwr,
+                "warnings": list(series.warnings),
+            }
+        )
+        return
+    console = make_console()
+    console.print(f"{day.isoformat()}: {advice}", markup=False)
+    if estimate.vdot is not None and estimate.best is not None and paces is not None:
+        best = estimate.best
+        console.print(
+            f"Fitness: VDOT {estimate.vdot} from {format_distance(best.distance_m, unit)} in "
+            f"{format_duration(best.time_s)} on {best.day.isoformat()} ({estimate.method})",
+            markup=False,
+        )
+        console.print(
+            f"Next progression run: start near {pace_text(paces.easy_fast_s_per_km, unit)}, "
+            f"build to {pace_text(paces.threshold_s_per_km, unit)} (threshold)",
+            markup=False,
+        )
+    else:
+        console.print("Fitness: no run of 3 km or more in the last 8 weeks to estimate VDOT from")
+    if last >= 0:
+        console.print(
+            f"Load (GoldenCheetah constants 42/7 days): fitness CTL {series.ctl[last]:.0f}, "
+            f"fatigue ATL {series.atl[last]:.0f}, form TSB {series.tsb[last]:+.0f}; "
+            f"acute:chronic {acwr:.2f}"
+            if acwr is not None
+            else f"Load: fitness CTL {series.ctl[last]:.0f}, fatigue ATL {series.atl[last]:.0f}, "
+            f"form TSB {series.tsb[last]:+.0f}; acute:chronic needs 4 weeks of data",
+            markup=False,
+        )
+    print_warnings(list(series.warnings), console)
+
+
+@click.command()
+@click.option("--weeks", type=click.IntRange(1, 26), default=8, show_default=True)
+@click.option("--per-week", type=click.Choice(["1", "2"]), default="2", show_default=True)
+@click.option("--start", "start_text", metavar="DATE", help="First day of the block [default: next Monday].")
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), help="Write the block as a calendar.")
+@click.option(
+    "--fit-dir", type=click.Path(file_okay=False, path_type=Path), help="Write one FIT workout per run."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
+@db_option
+def block(  # noqa: PLR0917
+    weeks: int,
+    per_week: str,
+    start_text: str | None,
+    ics: Path | None,
+    fit_dir: Path | None,
+    as_json: bool,
+    db: str | None,
+) -> None:
+    """A multi-week progression block from your current level, with down weeks.
+
+    \b
+    Example:
+      progrun block --weeks 8 --ics block.ics --fit-dir workouts/
+    """
+    from datetime import time, timedelta
+
+    from progrun.formats.export import ExportFormat, export_plan
+    from progrun.paces import training_paces_for_vdot
+    from progrun.plan import SplitUnit
+    from progrun.planner import build_plan
+    from progrun.progress import build_block
+    from progrun.storage.views import fitness
+
+    today = datetime.now(UTC).date()
+    first = parse_today(start_text) if start_text else today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    with open_store(db) as store:
+        estimate = fitness(store, today)
+        latest = store.list_activities(limit=1)
+        if estimate.vdot is None and latest and latest[0].start is not None:
+            estimate = fitness(store, latest[0].start.date())  # an old log: its own latest weeks
+        profile_now = store.profile()
+        recent = [run.distance_m for run in store.list_activities(progression_only=True, limit=4)]
+    vdot = estimate.vdot or profile_now.vdot
+    if vdot is None:
+        raise ProgrunError(
+            "block: no fitness to build from; import runs of 3 km or more, "
+            "or set `progrun profile --race 5k=20:00`"
+        )
+    paces = training_paces_for_vdot(vdot)
+    current = max(recent) if recent else 3 * 1609.344
+    sessions = build_block(first, weeks, current_distance_m=current, per_week=int(per_week))
+    plans = [
+        build_plan(paces, s.distance_m, unit=SplitUnit.MILE, tempo_splits=s.tempo_splits) for s in sessions
+    ]
+    if fit_dir is not None:
+        fit_dir.mkdir(parents=True, exist_ok=True)
+        for session, plan in zip(sessions, plans, strict=True):
+            result = export_plan(
+                plan, ExportFormat.FIT, name=f"Prog W{session.week} {session.distance_m / 1609.344:g}mi"
+            )
+            (fit_dir / f"{session.day.isoformat()}-progression.fit").write_bytes(result.data)
+    if ics is not None:
+        chunks = [
+            export_plan(plan, ExportFormat.ICS, start=datetime.combine(s.day, time(7, 0), tzinfo=UTC)).data
+            for s, plan in zip(sessions, plans, strict=True)
+        ]
+        ics.write_bytes(_merge_calendars(chunks))
+    if as_json:
+        print_json(
+            [
+                {
+                    "day": s.day.isoformat(),
+                    "week": s.week,
+                    "distance_m": s.distance_m,
+                    "tempo_splits": s.tempo_splits,
+                    "down_week": s.down_week,
+                    "start_pace_s_per_km": p.start_pace_s_per_km,
+                    "target_pace_s_per_km": p.target_pace_s_per_km,
+                }
+                for s, p in zip(sessions, plans, strict=True)
+            ]
+        )
+        return
+    table = make_table(
+        f"{weeks}-week progression block from VDOT {vdot:.1f}",
+        ["Week", "Day", "Distance", "Tempo splits", "Start", "Target", ""],
+        right=["Week", "Distance", "Tempo splits", "Start", "Target"],
+    )
+    for s, p in zip(sessions, plans, strict=True):
+        table.add_row(
+            str(s.week),
+            s.day.isoformat(),
+            format_distance(s.distance_m, "mi"),
+            str(s.tempo_splits),
+            pace_text(p.start_pace_s_per_km, "mi"),
+            pace_text(p.target_pace_s_per_km, "mi"),
+            "down week" if s.down_week else "",
+        )
+    make_console().print(table)
+
+
+def _merge_calendars(chunks: list[bytes]) -> bytes:
+    """One VCALENDAR holding every exported VEVENT."""
+    events: list[bytes] = []
+    header = b""
+    for chunk in chunks:
+        text = chunk.replace(b"\r\n", b"\n")
+        begin, end = text.find(b"BEGIN:VEVENT"), text.rfind(b"END:VEVENT")
+        if not header:
+            header = text[:begin]
+        events.append(text[begin : end + len(b"END:VEVENT")] + b"\n")
+    return (header + b"".join(events) + b"END:VCALENDAR\n").replace(b"\n", b"\r\n")
