@@ -299,3 +299,31 @@ def test_a_hard_session_yesterday_warns_and_the_default_log_is_used(
     _log_with(easy_only, [(1, "easy"), (2, "easy")])
     calm = run(*PLAN_ARGS, "--strict", "--db", str(easy_only))
     assert calm.exit_code == 0 and calm.stderr == ""
+
+
+def test_save_keeps_the_plan_in_the_log_for_its_day_and_workout_name(tmp_path: Path) -> None:
+    from datetime import date
+
+    from progrun.storage import Store
+
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    result = run("--race", "5k=20:00", "--distance", "5mi", "--save", "--on", "2026-12-01", "--db", url)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Saved plan 1 to the training log: a run on 2026-12-01 or a run of the FIT workout " in result.output
+    )
+    with Store.open(url) as store:
+        [(plan_id, planned_on, name, plan_json)] = store.plans()
+    assert (plan_id, planned_on, name) == (1, date(2026, 12, 1), "Progression 5mi")
+    saved = plan_from_json(json.loads(plan_json))
+    assert [round(step.pace_s_per_km, 1) for step in saved.running_steps] == [
+        round(step["pace_s_per_km"], 1)
+        for step in run_json("--race", "5k=20:00", "--distance", "5mi")["steps"]
+        if step["kind"] != "cooldown"
+    ]
+
+
+def test_on_without_save_is_a_usage_error() -> None:
+    result = run("--race", "5k=20:00", "--distance", "5mi", "--on", "2026-12-01")
+    assert result.exit_code == 2
+    assert "--on gives the day of a saved plan; add --save" in result.output

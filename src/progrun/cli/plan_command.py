@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -169,6 +170,15 @@ def _output_format(as_json: bool, as_csv: bool, as_markdown: bool, output: Path 
     help="Training log to check how often you ran hard [default: PROGRUN_DB, else the user data dir; "
     "skipped while no log exists].",
 )
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Keep the plan in the training log: a run on --on's date, or a FIT workout of the plan's name, "
+    "is then judged against it on import.",
+)
+@click.option(
+    "--on", "on_date", type=click.DateTime(["%Y-%m-%d"]), help="The day the plan is for (with --save)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (SI units) for scripts.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the plan as CSV, one row per step.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the plan as a Markdown table.")
@@ -193,6 +203,8 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
     cooldown_text: str,
     strict: bool,
     db: str | None,
+    save: bool,
+    on_date: datetime | None,
     as_json: bool,
     as_csv: bool,
     as_markdown: bool,
@@ -212,6 +224,7 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
       progrun plan --race 10k=50:00 --distance 8km --json
       progrun plan --marathon-pace 8:30 --target-pace 7:30 --distance 4mi
       progrun plan --race 5k=22:30 --distance 5.5mi --warmup --markdown -o plan.md
+      progrun plan --race 5k=20:00 --distance 5mi --save --on 2026-12-01
     """
     try:
         distance_m = parse_distance(distance_text)
@@ -238,6 +251,8 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
         cooldown_s=cooldown_s,
         strict_method=strict,
     )
+    if on_date is not None and not save:
+        raise click.UsageError("--on gives the day of a saved plan; add --save")
     if output is not None:
         text = {"json": plan_to_json, "csv": plan_to_csv, "markdown": plan_to_markdown}[kind](result)
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
@@ -250,6 +265,24 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
         click.echo(plan_to_markdown(result), nl=False)
     else:
         print_plan(result, make_console())
+    if save:
+        _save(result, db, on_date.date() if on_date is not None else None)
+
+
+def _save(result: Plan, db: str | None, on: date | None) -> None:
+    """Store the plan in the training log (created if need be) and say how runs will be linked to it."""
+    from progrun.cli.log_commands import open_store
+    from progrun.formats.export import plan_name
+
+    name = plan_name(result)
+    with open_store(db) as store:
+        plan_id = store.add_plan(plan_to_json(result), planned_on=on, name=name)
+    when = f"a run on {on.isoformat()} or " if on is not None else ""
+    click.echo(
+        f"Saved plan {plan_id} to the training log: {when}a run of the FIT workout {name!r} "
+        "(progrun export --to fit) is judged against it on import.",
+        err=True,
+    )
 
 
 def _frequency_guard(db: str | None, *, strict: bool) -> None:
@@ -257,7 +290,6 @@ def _frequency_guard(db: str | None, *, strict: bool) -> None:
 
     No log yet (the SQLite file does not exist): nothing to check, and no file is created.
     """
-    from datetime import UTC, datetime
 
     from progrun.cli.log_commands import open_existing_store
     from progrun.storage.views import guard
