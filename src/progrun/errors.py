@@ -88,6 +88,13 @@ class UnsafeFile(ActivityFileError):
     """The file is refused for safety: XML entity attacks, decompression bombs, unsafe archive paths."""
 
 
+class NotAnActivity(ActivityFileError):
+    """A valid file that is not a recorded activity (a FIT monitoring, settings or workout file).
+
+    Bulk imports skip these rather than count them as failures.
+    """
+
+
 class ExportError(ProgrunError):
     """A plan that the chosen export format cannot carry."""
 

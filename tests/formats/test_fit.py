@@ -16,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from progrun.activity import LapTrigger
-from progrun.errors import CorruptFile, UnknownFormat
-from progrun.formats.fit import FIT_EPOCH_S, read_fit
+from progrun.errors import ActivityFileError, CorruptFile, NotAnActivity, UnknownFormat
+from progrun.formats.fit import FIT_EPOCH_S, decode_fit, read_fit
+from progrun.formats.fit_container import starts_segment
 from progrun.formats.fit_writer import write_fit_activity
 from progrun.formats.on_error import OnError
 from tests.conftest import ACTIVITIES, DATA
@@ -58,7 +59,7 @@ def definition(
     return out
 
 
-def message(local: int, fmt: str, *values: int, big: bool = False) -> bytes:
+def message(local: int, fmt: str, *values: int | bytes, big: bool = False) -> bytes:
     return bytes([local]) + struct.pack((">" if big else "<") + fmt, *values)
 
 
@@ -88,14 +89,14 @@ def test_records_decode_with_scale_semicircles_and_start() -> None:
     assert np.isnan(activity.speed_m_s).all()
 
 
-def test_big_endian_definition_gives_the_same_values() -> None:
+def test_b1_16_big_endian_definition_gives_the_same_values() -> None:
     little = read_fit(record_file(), name="le.fit")
     big = read_fit(record_file(big=True), name="be.fit")
     for channel in ("time_s", "distance_m", "lat_deg", "lon_deg", "heart_rate_bpm"):
         np.testing.assert_array_equal(getattr(big, channel), getattr(little, channel))
 
 
-def test_twelve_byte_header_and_zero_header_crc_are_accepted() -> None:
+def test_b1_04_twelve_byte_header_and_zero_header_crc_are_accepted() -> None:
     assert read_fit(record_file(header_size=12), name="h12.fit").records == 5
     assert read_fit(record_file(header_crc=False), name="crc0.fit").records == 5
     # a real 14-byte header whose CRC is 0 (FR110, 2013)
@@ -104,13 +105,16 @@ def test_twelve_byte_header_and_zero_header_crc_are_accepted() -> None:
     assert activity.device == "garmin fr110"
 
 
-def test_bad_header_crc_is_refused() -> None:
+def test_b1_04_bad_header_crc_is_refused_strict_and_decoded_lenient() -> None:
     data = bytearray(record_file())
     data[12] ^= 0xFF
     with pytest.raises(
         CorruptFile, match=r"bad header CRC \(header CRC 0x[0-9A-F]{4}, computed 0x[0-9A-F]{4}\)"
     ):
         read_fit(bytes(data), name="hcrc.fit")
+    activity = read_fit(bytes(data), name="hcrc.fit", on_error=OnError.WARN)
+    assert activity.records == 5
+    assert activity.warnings[0].startswith("bad header CRC")
 
 
 def test_local_type_redefined_mid_file() -> None:
@@ -128,7 +132,7 @@ def test_local_type_redefined_mid_file() -> None:
     assert np.isnan(activity.distance_m[1:]).all()
 
 
-def test_compressed_timestamps_roll_over_every_32_seconds() -> None:
+def test_b1_17_compressed_timestamps_roll_over_every_32_seconds() -> None:
     def compressed(offset_s: int, heart_rate: int) -> bytes:
         return bytes([0x80 | (1 << 5) | offset_s, heart_rate])
 
@@ -149,7 +153,7 @@ def test_compressed_timestamps_roll_over_every_32_seconds() -> None:
     assert activity.heart_rate_bpm.tolist() == [100.0, 110.0, 120.0, 130.0, 105.0, 103.0, 200.0, 106.0]
 
 
-def test_developer_fields_are_skipped_by_size() -> None:
+def test_b1_19_developer_fields_are_skipped_by_size() -> None:
     data = fit_bytes(
         definition(0, 20, ((253, 4, UINT32), (3, 1, UINT8)), developer=((0, 4, 0), (1, 2, 0))),
         message(0, "IBIH", T0, 150, 0xDEADBEEF, 0xBEEF),
@@ -163,17 +167,24 @@ def test_developer_fields_are_skipped_by_size() -> None:
     assert real.has("power_w")
 
 
-def test_invalid_sentinels_become_nan() -> None:
+def test_b1_20_invalid_sentinels_become_nan_and_maxima_are_kept() -> None:
     data = fit_bytes(
         definition(0, 20, RECORD_FIELDS),
         message(0, "IiiIB", T0, 0x7FFFFFFF, 0x7FFFFFFF, 0xFFFFFFFF, 0xFF),
         message(0, "IiiIB", T0 + 1, 0, 0, 0, 0),
+        message(0, "IiiIB", T0 + 2, 0x7FFFFFFE, -0x7FFFFFFF, 0xFFFFFFFE, 0xFE),
     )
     activity = read_fit(data, name="sentinels.fit")
     for channel in ("lat_deg", "lon_deg", "distance_m", "heart_rate_bpm"):
         values = getattr(activity, channel)
         assert np.isnan(values[0]), channel
         assert values[1] == 0.0, channel  # a legitimate 0 is kept
+    # the largest legitimate values of each type are kept, not taken for the sentinel
+    assert activity.heart_rate_bpm[2] == 254.0
+    assert activity.distance_m[2] == 0xFFFFFFFE / 100
+    assert activity.lat_deg[2] == pytest.approx(0x7FFFFFFE * 180 / 2**31)
+    assert activity.lon_deg[2] == pytest.approx(-0x7FFFFFFF * 180 / 2**31)
+    assert np.nanmax(activity.heart_rate_bpm) == 254.0  # NaN-aware aggregates ignore the sentinel
 
 
 def test_enhanced_speed_and_altitude_are_preferred() -> None:
@@ -188,7 +199,7 @@ def test_enhanced_speed_and_altitude_are_preferred() -> None:
     assert activity.altitude_m.tolist() == [100.0, 20.0]
 
 
-def test_relative_timestamps_use_timestamp_correlation_when_present() -> None:
+def test_b1_23_relative_timestamps_use_timestamp_correlation_when_present() -> None:
     relative = 5_000
     correlation = definition(1, 162, ((253, 4, UINT32), (1, 4, UINT32)))
     data = fit_bytes(
@@ -204,7 +215,7 @@ def test_relative_timestamps_use_timestamp_correlation_when_present() -> None:
     assert any("timestamp_correlation" in w for w in activity.warnings)
 
 
-def test_relative_timestamps_without_correlation_have_no_start() -> None:
+def test_b1_23_relative_timestamps_without_correlation_have_no_start() -> None:
     activity = read_fit(write_fit_activity(synthetic_run(60, start=None)), name="relative.fit")
     assert activity.relative_time is True
     assert activity.start is None
@@ -271,7 +282,7 @@ def test_multisport_keeps_the_run_legs() -> None:
     assert [(p.start_s, p.end_s) for p in activity.pauses] == [(2295.0, 2301.0)]
 
 
-def test_chained_file_triathlon_keeps_the_run() -> None:
+def test_b1_10_chained_file_triathlon_keeps_the_run() -> None:
     activity = read_fit((FIT_DIR / "fitparse__sample_mulitple_header.fit").read_bytes(), name="tri.fit")
     assert activity.extra["fit_files"] == 4
     assert activity.extra["sessions"] == ["swimming", "transition", "cycling", "transition", "running"]
@@ -283,7 +294,7 @@ def test_chained_file_triathlon_keeps_the_run() -> None:
     assert activity.total_distance_m == pytest.approx(9805.92, abs=25)
 
 
-def test_chained_copies_are_all_read_and_each_crc_checked() -> None:
+def test_b1_10_11_chained_copies_are_all_read_and_each_crc_checked() -> None:
     first = write_fit_activity(synthetic_run(30))
     second = write_fit_activity(synthetic_run(30, start=datetime(2024, 5, 1, 8, 0, tzinfo=UTC)))
     activity = read_fit(first + second, name="chained.fit")
@@ -291,8 +302,14 @@ def test_chained_copies_are_all_read_and_each_crc_checked() -> None:
     assert activity.extra["fit_files"] == 2
     damaged = bytearray(first + second)
     damaged[len(first) + 100] ^= 0x01
-    with pytest.raises(CorruptFile, match=r"bad CRC .* at offset \d+ \(FIT file 2 of the chain\)"):
+    with pytest.raises(
+        CorruptFile,
+        match=rf"bad CRC .* at offset \d+ \(segment 2 of the chained file, starting at offset {len(first)}\)",
+    ):
         read_fit(bytes(damaged), name="chained.fit")
+    lenient = read_fit(bytes(damaged), name="chained.fit", on_error=OnError.WARN)
+    assert lenient.records == 60  # a bad CRC: everything decoded, with the warning
+    assert lenient.warnings[0].startswith("bad CRC")
 
 
 def test_writer_round_trip_laps_pauses_workout() -> None:
@@ -309,26 +326,231 @@ def test_writer_round_trip_laps_pauses_workout() -> None:
     assert activity.device == "garmin fr945"
 
 
-# --- errors ---------------------------------------------------------------------------------------
+# --- the bad-input catalogue, section B1 (../shared/reference/bad-input-catalogue.md) ------------------
+# Test names carry the case number; docs/fit.md maps every case to its behaviour and test.
+
+STRING = 0x07
+BYTE = 0x0D
+SETTINGS, WORKOUT, MONITORING_A = 2, 5, 15
 
 
-def test_empty_file_is_an_error_in_both_modes() -> None:
+def file_id(file_type: int = 4, *, local: int = 1, product_name: bytes | None = None) -> bytes:
+    fields: tuple[tuple[int, int, int], ...] = ((0, 1, ENUM), (1, 2, UINT16))
+    values: tuple[int | bytes, ...] = (file_type, 1)  # manufacturer 1 = garmin
+    fmt = "BH"
+    if product_name is not None:
+        fields += ((8, len(product_name), STRING),)
+        values += (product_name,)
+        fmt += f"{len(product_name)}s"
+    return definition(local, 0, fields) + bytes([local]) + struct.pack("<" + fmt, *values)
+
+
+def records(count: int = 3, *, local: int = 0) -> list[bytes]:
+    return [definition(local, 20, ((253, 4, UINT32), (3, 1, UINT8)))] + [
+        message(local, "IB", T0 + i, 150 + i) for i in range(count)
+    ]
+
+
+def set_data_size(data: bytes, data_size: int) -> bytes:
+    """`data` with another data_size in its (14-byte) header and the header CRC recomputed."""
+    patched = bytearray(data)
+    struct.pack_into("<I", patched, 4, data_size)
+    struct.pack_into("<H", patched, 12, CrcCalculator.calculate_crc(bytes(patched), 0, 12))
+    return bytes(patched)
+
+
+def test_b1_01_empty_file_is_an_error_in_both_modes() -> None:
     for mode in OnError:
-        with pytest.raises(CorruptFile, match=r"empty\.fit: empty file"):
+        with pytest.raises(CorruptFile, match=r"empty\.fit: empty file \(0 bytes\)"):
             read_fit(b"", name="empty.fit", on_error=mode)
 
 
 @pytest.mark.parametrize(
-    "content",
-    [b'<?xml version="1.0"?><gpx></gpx>', gzip.compress(b"not fit"), b"\x0e\x10" + b"\x00" * 40],
-    ids=["xml", "gzip", "zeros"],
+    ("content", "detected"),
+    [
+        (b'  <?xml version="1.0"?><gpx></gpx>', "; it looks like XML (a GPX or TCX file?)"),
+        (b"<!DOCTYPE html><html><body>Sign in</body></html>", "; it looks like an HTML page"),
+        (gzip.compress(b"not fit"), "; it looks like gzip data; did you mean .fit.gz?"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 30, "; it looks like a PNG image"),
+        (b"PK\x03\x04" + b"\x00" * 30, "; it looks like a zip archive; unpack it first"),
+        (b'{"type": "run"}', "; it looks like JSON"),
+        (b"\x0e\x10" + b"\x00" * 40, ""),
+    ],
+    ids=["xml", "html", "gzip", "png", "zip", "json", "zeros"],
 )
-def test_not_a_fit_file(content: bytes) -> None:
-    with pytest.raises(UnknownFormat, match=re.escape("x.fit: not a FIT file (no .FIT signature)")):
-        read_fit(content, name="x.fit", on_error=OnError.WARN)
+def test_b1_02_not_a_fit_file_names_what_it_looks_like(content: bytes, detected: str) -> None:
+    for mode in OnError:
+        with pytest.raises(UnknownFormat) as raised:
+            read_fit(content, name="x.fit", on_error=mode)
+        assert str(raised.value).startswith(f"x.fit: not a FIT file (no .FIT signature{detected})")
 
 
-def test_undefined_local_message_type() -> None:
+@pytest.mark.parametrize("header_size", [0, 13, 255])
+def test_b1_03_header_size_not_12_or_14(header_size: int) -> None:
+    data = bytes([header_size]) + record_file()[1:]
+    expected = f"bad header size {header_size} at offset 0 (a FIT header has 12 or 14 bytes)"
+    with pytest.raises(CorruptFile, match=re.escape(expected)):
+        read_fit(data, name="hsize.fit")
+    with pytest.raises(CorruptFile, match=re.escape(f"no records could be decoded ({expected})")):
+        read_fit(data, name="hsize.fit", on_error=OnError.WARN)
+
+
+@pytest.mark.parametrize("header_size", [12, 14])
+def test_b1_05_a_single_bit_flipped_anywhere_is_refused(header_size: int) -> None:
+    original = record_file(header_size=header_size)
+    for offset in range(len(original)):
+        for bit in range(8):
+            data = bytearray(original)
+            data[offset] ^= 1 << bit
+            with pytest.raises((CorruptFile, UnknownFormat)):
+                read_fit(bytes(data), name="flip.fit")
+    # a flip in a record value is caught by the file CRC alone; lenient mode keeps the data and says so
+    data = bytearray(original)
+    data[header_size + 21 + 1 + 4] ^= 0x01  # latitude of the first record
+    with pytest.raises(CorruptFile, match=r"bad CRC \(file CRC 0x[0-9A-F]{4}, computed 0x[0-9A-F]{4}\)"):
+        read_fit(bytes(data), name="flip.fit")
+    activity = read_fit(bytes(data), name="flip.fit", on_error=OnError.WARN)
+    assert activity.records == 5
+    assert activity.warnings[0].endswith("the data decoded but could not be verified")
+
+
+def test_b1_06_truncation_at_every_offset_is_refused_with_the_offset() -> None:
+    data = write_fit_activity(synthetic_run(8))
+    full = read_fit(data, name="full.fit").records
+    for end in range(1, len(data)):
+        with pytest.raises(CorruptFile, match=r"truncated at offset \d+ \(expected \d+ "):
+            read_fit(data[:end], name="cut.fit")
+        try:
+            lenient = read_fit(data[:end], name="cut.fit", on_error=OnError.WARN)
+        except CorruptFile as error:
+            assert "no records could be decoded (truncated at offset" in str(error), end
+        else:
+            assert 0 < lenient.records <= full
+            assert any(w.startswith("truncated at offset") for w in lenient.warnings)
+
+
+def test_b1_06_a_chained_file_cut_in_its_second_segment_is_refused() -> None:
+    first = write_fit_activity(synthetic_run(5))
+    chained = first + record_file()
+    for end in range(len(first) + 1, len(chained)):
+        with pytest.raises(CorruptFile, match=r"truncated at offset \d+ .*\(segment 2 of the chained file"):
+            read_fit(chained[:end], name="cut.fit")
+
+
+def test_b1_07_header_data_size_beyond_the_bytes_present() -> None:
+    data = record_file()
+    (data_size,) = struct.unpack_from("<I", data, 4)
+    longer = set_data_size(data, data_size + 11)
+    # the scan reads the CRC as the start of a message and finds it cut short
+    with pytest.raises(CorruptFile, match=r"^long\.fit: truncated at offset 125 \(expected 6 bytes, got 2\)"):
+        read_fit(longer, name="long.fit")
+
+
+def test_b1_08_data_size_zero_is_refused_strict_and_recovered_lenient() -> None:
+    data = bytearray(set_data_size(record_file(), 0))
+    data[-2:] = b"\x00\x00"  # old Garmin files: no data_size and no CRC
+    expected = f"the header says the file holds no data (data_size 0) but {len(data) - 14} bytes follow it"
+    with pytest.raises(CorruptFile, match=re.escape(expected)):
+        read_fit(bytes(data), name="nosize.fit")
+    activity = read_fit(bytes(data), name="nosize.fit", on_error=OnError.WARN)
+    assert activity.records == 5
+    assert activity.heart_rate_bpm.tolist() == [140.0, 141.0, 142.0, 143.0, 144.0]
+    assert activity.warnings[0].endswith("recovered: decoded the bytes after the header as the file's data")
+    assert not any("CRC" in w for w in activity.warnings)  # a CRC of 0 was never computed
+
+
+HRM_APPENDIX = b"\x00\x03HRM-Tri swim HR" + bytes(range(40))
+
+
+@pytest.mark.parametrize(
+    "tail", [b"\x00" * 17, HRM_APPENDIX, b"\x0e\x00garbage"], ids=["17-zeros", "hrm-appendix", "bad-protocol"]
+)
+def test_b1_09_trailing_bytes_are_ignored_with_a_warning(tail: bytes) -> None:
+    valid = record_file()
+    for mode in OnError:
+        activity = read_fit(valid + tail, name="tail.fit", on_error=mode)
+        assert activity.records == 5
+        assert activity.heart_rate_bpm.tolist() == [140.0, 141.0, 142.0, 143.0, 144.0]
+        assert activity.warnings[0] == (
+            f"trailing bytes ignored: {len(tail)} bytes after the end of the FIT data at offset {len(valid)} "
+            "are not a FIT file"
+        )
+
+
+def test_b1_09_random_trailing_bytes_never_crash_and_are_ignored_unless_they_start_a_header() -> None:
+    valid = record_file()
+    rng = random.Random(9)
+    for _ in range(200):
+        tail = bytes(rng.randrange(256) for _ in range(rng.randint(1, 300)))
+        if starts_segment(valid + tail, len(valid)):
+            with pytest.raises(CorruptFile, match="segment 2 of the chained file"):
+                read_fit(valid + tail, name="tail.fit")
+            continue
+        activity = read_fit(valid + tail, name="tail.fit")
+        assert activity.records == 5
+        assert activity.warnings[0].startswith(f"trailing bytes ignored: {len(tail)} bytes")
+
+
+def _header(header_size: int, data_size: int, signature: bytes = b".FIT", protocol: int = 0x20) -> bytes:
+    return struct.pack("<BBHI4s", header_size, protocol, 2100, data_size, signature) + b"\x00" * (
+        header_size - 12
+    )
+
+
+@pytest.mark.parametrize(
+    ("rest", "segment"),
+    [
+        (_header(14, 10) + b"\x00" * 12, True),  # a well-formed header
+        (_header(14, 10000), True),  # a well-formed header whose data is cut: truncated, not trailing
+        (_header(13, 10) + b"\x00" * 12, True),  # the signature, with a bad header size
+        (_header(12, 68, b".GIT", 0x10) + b"\x00" * 71, True),  # damaged signature, data_size fits
+        (_header(12, 69, b".GIT", 0x10) + b"\x00" * 68, False),  # damaged signature, data_size does not fit
+        (_header(12, 0, b".GIT") + b"\x00" * 10, False),  # no data declared
+        (_header(14, 10, b".GIT", 0x00) + b"\x00" * 12, False),  # protocol version 0 is not FIT
+        (b"\x0e\x20\x64", True),  # a cut header
+        (b"\x0e\x20\x64\x00\x00\x00\x00\x00.F", True),
+        (b"\x0e\x20\x64\x00\x00\x00\x00\x00.X", False),
+        (b"\x00" * 17, False),
+        (b"\xff" * 3, False),
+    ],
+)
+def test_b1_09_11_rule_separating_a_chained_segment_from_trailing_bytes(rest: bytes, segment: bool) -> None:
+    valid = record_file()
+    assert starts_segment(valid + rest, len(valid)) is segment
+
+
+def test_b1_10_activity_chained_with_a_settings_file_keeps_the_activity() -> None:
+    activity_part = fit_bytes(file_id(), *records(4))
+    settings_part = fit_bytes(file_id(SETTINGS))
+    activity = read_fit(activity_part + settings_part, name="activity-settings.fit")
+    assert activity.records == 4
+    assert activity.extra["fit_files"] == 2
+    assert activity.heart_rate_bpm.tolist() == [150.0, 151.0, 152.0, 153.0]
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (lambda h: h[:8] + b".GIT" + h[12:], "corrupt FIT header (no .FIT signature) at offset {at}"),
+        (lambda h: b"\x0d" + h[1:], "bad header size 13 at offset {at} (a FIT header has 12 or 14 bytes)"),
+    ],
+    ids=["signature", "header-size"],
+)
+def test_b1_11_chained_segment_with_a_corrupt_header_names_the_segment(damage: object, problem: str) -> None:
+    first = fit_bytes(file_id(), *records(4))
+    second = fit_bytes(file_id(SETTINGS))
+    data = first + damage(second)  # type: ignore[operator]
+    expected = (
+        problem.format(at=len(first)) + f" (segment 2 of the chained file, starting at offset {len(first)})"
+    )
+    with pytest.raises(CorruptFile, match=re.escape(expected)):
+        read_fit(data, name="chain.fit")
+    activity = read_fit(data, name="chain.fit", on_error=OnError.WARN)
+    assert activity.records == 4
+    assert activity.warnings[0].startswith(problem.format(at=len(first)))
+
+
+def test_b1_12_undefined_local_message_type() -> None:
     data = fit_bytes(definition(0, 20, RECORD_FIELDS), message(0, "IiiIB", T0, 1, 1, 1, 1), bytes([5, 1, 2]))
     with pytest.raises(CorruptFile, match="undefined local message type 5 at offset 53"):
         read_fit(data, name="undefined.fit")
@@ -337,16 +559,142 @@ def test_undefined_local_message_type() -> None:
     assert activity.warnings[0].startswith("undefined local message type 5 at offset 53")
 
 
-def test_header_without_records_is_an_error_in_both_modes() -> None:
-    data = fit_bytes(definition(0, 0, ((0, 1, ENUM),)), message(0, "B", 4))
+def test_b1_13_misaligned_field_falls_back_to_bytes_and_other_fields_stay_correct() -> None:
+    fields = ((253, 4, UINT32), (5, 3, UINT32), (3, 1, UINT8))  # distance: 3 bytes for a uint32
+    data = fit_bytes(
+        definition(0, 20, fields), *[message(0, "I3sB", T0 + i, bytes([1, 2, i]), 150 + i) for i in range(3)]
+    )
+    activity = read_fit(data, name="misaligned.fit")  # strict mode: accepted
+    assert activity.time_s.tolist() == [0.0, 1.0, 2.0]
+    assert activity.heart_rate_bpm.tolist() == [150.0, 151.0, 152.0]
+    assert np.isnan(activity.distance_m).all()
+    assert activity.warnings[0] == (
+        "invalid field size 3 for base type uint32 (field 5 of message 20) in the definition at offset 14; "
+        "the field was read as bytes"
+    )
+    raw = decode_fit(data, name="misaligned.fit").tables["record"].raw["distance"]
+    assert raw.tolist() == [[1, 2, 0], [1, 2, 1], [1, 2, 2]]
+
+
+def test_b1_14_field_size_zero_is_refused_at_its_definition() -> None:
+    # the 26-byte shape of polyvertex/fitdecode#40: a definition whose field has size 0
+    data = fit_bytes(definition(0, 20, ((253, 4, UINT32), (3, 0, UINT8))), message(0, "I", T0))
+    with pytest.raises(
+        CorruptFile, match=re.escape("field size 0 (field 3 of message 20) in the definition at offset 14")
+    ):
+        read_fit(data, name="zero.fit")
+    activity = read_fit(data, name="zero.fit", on_error=OnError.WARN)
+    assert activity.records == 1
+    assert np.isnan(activity.heart_rate_bpm[0])
+
+
+def test_b1_15_field_declared_twice_is_refused_at_the_definition() -> None:
+    fields = ((253, 4, UINT32), (3, 1, UINT8), (3, 2, UINT16))
+    rows = [message(0, "IBH", T0 + i, 150 + i, 999) for i in range(12)]
+    data = fit_bytes(definition(0, 20, fields), *rows, bytes([7]))  # and damage 12 messages later
+    expected = "field 3 of message 20 is declared twice (sizes 1 and 2 bytes) in the definition at offset 14"
+    with pytest.raises(CorruptFile, match=re.escape(expected)):
+        read_fit(data, name="twice.fit")
+    activity = read_fit(data, name="twice.fit", on_error=OnError.WARN)
+    assert activity.time_s.tolist() == [float(i) for i in range(12)]  # every declared byte is skipped
+    assert activity.heart_rate_bpm.tolist() == [150.0 + i for i in range(12)]  # the first declaration
+    assert activity.warnings[0] == expected + "; used the first declaration"
+
+
+def test_b1_18_unknown_and_manufacturer_specific_messages_are_ignored_and_counted() -> None:
+    data = fit_bytes(
+        definition(2, 0xFF01, ((0, 2, UINT16),)),
+        message(2, "H", 7),
+        *records(3),
+        definition(3, 4242, ((0, 1, UINT8), (1, 4, UINT32))),
+        message(3, "BI", 1, 2),
+        message(2, "H", 8),
+    )
+    activity = read_fit(data, name="unknown.fit")
+    assert activity.heart_rate_bpm.tolist() == [150.0, 151.0, 152.0]
+    assert not any("0xFF01" in w or "4242" in w for w in activity.warnings)
+    extra = decode_fit(data, name="unknown.fit").extra
+    assert extra["ignored_messages"] == {0xFF01: 2, 4242: 1}
+    assert extra["manufacturer_specific_messages"] == 2
+
+
+def test_b1_19_developer_field_before_its_description_and_missing_application_id() -> None:
+    developer_data_id = definition(2, 207, ((3, 1, UINT8),)) + message(2, "B", 0)  # no application_id
+    description = definition(3, 206, ((0, 1, UINT8), (1, 1, UINT8), (2, 1, UINT8))) + message(
+        3, "BBB", 0, 7, 2
+    )
+    used = definition(0, 20, ((253, 4, UINT32), (3, 1, UINT8)), developer=((7, 2, 0),))
+    rows = [message(0, "IBH", T0 + i, 150 + i, 0xBEEF) for i in range(3)]
+    data = fit_bytes(developer_data_id, used, *rows, description)
+    activity = read_fit(data, name="developer.fit")  # strict mode: accepted
+    assert activity.heart_rate_bpm.tolist() == [150.0, 151.0, 152.0]
+    assert activity.time_s.tolist() == [0.0, 1.0, 2.0]
+    assert activity.warnings[:2] == (
+        "developer_data_id at offset 23 has no application_id; its developer fields were skipped (native "
+        "fields are unaffected)",
+        "developer field 7 of developer data index 0 is used at offset 41 before any field_description of "
+        "it; it was skipped (native fields are unaffected)",
+    )
+    # in the right order, with an application_id, there is nothing to say
+    application = definition(2, 207, ((1, 16, BYTE), (3, 1, UINT8))) + message(2, "16sB", b"\x01" * 16, 0)
+    clean = fit_bytes(application, description, used, *rows)
+    assert not any("developer" in w for w in read_fit(clean, name="developer.fit").warnings)
+
+
+REPLACED = "the undecodable bytes were replaced with U+FFFD"
+
+
+def test_b1_21_non_utf8_strings_are_replaced_with_a_warning() -> None:
+    workout = definition(2, 26, ((8, 8, STRING),)) + message(2, "8s", b"Caf\xe9\x00\x00\x00\x00")  # cp1252
+    data = fit_bytes(file_id(product_name=b"Fenix \x9f Pro\x00"), workout, *records(2))
+    activity = read_fit(data, name="strings.fit")
+    assert activity.device == "garmin Fenix \ufffd Pro"
+    assert activity.workout_name == "Caf\ufffd"
+    assert activity.warnings[:2] == (
+        f"file_id.product_name at offset 29 is not valid UTF-8; {REPLACED}",
+        f"workout.wkt_name at offset 54 is not valid UTF-8; {REPLACED}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("file_type", "name", "with_records"),
+    [(MONITORING_A, "monitoring_a", True), (WORKOUT, "workout", False), (SETTINGS, "settings", False)],
+)
+def test_b1_22_a_file_that_is_not_an_activity_is_refused(
+    file_type: int, name: str, with_records: bool
+) -> None:
+    data = fit_bytes(file_id(file_type), *(records(3) if with_records else []))
+    for mode in OnError:
+        with pytest.raises(NotAnActivity) as raised:
+            read_fit(data, name="other.fit", on_error=mode)
+        assert str(raised.value).startswith(f"other.fit: not an activity file (FIT file type {name})")
+
+
+def test_b1_22_an_activity_without_records_is_refused() -> None:
+    data = fit_bytes(file_id(), definition(0, 0, ((0, 1, ENUM),)), message(0, "B", 4))
     for mode in OnError:
         with pytest.raises(CorruptFile, match="no records in the file"):
             read_fit(data, name="norecords.fit", on_error=mode)
 
 
-#: every FIT file in ../shared/data/activities/broken/: (strict class, strict message fragments,
-#: lenient result: records recovered, or the class raised)
-BROKEN: dict[str, tuple[type[Exception], tuple[str, ...], int | type[Exception]]] = {
+def test_b1_24_no_session_message_is_accepted_with_a_warning() -> None:
+    activity = read_fit(record_file(), name="reset.fit")
+    assert activity.records == 5
+    assert activity.laps == ()
+    assert activity.warnings == (
+        "no session message (the recording may have been cut short by a device reset); sport and laps come "
+        "only from what the file holds, nothing was rebuilt",
+    )
+    assert "no session" not in " ".join(
+        read_fit(write_fit_activity(synthetic_run(30)), name="ok.fit").warnings
+    )
+
+
+# --- every broken file of the shared corpus -------------------------------------------------------------
+
+#: every FIT file in ../shared/data/activities/broken/: (strict result: records returned or the class raised,
+#: fragments of the error or of the first matching warning, lenient result: records or the class raised)
+BROKEN: dict[str, tuple[int | type[Exception], tuple[str, ...], int | type[Exception]]] = {
     "fitdecode__activity-filecrc.fit": (
         CorruptFile, ("bad CRC (file CRC 0xB1D5, computed 0xA1D5) at offset 769",), 14,
     ),
@@ -354,14 +702,18 @@ BROKEN: dict[str, tuple[type[Exception], tuple[str, ...], int | type[Exception]]
         CorruptFile, ("truncated at offset 751 (expected 18 bytes, got 17)",), 14,
     ),
     "fitdecode__activity-settings-corruptheader.fit": (
-        CorruptFile, ("corrupt FIT header (no .FIT signature) at offset 771", "FIT file 2 of the chain"), 14,
+        CorruptFile,
+        ("corrupt FIT header (no .FIT signature) at offset 771", "segment 2 of the chained file"),
+        14,
     ),
     "fitdecode__activity-settings-nodata.fit": (
-        CorruptFile, ("truncated at offset 783 (expected 6 bytes, got 3)",), 14,
+        CorruptFile,
+        ("truncated at offset 783 (expected 6 bytes, got 3)", "segment 2 of the chained file"),
+        14,
     ),
     "fitdecode__activity-activity-filecrc.fit": (
         CorruptFile,
-        ("bad CRC (file CRC 0xB1D5, computed 0xA1D5) at offset 1540", "FIT file 2 of the chain"),
+        ("bad CRC (file CRC 0xB1D5, computed 0xA1D5) at offset 1540", "segment 2 of the chained file"),
         28,
     ),
     "fitparse__nick.fit": (CorruptFile, ("truncated at offset 403437 (expected 28 bytes, got 17)",), 14391),
@@ -369,14 +721,15 @@ BROKEN: dict[str, tuple[type[Exception], tuple[str, ...], int | type[Exception]]
         CorruptFile, ("undefined local message type 11 at offset 7471",), 473,
     ),
     "fitparse__coros-pace-2-cycling-misaligned-fields.fit": (
-        CorruptFile,
-        ("invalid field size 1 for base type uint32 (field 3 of message 21)", "offset 41093"),
+        11272,
+        (
+            "invalid field size 1 for base type uint32 (field 3 of message 21) in the definition at offset "
+            "41093; the field was read as bytes (and 4 more like it)",
+        ),
         11272,
     ),
     "sports-lib__empty-activities.fit": (
-        CorruptFile,
-        ("the header says the file holds no data (data_size 0) but 86004 bytes follow",),
-        CorruptFile,
+        CorruptFile, ("the header says the file holds no data (data_size 0) but 86004 bytes follow",), 2319,
     ),
     "sports-lib__empty-sessions.fit": (CorruptFile, ("empty file (0 bytes)",), CorruptFile),
 }  # fmt: skip
@@ -386,33 +739,47 @@ def test_every_broken_fit_file_is_covered() -> None:
     assert sorted(p.name for p in (ACTIVITIES / "broken").glob("*.fit")) == sorted(BROKEN)
 
 
+def _check_outcome(
+    data: bytes, name: str, mode: OnError, outcome: int | type[Exception], fragments: tuple[str, ...]
+) -> None:
+    if isinstance(outcome, int):
+        activity = read_fit(data, name=name, on_error=mode)
+        assert activity.records == outcome
+        assert activity.warnings, "a damaged file is never returned without saying what was wrong"
+        assert any(fragments[0] in w for w in activity.warnings)
+        return
+    with pytest.raises(outcome) as raised:
+        read_fit(data, name=name, on_error=mode)
+    assert type(raised.value) is outcome
+    assert str(raised.value).startswith(f"{name}: ")
+    for fragment in fragments:
+        assert fragment in str(raised.value)
+
+
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_broken_file_strict_and_lenient(name: str) -> None:
     local = INVALID_DIR / name
     data = (local if local.exists() else ACTIVITIES / "broken" / name).read_bytes()
-    error_class, fragments, lenient = BROKEN[name]
-    with pytest.raises(error_class) as raised:
-        read_fit(data, name=name)
-    assert type(raised.value) is error_class
-    assert str(raised.value).startswith(f"{name}: ")
-    for fragment in fragments:
-        assert fragment in str(raised.value)
-    if isinstance(lenient, int):
-        activity = read_fit(data, name=name, on_error=OnError.WARN)
-        assert activity.records == lenient
-        assert activity.warnings, "lenient mode must say what was wrong"
-        assert fragments[0] in activity.warnings[0]
-    else:
-        with pytest.raises(lenient):
-            read_fit(data, name=name, on_error=OnError.WARN)
+    strict, fragments, lenient = BROKEN[name]
+    _check_outcome(data, name, OnError.RAISE, strict, fragments)
+    _check_outcome(data, name, OnError.WARN, lenient, fragments)
 
 
-def test_truncation_at_every_offset_gives_a_specific_error() -> None:
-    data = write_fit_activity(synthetic_run(8))
-    for end in range(1, len(data)):
-        with pytest.raises((CorruptFile, UnknownFormat)) as raised:
-            read_fit(data[:end], name="cut.fit")
-        assert "truncated" in str(raised.value) or "no records" in str(raised.value), end
+def test_coros_misaligned_file_keeps_every_other_field() -> None:
+    data = (INVALID_DIR / "fitparse__coros-pace-2-cycling-misaligned-fields.fit").read_bytes()
+    activity = read_fit(data, name="coros.fit")
+    assert activity.sport == "cycling"
+    assert len(activity.laps) == 4
+    assert activity.total_distance_m == pytest.approx(
+        sum(lap.distance_m or 0.0 for lap in activity.laps), rel=0.01
+    )
+    # the malformed field (event.data, 1 byte for a uint32) is kept as its bytes
+    event = decode_fit(data, name="coros.fit").tables["event"]
+    assert event.raw["data"].shape == (len(event), 1)
+    assert np.isnan(event.column("data")).all()
+
+
+# --- no escape but progrun errors -----------------------------------------------------------------------
 
 
 SMALL = (FIT_DIR / "heartandsole__testdata.fit").read_bytes()
@@ -433,10 +800,11 @@ def test_fuzzed_bytes_only_raise_progrun_errors(
     mode = OnError.WARN if lenient else OnError.RAISE
     try:
         activity = read_fit(bytes(data[:cut]), name="fuzz.fit", on_error=mode)
-    except (CorruptFile, UnknownFormat):
+    except ActivityFileError:
         return
     assert activity.records > 0
     assert len(activity.distance_m) == activity.records
+    assert mode is OnError.WARN or cut == len(SMALL), "a strict read of a cut file must fail"
 
 
 def test_seeded_random_damage_on_a_larger_file() -> None:
@@ -448,5 +816,6 @@ def test_seeded_random_damage_on_a_larger_file() -> None:
             data[rng.randrange(len(data))] = rng.randrange(256)
         data = data[: rng.randint(1, len(data))] if rng.random() < 0.3 else data
         for mode in OnError:
-            with contextlib.suppress(CorruptFile, UnknownFormat):
+            with contextlib.suppress(ActivityFileError):
                 read_fit(bytes(data), name="damaged.fit", on_error=mode)
+                assert mode is OnError.WARN or bytes(data) == original

@@ -175,3 +175,25 @@ def test_not_a_zip_and_truncated_zip(store: Store, tmp_path: Path) -> None:
     good.write_bytes(good.read_bytes()[:-30])
     report = import_paths(store, [good], workers=1)
     assert len(report.failed) == 1 and "not a valid zip archive" in report.failed[0].reason
+
+
+def test_garmin_export_monitoring_and_settings_files_are_skipped_not_failed(
+    store: Store, tmp_path: Path
+) -> None:
+    from tests.formats.test_fit import MONITORING_A, SETTINGS, file_id, fit_bytes, records
+
+    export = _zip(
+        tmp_path / "garmin-export.zip",
+        {
+            "DI_CONNECT/DI-Connect-Uploaded-Files/run.gpx": _gpx(0, progression_paces(0)),
+            "DI_CONNECT/DI-Connect-Wellness/monitor.fit": fit_bytes(file_id(MONITORING_A), *records(3)),
+            "DI_CONNECT/DI-Connect-Device/settings.fit": fit_bytes(file_id(SETTINGS)),
+        },
+    )
+    report = import_paths(store, [export], workers=1)
+    assert (report.imported, report.duplicates, report.failed) == (1, 0, [])
+    reasons = sorted(skip.reason for skip in report.skipped)
+    assert reasons == [
+        "not an activity file (FIT file type monitoring_a)",
+        "not an activity file (FIT file type settings)",
+    ]

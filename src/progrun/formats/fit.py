@@ -10,10 +10,14 @@
 3. This module turns the columns into an `Activity`: records of the running sessions, laps, timer
    pauses, device, start time, workout steps.
 
-Strict mode (`OnError.RAISE`) raises `CorruptFile` for any problem, naming the byte offset; nothing
-partial is returned. Lenient mode (`OnError.WARN`) returns what decoded before the problem (or, for a
-bad CRC, everything) and lists each problem in `Activity.warnings`. A file with no records is an error
-in both modes. See docs/fit.md.
+Strict mode (`OnError.RAISE`) raises `CorruptFile` for any error (damage: truncation, bad CRC, an
+undefined local message type...), naming the byte offset; nothing partial is returned. Lenient mode
+(`OnError.WARN`) returns what decoded before the problem (or, for a bad CRC, everything) and lists each
+problem in `Activity.warnings`. Notices (trailing bytes after the data, a field whose size is not a
+multiple of its base type, developer-field metadata out of order, strings that are not UTF-8, a missing
+session) never fail a read: the data comes back in both modes with the notice in `Activity.warnings`.
+A file with no records, or whose file_id says it is not an activity, is an error in both modes.
+See docs/fit.md (the table there maps every case of the bad-input catalogue to a test).
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ import numpy as np
 import numpy.typing as npt
 
 from progrun.activity import Activity, Format, Pause
-from progrun.errors import CorruptFile, UnknownFormat
+from progrun.errors import CorruptFile, NotAnActivity, UnknownFormat
 from progrun.formats import fit_summary
-from progrun.formats.fit_columns import MessageTable, read_table, resolve_compressed
+from progrun.formats.fit_columns import MessageTable, developer_notices, read_table, resolve_compressed
 from progrun.formats.fit_container import Problem, ProblemKind, scan
+from progrun.formats.fit_profile import MESG_NUM
 from progrun.formats.on_error import OnError
 
 FloatArray = npt.NDArray[np.float64]
@@ -45,35 +50,64 @@ RUN_SPORTS = frozenset({"running"})
 #: sports whose FIT cadence is not strides per minute (not doubled into steps per minute)
 NON_FOOT_SPORTS = frozenset({"cycling", "e_biking", "rowing", "paddling", "swimming", "kayaking", "canoeing"})
 
+_CUT = "on_error=warn keeps the messages before it"
 _HINTS = {
+    ProblemKind.NOT_FIT: "progrun.read_activity detects FIT, GPX, TCX and gzip from the content",
+    ProblemKind.HEADER_SIZE: "the file header is damaged; copy the file from the watch again",
+    ProblemKind.HEADER_CRC: "the file header is damaged; copy the file from the watch again, or read it "
+    "with on_error=warn",
+    ProblemKind.HEADER: f"a chained FIT file has a damaged header; {_CUT}",
+    ProblemKind.DATA_SIZE_ZERO: "the header declares no data; on_error=warn recovers what follows it",
     ProblemKind.CRC: "the file is damaged; copy it from the watch again, or read it with on_error=warn",
     ProblemKind.TRUNCATED: "the file was cut short; copy it from the watch again, or read it with "
     "on_error=warn to keep the messages before the break",
-    ProblemKind.UNDEFINED_LOCAL: "the file is corrupt from that point; on_error=warn keeps the messages "
-    "before it",
-    ProblemKind.BAD_FIELD: "a malformed field definition; on_error=warn decodes the other fields",
-    ProblemKind.HEADER: "the file header is damaged; copy the file from the watch again",
-    ProblemKind.TRAILING: "bytes after the FIT data are not FIT; on_error=warn ignores them",
-    ProblemKind.NOT_FIT: "give a .fit file (GPX and TCX are XML)",
+    ProblemKind.UNDEFINED_LOCAL: f"the file is corrupt from that point; {_CUT}",
+    ProblemKind.ZERO_SIZE: "a malformed field definition; on_error=warn skips that field",
+    ProblemKind.DUPLICATE_FIELD: "an ambiguous field definition; on_error=warn uses the first declaration",
 }
 _RECOVERY = {
+    ProblemKind.HEADER_SIZE: "nothing could be decoded",
+    ProblemKind.HEADER_CRC: "decoded what the header allowed",
+    ProblemKind.HEADER: "kept the messages before it",
+    ProblemKind.DATA_SIZE_ZERO: "recovered: decoded the bytes after the header as the file's data",
     ProblemKind.CRC: "the data decoded but could not be verified",
     ProblemKind.TRUNCATED: "kept the messages before it",
     ProblemKind.UNDEFINED_LOCAL: "kept the messages before it",
-    ProblemKind.BAD_FIELD: "that field was skipped",
-    ProblemKind.HEADER: "decoded what the header allowed",
-    ProblemKind.TRAILING: "ignored them",
+    ProblemKind.ZERO_SIZE: "that field was skipped",
+    ProblemKind.DUPLICATE_FIELD: "used the first declaration",
 }
+#: file_id.type of an activity file
+ACTIVITY_FILE_TYPE = 4
+MANUFACTURER_SPECIFIC = 0xFF00
+_KNOWN_MESSAGES = frozenset(MESG_NUM.values())
 
 
 @dataclass(frozen=True)
 class FitDecoded:
-    """The decoded message tables of a FIT file (used by `read_fit` and by the oracle tests)."""
+    """The decoded message tables of a FIT file (used by `read_fit` and by the oracle tests).
+
+    `problems` holds errors (`kind.fatal`) and notices, sorted by offset. `extra` holds diagnostics:
+    `compressed_timestamps`, `ignored_messages` (global message number -> count of the messages progrun
+    does not use, including unknown and manufacturer-specific ones) and `manufacturer_specific_messages`.
+    """
 
     tables: dict[str, MessageTable]
     problems: list[Problem]
     units: int
     extra: dict[str, object] = field(default_factory=dict)
+
+
+_TABLES = (
+    "file_id",
+    "record",
+    "event",
+    "lap",
+    "session",
+    "workout",
+    "workout_step",
+    "timestamp_correlation",
+    "sport",
+)
 
 
 def decode_fit(data: bytes, *, name: str) -> FitDecoded:
@@ -84,38 +118,77 @@ def decode_fit(data: bytes, *, name: str) -> FitDecoded:
     if scanned.problems and scanned.problems[0].kind is ProblemKind.NOT_FIT:
         raise UnknownFormat(name, scanned.problems[0].text, format="FIT", hint=_HINTS[ProblemKind.NOT_FIT])
     compressed = resolve_compressed(data, scanned)
-    tables = {
-        mesg: read_table(data, scanned, mesg, compressed)
-        for mesg in (
-            "file_id",
-            "record",
-            "event",
-            "lap",
-            "session",
-            "workout",
-            "workout_step",
-            "timestamp_correlation",
-            "sport",
-        )
+    tables = {mesg: read_table(data, scanned, mesg, compressed) for mesg in _TABLES}
+    problems = scanned.problems + developer_notices(data, scanned)
+    for mesg, table in tables.items():
+        problems += [
+            Problem(
+                ProblemKind.BAD_STRING,
+                offset,
+                f"{mesg}.{field_name} at offset {offset} is not valid UTF-8; the undecodable bytes were "
+                "replaced with U+FFFD",
+                key=f"{mesg}.{field_name}",
+            )
+            for field_name, offset in table.bad_strings
+        ]
+    ignored: dict[int, int] = {}
+    for definition in scanned.definitions:
+        if definition.global_num not in _KNOWN_MESSAGES and definition.count:
+            ignored[definition.global_num] = ignored.get(definition.global_num, 0) + definition.count
+    extra: dict[str, object] = {
+        "compressed_timestamps": compressed is not None,
+        "ignored_messages": ignored,
+        "manufacturer_specific_messages": sum(
+            count for number, count in ignored.items() if number >= MANUFACTURER_SPECIFIC
+        ),
     }
-    return FitDecoded(
-        tables, scanned.problems, scanned.units, {"compressed_timestamps": compressed is not None}
-    )
+    return FitDecoded(tables, sorted(problems, key=lambda p: p.offset), scanned.units, extra)
 
 
 def read_fit(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Activity:
     """Decode a FIT activity file into an Activity (see the module docstring for strict/lenient)."""
     decoded = decode_fit(data, name=name)
-    problems = sorted(decoded.problems, key=lambda p: p.offset)
-    if problems and on_error is OnError.RAISE:
-        first = problems[0]
+    problems = decoded.problems
+    fatal = [p for p in problems if p.kind.fatal]
+    if fatal and on_error is OnError.RAISE:
+        first = fatal[0]
         raise CorruptFile(name, first.text, format="FIT", hint=_HINTS[first.kind])
-    warnings = [f"{p.text}; {_RECOVERY.get(p.kind, 'ignored')}" for p in problems]
+    warnings = _warnings(problems)
+    _require_activity(decoded.tables["file_id"], name)
     records = decoded.tables["record"]
     if not len(records):
-        reason = "no records" + (f" could be decoded ({problems[0].text})" if problems else " in the file")
+        reason = "no records" + (f" could be decoded ({fatal[0].text})" if fatal else " in the file")
         raise CorruptFile(name, reason, format="FIT", hint="the file holds no recorded samples")
     return _build_activity(decoded, name, warnings)
+
+
+def _warnings(problems: list[Problem]) -> list[str]:
+    """One warning per distinct problem (repeats are counted), with what the reader did about it."""
+    groups: dict[tuple[ProblemKind, str], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.kind, problem.key or problem.text), []).append(problem)
+    warnings = []
+    for (kind, _), group in groups.items():
+        text = group[0].text
+        if len(group) > 1:
+            text += f" (and {len(group) - 1} more like it)"
+        recovery = _RECOVERY.get(kind)
+        warnings.append(f"{text}; {recovery}" if recovery else text)
+    return warnings
+
+
+def _require_activity(file_id: MessageTable, name: str) -> None:
+    """Refuse a FIT file that says it is not an activity (monitoring, settings, workout, course...)."""
+    types = file_id.column("type")
+    valid = types[~np.isnan(types)]
+    if valid.size and not (valid == ACTIVITY_FILE_TYPE).any():
+        kind = fit_summary.enum_name("file", float(valid[0]))
+        raise NotAnActivity(
+            name,
+            f"not an activity file (FIT file type {kind})",
+            format="FIT",
+            hint="progrun reads recorded runs; export the activity, not the device's other files",
+        )
 
 
 def _first_valid(values: FloatArray) -> float:
@@ -203,6 +276,11 @@ def _build_activity(decoded: FitDecoded, name: str, warnings: list[str]) -> Acti
     timestamps = channels["timestamp"]
     missing_time = np.isnan(timestamps)
     session_list = fit_summary.sessions(tables["session"])
+    if not session_list:
+        warnings.append(
+            "no session message (the recording may have been cut short by a device reset); sport and laps "
+            "come only from what the file holds, nothing was rebuilt"
+        )
     legs, windows, sport, sub_sport = _keep_windows(session_list, timestamps)
     keep = ~missing_time
     if legs:

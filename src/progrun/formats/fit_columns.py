@@ -4,10 +4,14 @@ For every definition `fit_container.scan()` collected the offsets of its data me
 evenly spaced (the common case: a run of records) the rows are viewed in place through a structured
 dtype with the message's stride; otherwise they are gathered with one fancy-indexing step. Each wanted
 field becomes a float64 column with the profile's scale and offset applied and invalid values as NaN.
+A numeric field whose definition is malformed is kept as bytes (`MessageTable.raw`); string values that
+are not UTF-8 are decoded with replacement characters and listed (`MessageTable.bad_strings`).
+`developer_notices` checks the developer-data metadata (field_description, developer_data_id).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import struct
 from dataclasses import dataclass, field
@@ -16,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from progrun.formats.fit_container import FieldDef, Scan
+from progrun.formats.fit_container import Definition, FieldDef, Problem, ProblemKind, Scan
 from progrun.formats.fit_profile import BASE_TYPES, FIELDS, MESG_NUM
 
 FloatArray = npt.NDArray[np.float64]
@@ -34,8 +38,11 @@ class MessageTable:
     offsets: IntArray
     columns: dict[str, FloatArray]
     strings: dict[str, list[str]] = field(default_factory=dict)
-    #: byte-array fields (like compressed_speed_distance): (n, size) uint8, all 0xFF where absent
+    #: byte-array fields (like compressed_speed_distance, or a numeric field whose definition is malformed):
+    #: (n, size) uint8, all 0xFF where absent
     raw: dict[str, npt.NDArray[np.uint8]] = field(default_factory=dict)
+    #: (field name, message offset) of string values that were not valid UTF-8 (characters replaced)
+    bad_strings: tuple[tuple[str, int], ...] = ()
 
     def __len__(self) -> int:
         return len(self.offsets)
@@ -121,14 +128,15 @@ def _plan(mesg_name: str, fields: tuple[FieldDef, ...], big_endian: bool, size: 
             if found.base_type == _STRING:
                 string_fields.append((name, found.offset, found.size))
             continue
-        if profile.base_type == "byte":
+        if found.base_type == _STRING:
+            continue  # a number declared as a string: nothing certain to decode
+        if profile.base_type == "byte" or found.base_type == _BYTE:
+            # a byte field, or a malformed numeric one (size not a multiple of its base type): its bytes
             byte_fields.append((name, found.offset, found.size))
             names.append(name)
             formats.append(f"({found.size},)u1")
             offsets.append(found.offset)
             continue
-        if found.base_type in (_BYTE, _STRING):
-            continue  # a malformed or mistyped field: nothing certain to decode
         base = BASE_TYPES[found.base_type]
         names.append(name)
         formats.append(order + base.kind)
@@ -152,7 +160,7 @@ RawBytes = dict[str, npt.NDArray[np.uint8]]
 
 
 def _decode_small(
-    data: bytes, plan: _Plan, rows: list[int]
+    data: bytes, plan: _Plan, rows: list[int], bad: list[tuple[str, int]]
 ) -> tuple[dict[str, list[float]], Strings, dict[str, list[bytes]]]:
     """A few messages: `struct` and plain lists beat numpy's per-call overhead."""
     columns: dict[str, list[float]] = {}
@@ -167,17 +175,24 @@ def _decode_small(
         name: [data[row + offset : row + offset + size] for row in rows]
         for name, offset, size in plan.byte_fields
     }
-    return columns, _strings(data, plan, rows), raw_bytes
+    return columns, _strings(data, plan, rows, bad), raw_bytes
 
 
-def _strings(data: bytes, plan: _Plan, rows: list[int]) -> Strings:
-    return {
-        name: [
-            data[row + offset : row + offset + size].split(b"\x00", 1)[0].decode("utf-8", "replace")
-            for row in rows
-        ]
-        for name, offset, size in plan.string_fields
-    }
+def _strings(data: bytes, plan: _Plan, rows: list[int], bad: list[tuple[str, int]]) -> Strings:
+    """String fields, cut at the first NUL; bytes that are not UTF-8 become U+FFFD and are listed in `bad`
+    as (field name, message offset)."""
+    result: Strings = {}
+    for name, offset, size in plan.string_fields:
+        values = []
+        for row in rows:
+            raw = data[row + offset : row + offset + size].split(b"\x00", 1)[0]
+            try:
+                values.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                values.append(raw.decode("utf-8", "replace"))
+                bad.append((name, row - 1))
+        result[name] = values
+    return result
 
 
 def _decode_large(data: bytes, plan: _Plan, rows: IntArray) -> tuple[Columns, RawBytes]:
@@ -218,20 +233,25 @@ def read_table(
     part_rows = [d.rows() for d in parts]
     total = sum(len(rows) for rows in part_rows)
     small = total <= _SMALL
-    table = _read_small(data, plans, part_rows) if small else _read_large(data, plans, part_rows)
+    bad: list[tuple[str, int]] = []
+    table = _read_small(data, plans, part_rows, bad) if small else _read_large(data, plans, part_rows, bad)
+    if bad:
+        table = dataclasses.replace(table, bad_strings=tuple(sorted(bad, key=lambda b: b[1])))
     if compressed is not None and len(compressed.offsets) and "timestamp" in FIELDS[mesg_name]:
         table = _with_compressed_times(table, compressed)
     return table
 
 
-def _read_small(data: bytes, plans: list[_Plan], part_rows: list[IntArray]) -> MessageTable:
+def _read_small(
+    data: bytes, plans: list[_Plan], part_rows: list[IntArray], bad: list[tuple[str, int]]
+) -> MessageTable:
     offsets: list[int] = []
     columns: dict[str, list[float]] = {}
     strings: dict[str, list[str]] = {}
     raw: dict[str, list[bytes]] = {}
     for plan, rows_array in zip(plans, part_rows, strict=True):
         rows = rows_array.tolist()
-        part_columns, part_strings, part_raw = _decode_small(data, plan, rows)
+        part_columns, part_strings, part_raw = _decode_small(data, plan, rows, bad)
         before, added = len(offsets), len(rows)
         for name in part_columns.keys() | columns.keys():
             columns.setdefault(name, [math.nan] * before).extend(part_columns.get(name, [math.nan] * added))
@@ -254,9 +274,13 @@ def _read_small(data: bytes, plans: list[_Plan], part_rows: list[IntArray]) -> M
     )
 
 
-def _read_large(data: bytes, plans: list[_Plan], part_rows: list[IntArray]) -> MessageTable:
+def _read_large(
+    data: bytes, plans: list[_Plan], part_rows: list[IntArray], bad: list[tuple[str, int]]
+) -> MessageTable:
     decoded = [_decode_large(data, plan, rows) for plan, rows in zip(plans, part_rows, strict=True)]
-    strings_parts = [_strings(data, plan, rows.tolist()) for plan, rows in zip(plans, part_rows, strict=True)]
+    strings_parts = [
+        _strings(data, plan, rows.tolist(), bad) for plan, rows in zip(plans, part_rows, strict=True)
+    ]
     if len(plans) == 1:
         columns, raw = decoded[0]
         return MessageTable(part_rows[0], columns, strings_parts[0], raw)
@@ -295,7 +319,7 @@ def _with_compressed_times(table: MessageTable, compressed: CompressedTimes) -> 
         return table
     timestamps = table.column("timestamp").copy()
     timestamps[hit] = compressed.timestamps[index[hit]]
-    return MessageTable(offsets, {**table.columns, "timestamp": timestamps}, table.strings, table.raw)
+    return dataclasses.replace(table, columns={**table.columns, "timestamp": timestamps})
 
 
 def resolve_compressed(data: bytes, scan: Scan) -> CompressedTimes | None:
@@ -346,3 +370,66 @@ def resolve_compressed(data: bytes, scan: Scan) -> CompressedTimes | None:
     resolved = bases[group] + sums - sums_at_base[group]
     keep = ~is_full
     return CompressedTimes(all_offsets[keep], resolved[keep].astype(np.float64))
+
+
+FIELD_DESCRIPTION = 206
+DEVELOPER_DATA_ID = 207
+_BYTE_INVALID = 0xFF
+
+
+def _byte_field(data: bytes, definition: Definition, num: int, row: int) -> bytes | None:
+    found = definition.field(num)
+    if found is None or found.size == 0:
+        return None
+    return data[row + found.offset : row + found.offset + found.size]
+
+
+def developer_notices(data: bytes, result: Scan) -> list[Problem]:
+    """Developer fields used before their field_description, developer_data_id without application_id.
+
+    Developer fields are always skipped by their declared sizes, so native fields are unaffected;
+    these are notices (catalogue case 19).
+    """
+    using = [d for d in result.definitions if d.developer and d.count]
+    ids = [d for d in result.definitions if d.global_num == DEVELOPER_DATA_ID and d.count]
+    if not using and not ids:
+        return []
+    described: dict[tuple[int, int, int], int] = {}  # (unit, developer index, field number) -> offset
+    for definition in result.definitions:
+        if definition.global_num != FIELD_DESCRIPTION:
+            continue
+        for row in definition.rows().tolist():
+            index_bytes = _byte_field(data, definition, 0, row)
+            number_bytes = _byte_field(data, definition, 1, row)
+            if index_bytes and number_bytes:
+                described.setdefault((definition.unit, index_bytes[0], number_bytes[0]), row)
+    notices: list[Problem] = []
+    for definition in using:
+        first = int(definition.rows()[0])
+        for index, number in definition.developer:
+            described_at = described.get((definition.unit, index, number))
+            if described_at is None or described_at > first:
+                what = f"developer field {number} of developer data index {index}"
+                notices.append(
+                    Problem(
+                        ProblemKind.DEVELOPER,
+                        first - 1,
+                        f"{what} is used at offset {first - 1} before any field_description of it; "
+                        "it was skipped (native fields are unaffected)",
+                        key=what,
+                    )
+                )
+    for definition in ids:
+        for row in definition.rows().tolist():
+            application = _byte_field(data, definition, 1, row)
+            if application is None or all(b == _BYTE_INVALID for b in application):
+                notices.append(
+                    Problem(
+                        ProblemKind.DEVELOPER,
+                        row - 1,
+                        f"developer_data_id at offset {row - 1} has no application_id; its developer "
+                        "fields were skipped (native fields are unaffected)",
+                        key="developer_data_id without application_id",
+                    )
+                )
+    return notices

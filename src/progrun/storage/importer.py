@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from progrun.errors import ActivityFileError, ProgrunError, UnsafeFile
+from progrun.errors import ActivityFileError, NotAnActivity, ProgrunError, UnsafeFile
 from progrun.formats.compression import gunzip, is_gzip
 from progrun.storage import archive
 from progrun.storage.analysis import AnalysisContext, analyse, is_run, load_context, sha256_hex
@@ -236,6 +236,8 @@ def analyse_source(source: Source, context: AnalysisContext | None = None) -> Wo
             context=context or _CONTEXT,
             digest=digest,
         )
+    except NotAnActivity as error:  # a Garmin export's monitoring and settings files
+        return Skipped(source.display, _reason(error))
     except ProgrunError as error:
         return Failed(source.display, _reason(error))
     except (OSError, MemoryError) as error:
