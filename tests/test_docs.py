@@ -63,3 +63,17 @@ def test_readme_library_example_runs(capsys: pytest.CaptureFixture[str]) -> None
     score, text = printed[1].split(" ", 1)
     assert 0.0 <= float(score) <= 100.0
     assert text
+
+
+def test_error_tree_in_docs_matches_the_classes() -> None:
+    import progrun.errors as errors
+
+    docstring_tree = (errors.__doc__ or "").split("```")[1].strip("\n")
+    assert docstring_tree in (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    documented = {line.lstrip("│├└─ ").split()[0] for line in docstring_tree.splitlines()}
+    classes = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.ProgrunError)
+    }
+    assert documented == classes

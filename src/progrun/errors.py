@@ -8,7 +8,8 @@ ProgrunError                  the only thing the CLI (and later the web app) cat
 ├── ActivityFileError         a recorded run that cannot be read (path, format, where, reason)
 │   ├── UnknownFormat         not FIT, GPX or TCX
 │   ├── CorruptFile           truncated, bad CRC, invalid XML, required data missing
-│   └── UnsafeFile            XML entity attacks, decompression bombs, zip-slip paths
+│   ├── UnsafeFile            XML entity attacks, decompression bombs, zip-slip paths
+│   └── NotAnActivity         a valid file with no recorded activity (FIT monitoring, settings)
 ├── ExportError               a plan that a format cannot carry (format, reason)
 ├── StorageError              the training log cannot be opened or written (reason)
 │   └── NotFound              a storage lookup failed (kind, key)
