@@ -261,3 +261,16 @@ def test_every_format_reports_fidelity(fmt: ExportFormat) -> None:
     assert result.data
     assert result.fidelity
     assert all(row.reason for row in result.fidelity)
+
+
+def test_a_timed_split_from_a_hand_written_plan_is_labelled_not_a_crash() -> None:
+    from progrun.formats.export import step_label
+    from progrun.plan import Plan, SplitUnit, Step, StepKind
+
+    steps = (
+        Step(StepKind.BUILD, 300.0, 294.0, 303.0, distance_m=1000.0, cue="settle in"),
+        Step(StepKind.TEMPO, 260.0, 256.0, 262.0, duration_s=600.0, cue="hold tempo"),
+        Step(StepKind.COOLDOWN, 420.0, 360.0, 900.0, duration_s=300.0, cue="walk/jog 5 min"),
+    )
+    plan = Plan(steps, SplitUnit.KM, 300.0, 260.0, 40.0, 1)
+    assert [step_label(plan, index) for index in range(3)] == ["km 1", "km 2 (10:00)", "cooldown"]

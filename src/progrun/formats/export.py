@@ -174,7 +174,8 @@ def step_label(plan: Plan, index: int) -> str:
         return "cooldown"
     unit_word = "mile" if plan.unit is SplitUnit.MILE else "km"
     number = split_number(plan, index)
-    assert step.distance_m is not None
+    if step.distance_m is None:  # a timed split (from a hand-written plan JSON)
+        return f"{unit_word} {number} ({format_duration(step.expected_time_s)})"
     if abs(step.distance_m - plan.unit.metres) > 0.5:
         return f"{unit_word} {number} ({format_distance(step.distance_m, plan.unit.value)})"
     return f"{unit_word} {number}"
