@@ -8,31 +8,18 @@ from pathlib import Path
 import click
 
 from progrun.cli.output import escape, make_console, make_table, print_warnings
+from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_file_option, plan_options
 from progrun.errors import ExportError, UnitError
 from progrun.formats.export import ExportFormat, ExportResult, Fidelity, Repeat, export_plan, step_label
-from progrun.plan import Plan, SplitUnit
-from progrun.units import parse_distance, parse_pace, parse_race
+from progrun.plan import Plan
+from progrun.units import parse_pace
 
 _FIDELITY_STYLE = {Fidelity.EXACT: "green", Fidelity.APPROXIMATE: "yellow", Fidelity.NOT_CARRIED: "red"}
 
 
 @click.command()
-@click.option("--race", metavar="DIST=TIME", help="A recent race result, e.g. 5k=20:00 (with --distance).")
-@click.option("--distance", metavar="DIST", help="Length of the progression run, e.g. 5mi or 8km.")
-@click.option(
-    "--plan",
-    "plan_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Instead of --race: a plan saved with `progrun plan --json -o plan.json`.",
-)
-@click.option("--start", type=click.Choice(["auto", "easy", "marathon"]), default="auto", show_default=True)
-@click.option("--target", type=click.Choice(["10k", "5k"]), default="10k", show_default=True)
-@click.option(
-    "--step", "step_s", type=float, metavar="SECONDS", help="Seconds faster per split (default: chosen)."
-)
-@click.option("--tempo-splits", type=click.IntRange(1, 3), default=2, show_default=True)
-@click.option("--unit", type=click.Choice(["mi", "km"]), help="Split unit [default: that of --distance].")
-@click.option("--warmup", is_flag=True, help="Make the first split an easy warm-up.")
+@plan_file_option
+@plan_options(distance_required=False)
 @click.option(
     "--to",
     "fmt",
@@ -61,15 +48,7 @@ _FIDELITY_STYLE = {Fidelity.EXACT: "green", Fidelity.APPROXIMATE: "yellow", Fide
     "--threshold-pace", metavar="PACE", help="Threshold pace for --to zwo, e.g. 6:55/mi (--race derives it)."
 )
 def export(  # noqa: PLR0917 (one parameter per click option)
-    race: str | None,
-    distance: str | None,
-    plan_path: Path | None,
-    start: str,
-    target: str,
-    step_s: float | None,
-    tempo_splits: int,
-    unit: str | None,
-    warmup: bool,
+    request: PlanRequest,
     fmt: str,
     output: Path | None,
     run_date: datetime | None,
@@ -79,7 +58,8 @@ def export(  # noqa: PLR0917 (one parameter per click option)
 ) -> None:
     """Export a progression-run plan for a watch, a training platform, a calendar or the wrist.
 
-    Build the plan from a race (as `progrun plan` does) or load one saved with `progrun plan --json`.
+    Build the plan from a race result or your paces, with the same options as `progrun plan`, or load
+    one saved with `progrun plan --json`.
     Prints where the file went and, for every target of the plan, whether the format carries it
     exactly, approximately or not at all.
 
@@ -89,11 +69,11 @@ def export(  # noqa: PLR0917 (one parameter per click option)
       progrun export --plan plan.json --to zwo --threshold-pace 6:55/mi -o progression.zwo
       progrun export --race 5k=20:00 --distance 5mi --to ics --date 2026-12-01 --time 07:00 --repeat weekly
       progrun export --race 10k=50:00 --distance 8km --unit km --to png -o band.png
+      progrun export --marathon-pace 8:30 --target-pace 7:30 --distance 4mi --cooldown 10min --to fit
     """
     export_format = ExportFormat(fmt)
-    plan, derived_threshold = _load_plan(
-        race, distance, plan_path, start, target, step_s, tempo_splits, unit, warmup
-    )
+    plan, paces = build_requested_plan(request)
+    derived_threshold = paces.threshold_s_per_km if paces is not None else None
     threshold = parse_pace(threshold_pace, plan.unit.value) if threshold_pace else derived_threshold
     start_at = _start_time(run_date, run_time) if run_date is not None else None
     if export_format is ExportFormat.ICS and start_at is None:
@@ -116,47 +96,6 @@ def default_file_name(plan: Plan, fmt: ExportFormat) -> str:
     miles_or_km = plan.total_distance_m / plan.unit.metres
     number = f"{miles_or_km:.2f}".rstrip("0").rstrip(".")
     return f"progression-{number}{plan.unit.value}.{fmt.extension}"
-
-
-def _load_plan(  # noqa: PLR0917 (the plan options, passed through)
-    race: str | None,
-    distance: str | None,
-    plan_path: Path | None,
-    start: str,
-    target: str,
-    step_s: float | None,
-    tempo_splits: int,
-    unit: str | None,
-    warmup: bool,
-) -> tuple[Plan, float | None]:
-    """The plan and, when built from a race, the runner's threshold pace (s/km)."""
-    if plan_path is not None:
-        if race or distance:
-            raise click.UsageError("give either --plan or --race with --distance, not both")
-        from progrun.plan_io import plan_from_json
-
-        return plan_from_json(plan_path), None
-    if not race or not distance:
-        raise click.UsageError(
-            "give --race and --distance (e.g. --race 5k=20:00 --distance 5mi), or --plan plan.json"
-        )
-    from progrun.paces import training_paces_from_race
-    from progrun.planner import StartChoice, TargetChoice, build_plan
-
-    paces = training_paces_from_race(*parse_race(race))
-    letters = "".join(char for char in distance.lower() if char.isalpha())
-    split_unit = SplitUnit(unit) if unit else (SplitUnit.MILE if letters.startswith("mi") else SplitUnit.KM)
-    plan = build_plan(
-        paces,
-        parse_distance(distance),
-        unit=split_unit,
-        start=StartChoice(start),
-        target=TargetChoice(target),
-        step_s=step_s,
-        tempo_splits=tempo_splits,
-        warmup=warmup,
-    )
-    return plan, paces.threshold_s_per_km
 
 
 def _start_time(run_date: datetime, run_time: str) -> datetime:

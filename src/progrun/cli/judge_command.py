@@ -8,52 +8,13 @@ from pathlib import Path
 import click
 
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
+from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_file_option, plan_options
 from progrun.detect import detect_progression
-from progrun.errors import UnitError
 from progrun.formats import read_activity
 from progrun.judge import Verdict
 from progrun.judge import judge as judge_run
-from progrun.paces import training_paces_from_race
-from progrun.plan import Plan, SplitUnit
-from progrun.plan_io import plan_from_json
-from progrun.planner import build_plan
-from progrun.units import format_pace, parse_distance, parse_race
-
-
-def _plan_from_options(
-    plan_path: Path | None,
-    *,
-    race: str | None,
-    distance: str | None,
-    unit: str | None,
-    step: float | None,
-    tempo_splits: int,
-    warmup: bool,
-) -> Plan:
-    if plan_path is not None and (race or distance):
-        raise click.UsageError("give either --plan or --race with --distance, not both")
-    if plan_path is not None:
-        return plan_from_json(plan_path)
-    if not (race and distance):
-        raise click.UsageError("give the plan: --plan plan.json, or --race 5k=20:00 --distance 5mi")
-    try:
-        race_m, race_s = parse_race(race)
-    except UnitError as error:
-        raise click.BadParameter(str(error), param_hint="'--race'") from None
-    try:
-        distance_m = parse_distance(distance)
-    except UnitError as error:
-        raise click.BadParameter(str(error), param_hint="'--distance'") from None
-    letters = "".join(ch for ch in distance.lower() if ch.isalpha())
-    split_unit = SplitUnit(unit) if unit else (SplitUnit.MILE if letters.startswith("mi") else SplitUnit.KM)
-    return build_plan(
-        training_paces_from_race(race_m, race_s),
-        distance_m,
-        unit=split_unit,
-        step_s=step,
-        tempo_splits=tempo_splits,
-        warmup=warmup,
-    )
+from progrun.plan import SplitUnit
+from progrun.units import format_pace
 
 
 def _pace(value: float, unit: str) -> str:
@@ -109,62 +70,29 @@ def print_verdict(verdict: Verdict) -> None:
 
 @click.command()
 @click.argument("run_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--plan",
-    "plan_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A plan saved with `progrun plan --json`.",
-)
-@click.option(
-    "--race", metavar="DIST=TIME", help="Instead of --plan: plan from a race result, e.g. 5k=20:00."
-)
-@click.option("--distance", metavar="DIST", help="With --race: the run's distance, e.g. 5mi or 8km.")
-@click.option("--unit", type=click.Choice(["mi", "km"]), help="Split unit [default: that of --distance].")
-@click.option("--step", type=float, help="With --race: seconds faster per split (per mile or km).")
-@click.option(
-    "--tempo-splits",
-    type=click.IntRange(1, 3),
-    default=2,
-    show_default=True,
-    help="With --race: splits at the target.",
-)
-@click.option("--warmup", is_flag=True, help="With --race: the plan starts with an easy warm-up split.")
+@plan_file_option
+@plan_options(distance_required=False)
 @click.option(
     "--chart",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also draw the verdict chart (.png or .svg).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON for scripts.")
-def judge(  # noqa: PLR0917 (one parameter per click option)
-    run_file: Path,
-    plan_path: Path | None,
-    race: str | None,
-    distance: str | None,
-    unit: str | None,
-    step: float | None,
-    tempo_splits: int,
-    warmup: bool,
-    chart: Path | None,
-    as_json: bool,
-) -> None:
+def judge(run_file: Path, request: PlanRequest, chart: Path | None, as_json: bool) -> None:
     """Judge a recorded run (FIT, TCX or GPX) against its progression plan: splits, checks, score 0-100.
+
+    The plan is one saved with `progrun plan --json` (--plan), or built here from a race result or your
+    paces, with the same options as `progrun plan`.
 
     \b
     Example:
       progrun judge run.fit --race 5k=20:00 --distance 5mi --chart verdict.png
       progrun judge run.fit --plan plan.json --json
+      progrun judge run.fit --marathon-pace 8:30 --target-pace 7:30 --distance 4mi
     """
     if chart is not None and chart.suffix.lower() not in {".png", ".svg"}:
         raise click.BadParameter(f"{chart} is neither .png nor .svg", param_hint="'--chart'")
-    plan = _plan_from_options(
-        plan_path,
-        race=race,
-        distance=distance,
-        unit=unit,
-        step=step,
-        tempo_splits=tempo_splits,
-        warmup=warmup,
-    )
+    plan, _ = build_requested_plan(request)
     verdict = judge_run(plan, read_activity(run_file))
     if chart is not None:
         from progrun.formats.chart import render_verdict_chart

@@ -9,73 +9,20 @@ import click
 from rich.console import Console
 
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
-from progrun.errors import PlanError, UnitError
-from progrun.paces import training_paces_from_entered, training_paces_from_race
+from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_options
+from progrun.errors import PlanError
+from progrun.paces import training_paces_from_race
 from progrun.plan import Plan, SplitUnit, StepKind
 from progrun.plan_io import plan_rows, plan_summary, plan_to_csv, plan_to_dict, plan_to_json, plan_to_markdown
-from progrun.planner import StartChoice, TargetChoice, build_plan
+from progrun.planner import build_plan
 from progrun.training_paces import TrainingPaces
-from progrun.units import (
-    format_distance,
-    format_duration,
-    format_pace,
-    parse_distance,
-    parse_duration,
-    parse_pace,
-    parse_race,
-)
+from progrun.units import format_distance, format_duration, format_pace, parse_distance, parse_race
 
 #: The sample runner `progrun demo` plans for.
 DEMO_RACE = "5k=22:30"
 DEMO_DISTANCE = "5mi"
 
 _FORMATS_BY_SUFFIX = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
-
-
-def _bad(option: str, error: UnitError) -> click.BadParameter:
-    return click.BadParameter(str(error), param_hint=f"'--{option}'")
-
-
-def _distance_unit(distance_text: str) -> SplitUnit:
-    """Miles when the distance is written in miles ("5mi", "5 miles", "mile"), else km."""
-    letters = "".join(ch for ch in distance_text.lower() if ch.isalpha())
-    return SplitUnit.MILE if letters.startswith("mi") else SplitUnit.KM
-
-
-def _paces(  # noqa: PLR0917 (the pace options, passed through)
-    race_text: str | None,
-    marathon_pace: str | None,
-    target_pace: str | None,
-    easy_pace: str | None,
-    target: TargetChoice,
-    unit: SplitUnit,
-) -> TrainingPaces:
-    entered = {"marathon-pace": marathon_pace, "target-pace": target_pace, "easy-pace": easy_pace}
-    given = [f"--{name}" for name, text in entered.items() if text is not None]
-    if race_text is not None and given:
-        raise click.UsageError(f"give either --race or {', '.join(given)}, not both")
-    if race_text is None and not given:
-        raise click.UsageError(
-            "give a race result (--race 5k=20:00) or your paces (--marathon-pace 8:30 --target-pace 7:30)"
-        )
-    if race_text is not None:
-        try:
-            return training_paces_from_race(*parse_race(race_text))
-        except UnitError as error:
-            raise _bad("race", error) from None
-    parsed: dict[str, float | None] = {}
-    for name, text in entered.items():
-        try:
-            parsed[name] = None if text is None else parse_pace(text, default_unit=unit.value)
-        except UnitError as error:
-            raise _bad(name, error) from None
-    is_ten_k = target is TargetChoice.TEN_K
-    return training_paces_from_entered(
-        marathon_s_per_km=parsed["marathon-pace"],
-        race_10k_s_per_km=parsed["target-pace"] if is_ten_k else None,
-        race_5k_s_per_km=None if is_ten_k else parsed["target-pace"],
-        easy_s_per_km=parsed["easy-pace"],
-    )
 
 
 def print_plan(plan: Plan, console: Console, *, title: str | None = None) -> None:
@@ -122,42 +69,7 @@ def _output_format(as_json: bool, as_csv: bool, as_markdown: bool, output: Path 
 
 
 @click.command()
-@click.option(
-    "--race", "race_text", metavar="DIST=TIME", help="A race result: 5k=20:00, 10k=50:00, half=1:45:00."
-)
-@click.option("--marathon-pace", metavar="PACE", help="Instead of --race: your marathon pace, e.g. 8:30.")
-@click.option(
-    "--target-pace", metavar="PACE", help="Instead of --race: your 10k (or 5k, with --target 5k) pace."
-)
-@click.option("--easy-pace", metavar="PACE", help="Instead of --race: your easy pace (optional).")
-@click.option(
-    "--distance", "distance_text", required=True, metavar="DIST", help="Total run: 5mi, 8km, 5.5mi."
-)
-@click.option(
-    "--start",
-    type=click.Choice([choice.value for choice in StartChoice]),
-    default="auto",
-    show_default=True,
-    help="Start at easy or marathon pace; auto picks the one the rules allow and says why.",
-)
-@click.option(
-    "--target",
-    type=click.Choice([choice.value for choice in TargetChoice]),
-    default="10k",
-    show_default=True,
-    help="The pace to build to.",
-)
-@click.option(
-    "--step", "step_s", type=float, metavar="SECONDS", help="Seconds faster per split (default: chosen)."
-)
-@click.option(
-    "--tempo-splits", type=int, default=2, show_default=True, help="Most splits at the target (1-3)."
-)
-@click.option("--unit", type=click.Choice(["mi", "km"]), help="Split unit [default: that of --distance].")
-@click.option("--warmup", is_flag=True, help="Make the first split an easy warm-up.")
-@click.option(
-    "--cooldown", "cooldown_text", default="5min", show_default=True, help="Walk/jog after the run."
-)
+@plan_options(distance_required=True)
 @click.option(
     "--strict",
     is_flag=True,
@@ -189,18 +101,7 @@ def _output_format(as_json: bool, as_csv: bool, as_markdown: bool, output: Path 
     help="Write to FILE instead of printing (format from --json/--csv/--markdown or the file's suffix).",
 )
 def plan(  # noqa: PLR0917 (one parameter per click option)
-    race_text: str | None,
-    marathon_pace: str | None,
-    target_pace: str | None,
-    easy_pace: str | None,
-    distance_text: str,
-    start: str,
-    target: str,
-    step_s: float | None,
-    tempo_splits: int,
-    unit: str | None,
-    warmup: bool,
-    cooldown_text: str,
+    request: PlanRequest,
     strict: bool,
     db: str | None,
     save: bool,
@@ -226,31 +127,9 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
       progrun plan --race 5k=22:30 --distance 5.5mi --warmup --markdown -o plan.md
       progrun plan --race 5k=20:00 --distance 5mi --save --on 2026-12-01
     """
-    try:
-        distance_m = parse_distance(distance_text)
-    except UnitError as error:
-        raise _bad("distance", error) from None
-    try:
-        cooldown_s = 0.0 if cooldown_text.strip() in {"0", "none"} else parse_duration(cooldown_text)
-    except UnitError as error:
-        raise _bad("cooldown", error) from None
-    split_unit = SplitUnit(unit) if unit is not None else _distance_unit(distance_text)
-    target_choice = TargetChoice(target)
     kind = _output_format(as_json, as_csv, as_markdown, output)
-    paces = _paces(race_text, marathon_pace, target_pace, easy_pace, target_choice, split_unit)
+    result, _ = build_requested_plan(request, strict=strict)
     _frequency_guard(db, strict=strict)
-    result = build_plan(
-        paces,
-        distance_m,
-        unit=split_unit,
-        start=StartChoice(start),
-        target=target_choice,
-        step_s=step_s,
-        tempo_splits=tempo_splits,
-        warmup=warmup,
-        cooldown_s=cooldown_s,
-        strict_method=strict,
-    )
     if on_date is not None and not save:
         raise click.UsageError("--on gives the day of a saved plan; add --save")
     if output is not None:
