@@ -114,9 +114,9 @@ def test_png_band_from_a_plan_file(tmp_path: Path) -> None:
     [
         ["--to", "fit"],
         ["--race", "5k=20:00", "--to", "fit"],
+        ["--plan", "x.json", *RACE, "--to", "fit"],
         [*RACE, "--to", "gpx"],
         ["--race", "5k=twenty", "--distance", "5mi", "--to", "fit"],
-        [*RACE, "--to", "gpx"],
     ],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
