@@ -85,11 +85,22 @@ def haversine_m(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: Floa
     return result
 
 
+def _neighbour_haversine_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
+    """`haversine_m` from each point to the next, bit for bit, converting each point once."""
+    phi, lam = np.radians(lat_deg), np.radians(lon_deg)
+    cos_phi = np.cos(phi)
+    half_dphi, half_dlambda = (phi[1:] - phi[:-1]) / 2, (lam[1:] - lam[:-1]) / 2
+    a = np.sin(half_dphi) ** 2 + cos_phi[:-1] * cos_phi[1:] * np.sin(half_dlambda) ** 2
+    result: FloatArray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return result
+
+
 def valid_positions(lat_deg: FloatArray, lon_deg: FloatArray) -> BoolArray:
     """Fixes that can be real: finite, in range and not at null island (0, 0)."""
-    with np.errstate(invalid="ignore"):
-        ok = np.isfinite(lat_deg) & np.isfinite(lon_deg) & (np.abs(lat_deg) <= 90) & (np.abs(lon_deg) <= 180)
-        ok &= ~((lat_deg == 0) & (lon_deg == 0))
+    # Comparisons with NaN or infinity are False and warn of nothing: |NaN| <= 90 rules NaN out, and
+    # |inf| <= 90 is False too, so no isfinite is needed.
+    ok = (np.abs(lat_deg) <= 90) & (np.abs(lon_deg) <= 180)
+    ok &= (lat_deg != 0) | (lon_deg != 0)
     result: BoolArray = ok
     return result
 
@@ -106,16 +117,23 @@ def find_gps_spikes(
     The first fix after a pause is never a spike: the runner may have moved while stopped.
     """
     spikes = np.zeros(len(time_s), dtype=np.bool_)
-    index = np.flatnonzero(valid_positions(lat_deg, lon_deg))
+    valid = valid_positions(lat_deg, lon_deg)
+    if valid.all():  # the usual case: no copies
+        index = np.arange(len(time_s))
+        lat, lon, times = lat_deg, lon_deg, time_s
+    else:
+        index = np.flatnonzero(valid)
+        lat, lon, times = lat_deg[index], lon_deg[index], time_s[index]
     if index.size < 2:
         return spikes
-    lat, lon, times = lat_deg[index], lon_deg[index], time_s[index]
     ends = np.sort(np.array([pause.end_s for pause in pauses], dtype=np.float64))
     stretch = np.searchsorted(ends, times, side="right")
-    step_m = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    step_m = _neighbour_haversine_m(lat, lon)
     step_s = np.diff(times)
-    step_s = np.where(np.isfinite(step_s) & (step_s >= 1.0), step_s, 1.0)
-    suspicious = np.flatnonzero((step_m / step_s > gps_filter.max_speed_m_s) & (np.diff(stretch) == 0))
+    step_s = np.where(step_s >= 1.0, step_s, 1.0)  # NaN fails the comparison
+    step_s[np.isinf(step_s)] = 1.0
+    too_fast = step_m / step_s > gps_filter.max_speed_m_s
+    suspicious = np.flatnonzero(too_fast & (np.diff(stretch) == 0) if pauses else too_fast)
     if suspicious.size == 0:
         return spikes
     anchor = 0
@@ -200,10 +218,10 @@ def distance_from_positions(
 
 
 def _cumulative_length(lat: FloatArray, lon: FloatArray, min_step_m: float, counted: BoolArray) -> FloatArray:
+    if min_step_m > 0 and lat.size > 1:
+        return _jitter_filtered_length(lat.tolist(), lon.tolist(), min_step_m, counted)
     steps = np.where(counted, haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]), 0.0)
-    if min_step_m <= 0 or steps.size == 0:
-        return np.concatenate([[0.0], np.cumsum(steps)])
-    return _jitter_filtered_length(lat.tolist(), lon.tolist(), min_step_m, counted)
+    return np.concatenate([[0.0], np.cumsum(steps)])
 
 
 def _neighbour_steps_m(lat: list[float], lon: list[float]) -> tuple[FloatArray, list[float], list[float]]:
@@ -335,10 +353,20 @@ def steps_per_minute(cadence: FloatArray, sport: str) -> FloatArray:
     if not _is_running(sport):
         return cadence
     moving = cadence[np.isfinite(cadence) & (cadence > 0)]
-    if moving.size and float(np.median(moving)) < 120.0:
+    if moving.size and _median(moving) < 120.0:
         doubled: FloatArray = cadence * 2.0
         return doubled
     return cadence
+
+
+def _median(values: FloatArray) -> float:
+    """`np.median` of values without NaN, bit for bit (the middle one, or the mean of the middle two)."""
+    middle = values.size // 2
+    if values.size % 2:
+        return float(np.partition(values, middle)[middle])
+    low, high = np.partition(values, (middle - 1, middle))[middle - 1 : middle + 1].tolist()
+    mean: float = (low + high) / 2
+    return mean
 
 
 def _is_running(sport: str) -> bool:
@@ -350,6 +378,8 @@ def _sanitise_times(columns: dict[str, FloatArray], warnings: list[str]) -> dict
     time_s = columns["time_s"]
     if time_s.size == 0:
         return columns
+    if math.isfinite(time_s[0]) and math.isfinite(time_s[-1]) and bool((time_s[1:] > time_s[:-1]).all()):
+        return columns  # finite and strictly increasing (NaN fails the comparison): nothing to drop
     keep = np.isfinite(time_s)
     missing = int(np.count_nonzero(~keep))
     finite = np.where(keep, time_s, -np.inf)
@@ -410,6 +440,13 @@ def _clip(
 ) -> None:
     column = columns[name]
     low, high = limits
+    if column.size == 0:
+        return
+    smallest, largest = float(np.fmin.reduce(column)), float(np.fmax.reduce(column))  # NaN ignored
+    if math.isnan(smallest) or (
+        (smallest >= low if low_inclusive else smallest > low) and largest <= high and math.isfinite(largest)
+    ):
+        return  # all missing, or all within the limits (the common case: two reductions)
     with np.errstate(invalid="ignore"):
         too_low = (column < low) if low_inclusive else (column <= low)
         bad = too_low | (column > high) | np.isinf(column)
@@ -423,6 +460,14 @@ def _clip(
 
 def _sanitise_distance(columns: dict[str, FloatArray], warnings: list[str]) -> None:
     distance = columns["distance_m"]
+    if (
+        distance.size
+        and math.isfinite(distance[0])
+        and math.isfinite(distance[-1])
+        and distance[0] >= 0
+        and bool((distance[1:] >= distance[:-1]).all())
+    ):
+        return  # finite, not negative, never going back: nothing to fix
     if not np.any(np.isfinite(distance)):
         return
     finite = np.where(np.isfinite(distance), distance, -np.inf)

@@ -25,7 +25,9 @@ from progrun.activity import Activity, Format, Pause
 from progrun.errors import CorruptFile
 from progrun.formats.on_error import OnError
 from progrun.formats.xml_safety import local_name, parse_float, parse_xml, parse_xml_time, serialize
-from progrun.formats.xml_scan import scan_points, texts_to_floats, texts_to_times
+from progrun.formats.xml_scan import scan_points
+from progrun.formats.xml_skeleton import count_points, read_skeleton
+from progrun.formats.xml_values import Texts, texts_to_floats, texts_to_times
 from progrun.track import distance_from_positions, steps_per_minute
 
 #: Strava writes its activity type number in <type>; 9 is Run, 1 is Ride, 10 is Walk.
@@ -36,6 +38,8 @@ _CADENCE = frozenset({"cad", "cadence", "runcadence"})
 _POWER = frozenset({"power", "watts"})
 #: Refuse the file when fewer than this share of its points carry a time.
 MIN_TIMED_SHARE = 0.5
+#: Each column of the points, where each segment starts, and the sport.
+_Points = tuple[dict[str, Any], list[int], str]
 
 
 def normalise_sport(text: str) -> str:
@@ -49,12 +53,8 @@ def normalise_sport(text: str) -> str:
 
 def read_gpx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Activity:
     """Read GPX bytes into an Activity (unsanitised: `progrun.read_activity` sanitises it)."""
-    parsed = parse_xml(data, name=name)
-    root = parsed.root
-    if local_name(root.tag) != "gpx":
-        raise CorruptFile(name, f"XML root is <{local_name(root.tag)}>, not <gpx>", format="gpx")
-    warnings = list(parsed.warnings)
-    columns, segment_starts, sport = _read_points(root, parsed.data)
+    root, repairs, (columns, segment_starts, sport) = _read_document(data, name)
+    warnings = list(repairs)
     count = len(columns["time"])
     if count == 0:
         routes = sum(1 for _ in root.iter("{*}rtept"))
@@ -79,10 +79,13 @@ def read_gpx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
 
     start_epoch = float(times[timed][0])
     time_s = times - start_epoch
+    every = timed_count == count  # then no column needs the copy that a mask makes
     arrays = {
-        key: np.asarray(values, dtype=np.float64)[timed] for key, values in columns.items() if key != "naive"
+        key: np.asarray(values, dtype=np.float64) if every else np.asarray(values, dtype=np.float64)[timed]
+        for key, values in columns.items()
+        if key != "naive"
     }
-    time_s = time_s[timed]
+    time_s = time_s if every else time_s[timed]
     kept_index = np.cumsum(timed) - 1
     starts = [int(kept_index[s]) for s in segment_starts if 0 < s < count and timed[s]]
     pauses = _segment_pauses(time_s, starts)
@@ -110,18 +113,39 @@ def read_gpx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
     )
 
 
-def _read_points(root: Any, raw: bytes | None = None) -> tuple[dict[str, Any], list[int], str]:
+def _read_document(data: bytes, name: str) -> tuple[Any, tuple[str, ...], _Points]:
+    """The root, the repairs and the points: on the fast path (`xml_skeleton`), else from the whole tree."""
+    skeleton = read_skeleton(data, "gpx")
+    if skeleton is not None and local_name(skeleton.root.tag) == "gpx":
+        counts = [count_points(segment) for segment in _segments(skeleton.root)]
+        if sum(counts) == skeleton.points.count:
+            return skeleton.root, skeleton.warnings, _columns(skeleton.root, skeleton.points.texts, counts)
+    parsed = parse_xml(data, name=name)
+    root = parsed.root
+    if local_name(root.tag) != "gpx":
+        raise CorruptFile(name, f"XML root is <{local_name(root.tag)}>, not <gpx>", format="gpx")
+    return root, parsed.warnings, _read_points(root, parsed.data)
+
+
+def _read_points(root: Any, raw: bytes | None = None) -> _Points:
     """Every track point's values (`xml_scan` fast path, else a walk per point) as in `_read_points_slowly`.
 
     `raw` is the bytes the tree was parsed from; without them the tree is serialised.
     """
-    segments = [
-        segment for track in root.iterchildren("{*}trk") for segment in track.iterchildren("{*}trkseg")
-    ]
-    counts = [sum(1 for _ in segment.iterchildren("{*}trkpt")) for segment in segments]
+    counts = [sum(1 for _ in segment.iterchildren("{*}trkpt")) for segment in _segments(root)]
     texts = scan_points(serialize(root) if raw is None else raw, "gpx", sum(counts))
     if texts is None:
         return _read_points_slowly(root)
+    return _columns(root, texts, counts)
+
+
+def _segments(root: Any) -> list[Any]:
+    """Every `trk/trkseg`: the reader reads the points they hold."""
+    return [segment for track in root.iterchildren("{*}trk") for segment in track.iterchildren("{*}trkseg")]
+
+
+def _columns(root: Any, texts: dict[str, list[bytes | None]], counts: list[int]) -> _Points:
+    """The points' columns from their texts (`xml_scan`), as `_read_points_slowly` gives them."""
     sport = ""
     for track in root.iterchildren("{*}trk"):
         sport = normalise_sport(track.findtext("{*}type") or "")
@@ -140,14 +164,14 @@ def _read_points(root: Any, raw: bytes | None = None) -> tuple[dict[str, Any], l
     return columns, segment_starts, sport
 
 
-def _either(double_quoted: tuple[bytes, ...], single_quoted: tuple[bytes, ...]) -> tuple[bytes, ...]:
-    """An attribute's values, written in double or single quotes (the other is b"")."""
+def _either(double_quoted: Texts, single_quoted: Texts) -> Texts:
+    """An attribute's values, written in double or single quotes (the other is None)."""
     if not any(single_quoted):
         return double_quoted
-    return tuple(a or b for a, b in zip(double_quoted, single_quoted, strict=True))
+    return [a or b for a, b in zip(double_quoted, single_quoted, strict=True)]
 
 
-def _read_points_slowly(root: Any) -> tuple[dict[str, list[Any]], list[int], str]:
+def _read_points_slowly(root: Any) -> _Points:
     """Collect every track point's values into plain lists (converted to numpy once)."""
     time: list[float] = []
     lat: list[float] = []

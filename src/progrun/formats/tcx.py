@@ -28,7 +28,9 @@ from progrun.errors import CorruptFile
 from progrun.formats.gpx import normalise_sport
 from progrun.formats.on_error import OnError
 from progrun.formats.xml_safety import local_name, parse_float, parse_xml, parse_xml_time, serialize
-from progrun.formats.xml_scan import TCX_COLUMNS, scan_points, texts_to_floats, texts_to_times
+from progrun.formats.xml_scan import TCX_COLUMNS, scan_points
+from progrun.formats.xml_skeleton import count_points, read_skeleton
+from progrun.formats.xml_values import texts_to_floats, texts_to_times
 from progrun.track import distance_from_positions, steps_per_minute
 
 TRIGGERS = {
@@ -42,6 +44,8 @@ TRIGGERS = {
 PAUSE_TOLERANCE_S = 1.0
 #: Only gaps between trackpoints longer than this can hold a pause.
 MIN_PAUSE_GAP_S = 2.0
+#: Each trackpoint's values by column, each lap's summary, and whether a time had no zone.
+_PointsAndLaps = tuple[dict[str, Any], list[dict[str, Any]], bool]
 _FIELDS = {
     "time": "time",
     "latitudedegrees": "lat",
@@ -58,13 +62,8 @@ _FIELDS = {
 
 def read_tcx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Activity:
     """Read TCX bytes into an Activity (unsanitised: `progrun.read_activity` sanitises it)."""
-    parsed = parse_xml(data, name=name)
-    root = parsed.root
-    if local_name(root.tag) != "TrainingCenterDatabase":
-        raise CorruptFile(
-            name, f"XML root is <{local_name(root.tag)}>, not <TrainingCenterDatabase>", format="tcx"
-        )
-    warnings = list(parsed.warnings)
+    root, repairs, raw, points_and_laps = _read_document(data, name)
+    warnings = list(repairs)
     activities = list(root.iter("{*}Activity"))
     if not activities:
         raise CorruptFile(
@@ -74,7 +73,7 @@ def read_tcx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
         warnings.append(f"file holds {len(activities)} activities; read the first")
     activity = activities[0]
 
-    points, lap_rows, naive = _read_laps(activity, parsed.data)
+    points, lap_rows, naive = points_and_laps or _read_laps(activity, raw)
     if naive:
         warnings.append("times have no time zone; assumed UTC")
     times = np.asarray(points["time"], dtype=np.float64)
@@ -83,7 +82,11 @@ def read_tcx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
         raise CorruptFile(name, "has no trackpoints with a time; splits need times", format="tcx")
     if not np.all(timed):
         warnings.append(f"dropped {int(np.count_nonzero(~timed))} trackpoints without a valid time")
-    arrays = {key: np.asarray(values, dtype=np.float64)[timed] for key, values in points.items()}
+    every = bool(timed.all())  # then no column needs the copy that a mask makes
+    arrays = {
+        key: np.asarray(values, dtype=np.float64) if every else np.asarray(values, dtype=np.float64)[timed]
+        for key, values in points.items()
+    }
     lap_of_point = arrays.pop("lap").astype(np.int64)
 
     lap_starts = [row["start"] for row in lap_rows]
@@ -120,7 +123,29 @@ def read_tcx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
     )
 
 
-def _read_laps(activity: Any, raw: bytes | None = None) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+def _read_document(data: bytes, name: str) -> tuple[Any, tuple[str, ...], bytes, _PointsAndLaps | None]:
+    """The root, the repairs, the bytes parsed, and the first activity's points and laps if already read.
+
+    On the fast path (`xml_skeleton`) the points come from their texts; otherwise the whole
+    document is parsed and None is returned for the points: the caller reads them from the tree.
+    """
+    skeleton = read_skeleton(data, "tcx")
+    if skeleton is not None and local_name(skeleton.root.tag) == "TrainingCenterDatabase":
+        activity = next(skeleton.root.iter("{*}Activity"), None)
+        laps = [] if activity is None else list(activity.iterchildren("{*}Lap"))
+        counts = [count_points(lap, descendants=True) for lap in laps]
+        if sum(counts) == skeleton.points.count:
+            return skeleton.root, skeleton.warnings, b"", _columns(laps, skeleton.points.texts, counts)
+    parsed = parse_xml(data, name=name)
+    root = parsed.root
+    if local_name(root.tag) != "TrainingCenterDatabase":
+        raise CorruptFile(
+            name, f"XML root is <{local_name(root.tag)}>, not <TrainingCenterDatabase>", format="tcx"
+        )
+    return root, parsed.warnings, parsed.data, None
+
+
+def _read_laps(activity: Any, raw: bytes | None = None) -> _PointsAndLaps:
     """Every trackpoint's values and each lap's summary (`xml_scan` fast path, else `_read_laps_slowly`).
 
     `raw` is the bytes the tree was parsed from; without them the tree is serialised.
@@ -130,6 +155,11 @@ def _read_laps(activity: Any, raw: bytes | None = None) -> tuple[dict[str, Any],
     texts = scan_points(serialize(activity) if raw is None else raw, "tcx", sum(counts))
     if texts is None:
         return _read_laps_slowly(activity)
+    return _columns(laps, texts, counts)
+
+
+def _columns(laps: list[Any], texts: dict[str, list[bytes | None]], counts: list[int]) -> _PointsAndLaps:
+    """The trackpoints' columns from their texts (`xml_scan`) and the laps, as `_read_laps_slowly`."""
     rows, naive = _lap_rows(laps)
     points: dict[str, Any] = {}
     points["time"], times_naive = texts_to_times(texts["time"])
@@ -157,7 +187,7 @@ def _lap_rows(laps: list[Any]) -> tuple[list[dict[str, Any]], bool]:
     return rows, naive
 
 
-def _read_laps_slowly(activity: Any) -> tuple[dict[str, list[float]], list[dict[str, Any]], bool]:
+def _read_laps_slowly(activity: Any) -> _PointsAndLaps:
     """Every trackpoint's values as plain lists, and each lap's summary."""
     keys = ("time", "lat", "lon", "alt", "dist", "hr", "speed", "runcad", "cad", "power", "lap")
     points: dict[str, list[float]] = {key: [] for key in keys}
@@ -194,11 +224,13 @@ def _laps_and_pauses(
 ) -> tuple[tuple[Lap, ...], tuple[Pause, ...], list[str]]:
     warnings: list[str] = []
     sport = normalise_sport(activity.get("Sport") or "")
+    # Points are in lap order (`lap_of_point` never decreases): lap k's points are one slice.
+    bounds = np.searchsorted(lap_of_point, np.arange(len(rows) + 1)).tolist()
     starts: list[float] = []
     for index, row in enumerate(rows):
         start = row["start"] - start_epoch if not math.isnan(row["start"]) else math.nan
         if math.isnan(start):
-            in_lap = time_s[lap_of_point == index]
+            in_lap = time_s[bounds[index] : bounds[index + 1]]
             start = float(in_lap[0]) if in_lap.size else (starts[-1] if starts else 0.0)
         starts.append(start)
     last_time = float(time_s[-1])
@@ -206,10 +238,10 @@ def _laps_and_pauses(
     pauses: list[Pause] = []
     disagreement = 0.0
     for index, row in enumerate(rows):
-        in_lap = time_s[lap_of_point == index]
         end = starts[index + 1] if index + 1 < len(rows) else max(last_time, starts[index])
-        if index + 1 < len(rows) and in_lap.size and in_lap[-1] - end > disagreement:
-            disagreement = float(in_lap[-1] - end)
+        if index + 1 < len(rows) and bounds[index + 1] > bounds[index]:
+            last_in_lap = float(time_s[bounds[index + 1] - 1])
+            disagreement = max(disagreement, last_in_lap - end)
         timer = row["timer"]
         laps.append(
             Lap(
@@ -223,7 +255,7 @@ def _laps_and_pauses(
                 intensity=row["intensity"],
             )
         )
-        if not math.isnan(timer):
+        if not math.isnan(timer) and end - starts[index] - timer > PAUSE_TOLERANCE_S:
             window = time_s[(time_s > starts[index]) & (time_s < end)]
             edges = np.concatenate([[starts[index]], window, [end]])
             found, unplaced = _place_pause(edges, end - starts[index] - timer)

@@ -14,12 +14,18 @@ The policy:
   the document root is `gpx` or `TrainingCenterDatabase` and undeclared prefixes are the only
   errors: the prefix is declared on the root with a private URN and the document parsed again,
   strictly. Anything else is "not well-formed XML at line L column C".
+
+`reads_plainly` is the check of the readers' fast path (`xml_skeleton`): libxml2, with the same
+settings, reads the whole document without building a tree, and the document passes only when
+libxml2 reported nothing at all and it holds no DTD, comment, processing instruction or CDATA.
+Anything else goes through `parse_xml`, which gives the precise error or repair.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -87,6 +93,63 @@ def _new_parser(*, recover: bool = False) -> Any:
         collect_ids=False,
         recover=recover,
     )
+
+
+_PARSERS = threading.local()
+
+
+class _NotPlain(Exception):
+    """Raised by `_NoTree` when libxml2 meets a document type declaration, a comment or an instruction."""
+
+
+class _NoTree:
+    """A parser target that builds nothing: libxml2 checks the document and calls no Python per element.
+
+    lxml connects only the SAX events its target has a method for; this one has none for elements
+    or text, so the parse runs at C speed. It stops at a DTD, a comment or a processing instruction.
+    """
+
+    def doctype(self, name: str | None, public_id: str | None, system_url: str | None) -> None:
+        raise _NotPlain("document type declaration")
+
+    def comment(self, text: str) -> None:
+        raise _NotPlain("comment")
+
+    def pi(self, target: str, data: str | None = None) -> None:
+        raise _NotPlain("processing instruction")
+
+    def close(self) -> None:
+        return None
+
+
+def reads_plainly(data: bytes) -> bool:
+    """Whether `data` is plain XML: every `<` opens a tag, and libxml2 reads it without a word.
+
+    libxml2 reads the document to the end with `parse_xml`'s settings (no entity resolution, no
+    network, no DTD loading, the 256-level depth cap) but builds no tree. The answer is True only
+    if it is well-formed, libxml2 reported nothing (no error, no warning: an undeclared namespace
+    prefix is a warning), and it holds no DTD, comment, processing instruction or CDATA section.
+    A False answer says only "not on the fast path": `parse_xml` then reports what is wrong, or repairs it.
+    """
+    if b"<![CDATA[" in data:
+        return False
+    parser = _PARSERS.__dict__.get("no_tree")
+    if parser is None:  # one per thread (a parser is not shared between threads), reused: ~25 us each
+        parser = _PARSERS.no_tree = etree.XMLParser(
+            target=_NoTree(),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            collect_ids=False,
+            remove_blank_text=True,  # whitespace between elements is not even reported: a quicker read
+        )
+    try:
+        etree.fromstring(data, parser)
+    except Exception:  # not well-formed, not plain, an encoding libxml2 lacks: all for parse_xml to report
+        return False
+    return len(parser.error_log) == 0
 
 
 def _refuse_dangerous_dtd(data: bytes, name: str) -> None:

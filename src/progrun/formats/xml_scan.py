@@ -1,35 +1,51 @@
-"""The fast path of the GPX and TCX readers: every track point's values from one regular expression.
+"""The GPX and TCX readers' point patterns: every track point's values from one regular expression.
 
 Walking ~5,000 track points element by element in Python costs several times lxml's own parse, so
-after `xml_safety.parse_xml` has parsed a document safely (it is well-formed, has no DTD, and no
-entity can expand), the readers take the points' values from the parsed bytes with a compiled
-regular expression run in C by `re.findall`: one match per point, one group per field. A pattern
-for the layout devices write is tried first, then a general one (any order, unknown elements).
+the readers take the points' values from the bytes of a document that libxml2 has accepted (on the
+fast path `xml_skeleton`, without building a tree; otherwise after `xml_safety.parse_xml`) with a
+compiled regular expression run in C by `re.split`: one match per point, one group per field,
+and the bytes between the points in the same list. Patterns for the layouts devices write are
+tried first (the one that reads a point at the start and one in the middle of the document), then
+a general one (any order, unknown elements).
 
-The expression accepts only a strict, regular subset of XML, and a point outside it is simply not
+The expressions accept only a strict, regular subset of XML, and a point outside it is simply not
 matched: a comment, CDATA, an entity or character reference, a field element with attributes or
 children, a field twice in one point, a case variant of a field name, or an unknown element
 holding a field. The reader then compares what was matched with the tree: as many points as the
-tree has (counted in C), and the point's element name nowhere else in the bytes. Any difference,
-or a declared encoding that is not ASCII-compatible, and the caller walks the tree instead (the
-reference path), so both give identical arrays (a test checks this on every corpus file). Values
-keep the text of the document, so numbers convert exactly as `float()` does.
+tree has where it reads them (counted in C), and the point's element name nowhere else in the
+bytes. Any difference, or a declared encoding that is not ASCII-compatible, and the caller walks the
+tree instead (the reference path), so both give identical arrays (a test checks this on every
+corpus file). Values keep the text of the document, so numbers convert exactly as `float()` does
+and times exactly as `datetime.fromisoformat` (`xml_values`).
 
-Nothing is expanded or fetched here: the regular expression only reads bytes that libxml2 has
-already accepted, and anything that would need decoding (`&...;`) makes the point not match.
+Nothing is expanded or fetched here: the expressions only read bytes that libxml2 has already
+accepted, and anything that would need decoding (`&...;`) makes the point not match.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-import numpy.typing as npt
+from progrun.formats.xml_values import texts_to_floats, texts_to_times
 
-from progrun.activity import FloatArray
-from progrun.formats.xml_safety import parse_float, parse_xml_time
+__all__ = [  # the readers' conversions live in `xml_values`; named here too, where they were first
+    "GPX_COLUMNS",
+    "POINT_MARKER",
+    "TCX_COLUMNS",
+    "ScannedPoints",
+    "ascii_compatible",
+    "gpx_pattern",
+    "gpx_sequence_pattern",
+    "scan_points",
+    "split_points",
+    "tcx_pattern",
+    "tcx_sequence_pattern",
+    "texts_to_floats",
+    "texts_to_times",
+]
 
 _NAME = rb"[\w.\x80-\xff-]++"
 _PREFIX = rb"(?:" + _NAME + rb":)?+"
@@ -65,13 +81,35 @@ GPX_CADENCE = ("cad", "cadence", "runcadence")
 GPX_POWER = ("power", "watts")
 _TCX_POINT_START = re.compile(rb"<(" + _NAME + rb":)?Trackpoint[\s>]")
 _GPX_POINT_START = re.compile(rb"<(" + _NAME + rb":)?trkpt[\s>]")
-_ISO_TIME = (
-    rb"(?!0000)\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?"
-    rb"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?"
-)
-#: Lines each empty or holding one time that numpy and `datetime.fromisoformat` read alike.
-_ISO_TIMES = re.compile(rb"(?:(?:" + _ISO_TIME + rb")?\n)*+")
-_ISO_TIME_PARTS = re.compile(rb"([\dT:.-]*?)(Z|[+-]\d\d:\d\d|)\n")
+
+
+def _compile(source: bytes) -> re.Pattern[bytes]:
+    """A point pattern with `\\s` and `\\w` spelt out as ASCII sets: the same bytes, matched faster.
+
+    In a bytes pattern `\\w` is `[0-9A-Za-z_]`; `\\s` also takes form feed and vertical tab, which
+    cannot occur in XML, so `[ \\t\\r\\n]` matches the same in a well-formed document.
+    """
+    sets = {ord("s"): rb" \t\r\n", ord("w"): rb"0-9A-Za-z_"}
+    out = bytearray()
+    in_set = False
+    index = 0
+    while index < len(source):
+        byte = source[index]
+        if byte == 0x5C:  # a backslash escape: two bytes
+            letter = source[index + 1]
+            if letter in sets:
+                out += sets[letter] if in_set else b"[" + sets[letter] + b"]"
+            else:
+                out += source[index : index + 2]
+            index += 2
+            continue
+        if byte == 0x5B and not in_set:  # "[" opens a set (the point patterns never start one with "]")
+            in_set = True
+        elif byte == 0x5D and in_set:
+            in_set = False
+        out.append(byte)
+        index += 1
+    return re.compile(bytes(out))
 
 
 class _Fields:
@@ -132,7 +170,7 @@ def tcx_pattern(prefix: bytes) -> re.Pattern[bytes]:
     tpx = rb"TPX" + _ATTRIBUTES + rb">" + _children(_PREFIX, tpx_fields, [other]) + _END
     extensions = element(b"Extensions", _children(_PREFIX, [tpx], [other]))
     body = _children(p, [time, position, altitude, distance, heart_rate, cadence, extensions], [other])
-    return re.compile(rb"<" + p + element(b"Trackpoint", body))
+    return _compile(rb"<" + p + element(b"Trackpoint", body))
 
 
 @lru_cache(maxsize=16)
@@ -160,7 +198,7 @@ def tcx_sequence_pattern(prefix: bytes) -> re.Pattern[bytes]:
     tpx = rb"<" + _PREFIX + rb"TPX" + _ATTRIBUTES + rb">" + _children(_PREFIX, tpx_fields, []) + _END
     extensions = rb"(?:<" + p + rb"Extensions\s*+>\s*+" + tpx + rb"\s*+" + _END + rb"\s*+)?"
     body = time + position + altitude + distance + heart_rate + cadence + sensor + extensions
-    return re.compile(rb"<" + p + rb"Trackpoint\s*+>\s*+" + body + _END)
+    return _compile(rb"<" + p + rb"Trackpoint\s*+>\s*+" + body + _END)
 
 
 #: The fields of `tcx_pattern`'s groups, in order.
@@ -215,14 +253,16 @@ def gpx_pattern(prefix: bytes) -> re.Pattern[bytes]:
         + rb")"
     )
     body = _children(p, [elevation, time, extensions], [other_child])
-    return re.compile(start + body + _END)
+    return _compile(start + body + _END)
 
 
 @lru_cache(maxsize=16)
-def gpx_sequence_pattern(prefix: bytes) -> re.Pattern[bytes]:
-    """A trkpt as most devices write it: ele, time, Garmin's TrackPointExtension; as `gpx_pattern`.
+def gpx_sequence_pattern(prefix: bytes, *, loose: bool = False) -> re.Pattern[bytes]:
+    """A trkpt as devices write it: ele, time, Garmin's TrackPointExtension; groups as GPX_SEQUENCE_COLUMNS.
 
-    A subset of the general pattern (exact names, each at most once, nothing else allowed).
+    A subset of the general pattern: ele, time and the extension are named exactly, appear at most
+    once and in this order. With `loose`, the extension also holds leaves before and after Garmin's
+    block (Suunto's `gpxdata:`, Amazfit's `heartrate`); that costs more to match.
     """
     p = re.escape(prefix)
     field = rb"\s*+([\w.:+-]++)\s*+"
@@ -259,9 +299,36 @@ def gpx_sequence_pattern(prefix: bytes) -> re.Pattern[bytes]:
         + _END
         + rb"\s*+)?"
     )
-    extensions = rb"(?:<" + p + rb"extensions\s*+(?:/>|>\s*+" + garmin + _END + rb")\s*+)?"
-    body = leaf(b"ele") + leaf(b"time") + extensions + rb"()"  # the last group: power, never here
-    return re.compile(start + rb"\s*+" + body + _END)
+
+    def loose_leaves() -> bytes:
+        """Leaves beside the TrackPointExtension: a field (its last value kept) or any other, text ignored."""
+        fields = [
+            _names(names) + _ATTRIBUTES + rb">" + field + _END
+            for names in (GPX_HEART_RATE, GPX_CADENCE, GPX_POWER)
+        ]
+        not_field = _not_named((*GPX_HEART_RATE, *GPX_CADENCE, *GPX_POWER, "extensions", "trkpt"))
+        other = not_field + _QNAME + _ATTRIBUTES + rb"(?:/>|>" + _TEXT + _END + rb")"
+        return rb"(?:<(?:" + _PREFIX + rb"(?:" + rb"|".join(fields) + rb")|" + other + rb")\s*+)*+"
+
+    # Amazfit writes `<heartrate>` before the block: kept unless the block has a heart rate too.
+    content = loose_leaves() + garmin + loose_leaves() if loose else leaf(b"heartrate", _PREFIX) + garmin
+    extensions = rb"(?:<" + p + rb"extensions\s*+(?:/>|>\s*+" + content + _END + rb")\s*+)?"
+    body = leaf(b"ele") + leaf(b"time") + extensions
+    return _compile(start + rb"\s*+" + body + _END)
+
+
+#: The fields of `gpx_sequence_pattern`'s groups, in order: hr, cad and power with primes are written
+#: later in the point (in, after the TrackPointExtension); the last one present is the point's value.
+GPX_SEQUENCE_COLUMNS = ("lat", "lat'", "lon", "lon'", "ele", "time", "hr", "hr'", "cad'")
+GPX_LOOSE_COLUMNS = (
+    *GPX_SEQUENCE_COLUMNS[:6],
+    *("hr", "cad", "power", "hr'", "cad'", "hr''", "cad''", "power''"),
+)
+_EXTENSION_FIELDS = ("hr", "cad", "power")
+
+
+def _gpx_loose_pattern(prefix: bytes) -> re.Pattern[bytes]:
+    return gpx_sequence_pattern(prefix, loose=True)
 
 
 #: The fields of `gpx_pattern`'s groups, in order (a primed name: the attribute in single quotes).
@@ -274,100 +341,98 @@ def ascii_compatible(data: bytes) -> bool:
     return match is None or match.group(1).decode().lower() in _ASCII_COMPATIBLE
 
 
-def scan_points(data: bytes, fmt: str, expected: int) -> dict[str, tuple[bytes, ...]] | None:
-    """Each point's field texts (b"" when absent) from the bytes of a parsed GPX ("gpx") or TCX document.
+#: The empty element that stands for a point in the skeleton, until `xml_skeleton` counts the markers.
+POINT_MARKER = b"<progrun-point/>"
 
-    `expected` is the number of points the tree holds where the reader looks for them. Returns None
-    unless exactly those points were matched: then the caller walks the tree instead.
+
+@dataclass(frozen=True)
+class ScannedPoints:
+    """Every matched point's field texts, and the document with each matched point made empty."""
+
+    #: Field name (`GPX_COLUMNS` / `TCX_COLUMNS`) -> one text per point, in document order.
+    texts: dict[str, list[bytes | None]]
+    #: The bytes with every matched point replaced by `POINT_MARKER`.
+    skeleton: bytes
+    count: int
+
+
+def split_points(data: bytes, fmt: str) -> ScannedPoints | None:
+    """Each point's field texts from the bytes of a GPX ("gpx") or TCX document, and its skeleton.
+
+    `re.split` on the point pattern returns, in one pass in C, the bytes between the points and
+    each point's groups. Returns None when the point's element name occurs anywhere but in the
+    start and end tags of matched points (a point the patterns do not read, a name in a comment),
+    when the declared encoding is not ASCII-compatible, or when a text is not ASCII.
     """
-    element, start, patterns, columns = (
-        (b"trkpt", _GPX_POINT_START, (gpx_sequence_pattern, gpx_pattern), GPX_COLUMNS)
+    element, start, patterns = (
+        (
+            b"trkpt",
+            _GPX_POINT_START,
+            (
+                (gpx_sequence_pattern, GPX_SEQUENCE_COLUMNS),
+                (_gpx_loose_pattern, GPX_LOOSE_COLUMNS),
+                (gpx_pattern, GPX_COLUMNS),
+            ),
+        )
         if fmt == "gpx"
-        else (b"Trackpoint", _TCX_POINT_START, (tcx_sequence_pattern, tcx_pattern), TCX_COLUMNS)
+        else (
+            b"Trackpoint",
+            _TCX_POINT_START,
+            ((tcx_sequence_pattern, TCX_COLUMNS), (tcx_pattern, TCX_COLUMNS)),
+        )
     )
-    if expected == 0 or not ascii_compatible(data):
+    if not ascii_compatible(data):
         return None
     first = start.search(data)
     if first is None:
         return None
-    # Every occurrence of the element name must be a start or end tag of a matched point: no point
-    # was skipped, none is hidden in a comment, and none lies outside where the tree was counted.
-    if data.count(element) != 2 * expected:
-        return None
-    for pattern in patterns:  # the common layout first, then any layout
-        rows = pattern(first.group(1) or b"").findall(data, first.start())
-        if len(rows) == expected:
-            return dict(zip(columns, zip(*rows, strict=True), strict=True))
+    occurrences = data.count(element)
+    prefix = first.group(1) or b""
+    middle = start.search(data, len(data) // 2)
+    probes = [first.start()] if middle is None else [first.start(), middle.start()]
+    for make_pattern, columns in patterns:  # the cheapest layout that reads the probed points
+        pattern = make_pattern(prefix)
+        if any(pattern.match(data, at) is None for at in probes):
+            continue
+        step = pattern.groups + 1
+        parts = pattern.split(data)
+        count = len(parts) // step
+        if 2 * count != occurrences:
+            continue
+        texts = {name: parts[k::step] for k, name in enumerate(columns, start=1)}
+        if not data.isascii() and not all(  # only attribute values (GPX lat, lon) can hold other bytes
+            b"".join(filter(None, texts[name])).isascii()
+            for name in ("lat", "lat'", "lon", "lon'")
+            if name in texts
+        ):
+            return None
+        if fmt == "gpx":
+            for field in _EXTENSION_FIELDS:
+                written = [texts.pop(key) for key in (field, f"{field}'", f"{field}''") if key in texts]
+                texts[field] = _last_present(*written) if written else [None] * count
+        skeleton = POINT_MARKER.join(parts[::step])
+        return ScannedPoints(texts, skeleton, count)
     return None
 
 
-def texts_to_floats(texts: Sequence[bytes]) -> FloatArray:
-    """ASCII decimal texts as float64, exactly as `float()` reads them; b"" or unreadable -> NaN."""
-    if not any(texts):
-        return np.full(len(texts), np.nan)
-    joined = b"," + b",".join(texts) + b","
-    while b",," in joined:
-        joined = joined.replace(b",,", b",nan,")
-    parts = joined[1:-1].split(b",")
-    try:
-        return np.fromiter(map(float, parts), dtype=np.float64, count=len(parts))
-    except ValueError:
-        return np.array([parse_float(part.decode("ascii")) for part in parts], dtype=np.float64)
+def _last_present(*columns: list[bytes | None]) -> list[bytes | None]:
+    """Point by point, the text of the last column that has one (columns in the order written)."""
+    used = [column for column in columns if any(column)]
+    if len(used) <= 1:
+        return used[0] if used else columns[0]
+    merged = used[0]
+    for column in used[1:]:
+        merged = [later or earlier for earlier, later in zip(merged, column, strict=True)]
+    return merged
 
 
-def texts_to_times(texts: Sequence[bytes]) -> tuple[FloatArray, bool]:
-    """xsd:dateTime texts as POSIX seconds (b"" or unreadable -> NaN), and whether any had no zone.
+def scan_points(data: bytes, fmt: str, expected: int) -> dict[str, list[bytes | None]] | None:
+    """Each point's field texts (None when absent) from the bytes of a parsed GPX or TCX document.
 
-    When every text reads `YYYY-MM-DDThh:mm:ss[.ffffff][Z|+hh:mm|-hh:mm]`, numpy converts them in
-    one call, with the same integer-microsecond arithmetic as `datetime.timestamp()`; otherwise
-    each goes through `xml_safety.parse_xml_time` (Python's `datetime.fromisoformat`).
+    `expected` is the number of points the tree holds where the reader looks for them. Returns None
+    unless exactly those points were matched: then the caller walks the tree instead.
     """
-    if not texts:
-        return np.empty(0), False
-    joined = b"\n".join(texts) + b"\n"
-    if _ISO_TIMES.fullmatch(joined):
-        try:
-            return _numpy_times(texts, joined)
-        except ValueError:  # a day that does not exist, say: let datetime decide
-            pass
-    values = np.empty(len(texts))
-    naive = False
-    for index, text in enumerate(texts):
-        values[index], no_zone = parse_xml_time(text.decode("ascii"))
-        naive = naive or no_zone
-    return values, naive
-
-
-def _numpy_times(texts: Sequence[bytes], joined: bytes) -> tuple[FloatArray, bool]:
-    """Validated times (`joined`: one per line, some lines empty) as seconds, and any without a zone."""
-    present = len(texts) - texts.count(b"")
-    sample = next((text for text in texts if text), b"")
-    zone = b"Z" if sample.endswith(b"Z") else sample[-6:] if sample[-6:-5] in (b"+", b"-") else b""
-    offsets_us: int | npt.NDArray[np.int64]
-    if zone and joined.count(zone + b"\n") == present:  # one zone throughout (a zone ends its line)
-        local, offsets_us = joined.replace(zone + b"\n", b"\n"), _offset_us(zone)
-    elif not zone and b"Z" not in joined and b"+" not in joined and joined.count(b"-") == 2 * present:
-        local, offsets_us = joined, 0  # no zone anywhere: each date holds two hyphens, nothing else
-    else:
-        pairs = _ISO_TIME_PARTS.findall(joined)
-        local = b"\n".join(time for time, _ in pairs) + b"\n"
-        zones = [zone for _, zone in pairs]
-        offsets = {zone: _offset_us(zone) for zone in set(zones)}
-        offsets_us = np.fromiter(map(offsets.__getitem__, zones), dtype=np.int64, count=len(zones))
-        zone = b"" if any(not zone and time for time, zone in pairs) else b"Z"
-    stamps = np.array(local[:-1].decode("ascii").split("\n"), dtype="datetime64[us]")
-    missing = np.isnat(stamps)
-    micros = stamps.astype(np.int64) - offsets_us
-    if np.any(np.abs(micros[~missing]) >= 2**53):  # past 2255: int / 10**6 rounds unlike int64 / 1e6
-        raise ValueError("time too far from 1970 for float arithmetic")
-    seconds: FloatArray = micros / 1e6
-    seconds[missing] = np.nan
-    return seconds, present > 0 and zone == b""
-
-
-def _offset_us(zone: bytes) -> int:
-    """`+hh:mm` / `-hh:mm` as microseconds east of UTC; `Z` and no zone as 0."""
-    if zone in (b"", b"Z"):
-        return 0
-    sign = -1 if zone[:1] == b"-" else 1
-    return sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60) * 1_000_000
+    scanned = split_points(data, fmt) if expected else None
+    if scanned is None or scanned.count != expected:
+        return None
+    return scanned.texts
