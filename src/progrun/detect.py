@@ -49,6 +49,7 @@ pass for a progression and a hilly progression still counts):
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 
@@ -64,7 +65,8 @@ from progrun.plan_rules import (
     TEMPO_BAND_S_PER_KM,
 )
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
-from progrun.splits import Crossing, Split, split_by_distance
+from progrun.split_frame import arrays_key, memo, shared_work
+from progrun.splits import Crossing, Split, distance_frame
 
 #: Seconds of the centred window that smooths the pace for the cooldown search.
 SMOOTHING_S = 30.0
@@ -136,6 +138,14 @@ class PaceTrace:
 
 def pace_trace(activity: Activity) -> PaceTrace | None:
     """Resample distance to 1 s and smooth the speed; None without at least two distance samples."""
+    return memo(
+        ("pace_trace", arrays_key(activity, "time_s", "distance_m")),
+        (activity.time_s, activity.distance_m),
+        lambda: _pace_trace(activity),
+    )
+
+
+def _pace_trace(activity: Activity) -> PaceTrace | None:
     valid = ~np.isnan(activity.time_s) & ~np.isnan(activity.distance_m)
     if np.count_nonzero(valid) < 2:
         return None
@@ -208,18 +218,14 @@ def _piece_paces(activity: Activity, bounds_s: list[tuple[float, float]]) -> lis
     Pieces use interpolated crossings whatever the device's lap rule: a piece boundary snapped to a
     sample recorded every 5-6 s would make even pieces look uneven.
     """
-    pieces = [
-        piece
-        for piece in split_by_distance(activity, PIECE_M, crossing=Crossing.INTERPOLATE)
-        if piece.distance_m >= PIECE_M * 0.99
-    ]
-    middles = np.array([(piece.start_s + piece.end_s) / 2.0 for piece in pieces])
-    paces = np.array([split_gap(piece) for piece in pieces])
-    if not pieces:
+    pieces = distance_frame(activity, PIECE_M, crossing=Crossing.INTERPOLATE, full=False)
+    whole = pieces.distance_m >= PIECE_M * 0.99
+    if not np.any(whole):
         return [np.array([]) for _ in bounds_s]
-    return [
-        paces[(middles >= start_s) & (middles <= end_s) & np.isfinite(paces)] for start_s, end_s in bounds_s
-    ]
+    middles = (pieces.start_s[whole] + pieces.end_s[whole]) / 2.0
+    paces = pieces.judged_s_per_km[whole]
+    finite = np.isfinite(paces)
+    return [paces[(middles >= start_s) & (middles <= end_s) & finite] for start_s, end_s in bounds_s]
 
 
 def split_pace_cvs(activity: Activity, bounds_s: list[tuple[float, float]]) -> list[float]:
@@ -229,10 +235,16 @@ def split_pace_cvs(activity: Activity, bounds_s: list[tuple[float, float]]) -> l
     """
     result: list[float] = []
     for inside in _piece_paces(activity, bounds_s):
-        if inside.size < 3 or float(np.mean(inside)) <= 0:
+        if inside.size < 3:
             result.append(math.nan)
-        else:
-            result.append(float(np.std(inside) / np.mean(inside)))
+            continue
+        # np.mean and np.std computed as numpy computes them (the same sums and divisions).
+        count = inside.size
+        mean = np.add.reduce(inside) / count
+        deviation = inside - mean
+        deviation *= deviation
+        std = np.sqrt(np.add.reduce(deviation) / count)
+        result.append(math.nan if float(mean) <= 0 else float(std / mean))
     return result
 
 
@@ -244,17 +256,19 @@ def sustained_variation(activity: Activity, bounds_s: list[tuple[float, float]])
     makes consecutive pieces fast together; GPS noise that moves a piece boundary makes one piece slow
     and the next fast, so it cancels out instead of adding up as it does in a plain CV.
     """
-    products: list[float] = []
+    products: list[FloatArray] = []
     means: list[float] = []
     for inside in _piece_paces(activity, bounds_s):
         if inside.size < 3:
             continue
-        deviation = inside - float(np.mean(inside))
-        products.extend((deviation[:-1] * deviation[1:]).tolist())
-        means.append(float(np.mean(inside)))
-    if len(products) < 2 or not means:
+        mean = float(np.mean(inside))
+        deviation = inside - mean
+        products.append(deviation[:-1] * deviation[1:])
+        means.append(mean)
+    pooled = np.concatenate(products) if products else np.zeros(0)
+    if pooled.size < 2 or not means:
         return math.nan
-    return math.sqrt(max(0.0, float(np.mean(products)))) / float(np.mean(means))
+    return math.sqrt(max(0.0, float(np.mean(pooled)))) / float(np.mean(means))
 
 
 def decreasing_fit(values: FloatArray) -> FloatArray:
@@ -283,7 +297,7 @@ def largest_jump_share(paces: FloatArray) -> float:
 
 def _unit_m(activity: Activity) -> float:
     full = [lap.distance_m for lap in activity.laps[:-1] if lap.distance_m]
-    if full and abs(float(np.median(full)) - METRES_PER_MILE) <= 0.02 * METRES_PER_MILE:
+    if full and abs(_median(full) - METRES_PER_MILE) <= 0.02 * METRES_PER_MILE:
         return METRES_PER_MILE
     return 1000.0
 
@@ -295,11 +309,48 @@ def _ramp(value: float, zero_at: float, one_at: float) -> float:
 
 
 def _spearman(values: FloatArray) -> float:
-    ranks = np.argsort(np.argsort(values)).astype(np.float64)
-    order = np.arange(len(values), dtype=np.float64)
-    if np.std(ranks) == 0:
+    """Spearman's rank correlation of `values` with their order (`np.corrcoef` of the ranks, computed
+    with the same operations without its overhead: the values are the same to the last bit)."""
+    count = len(values)
+    if count < 2:  # the ranks are a permutation of 0..count-1: constant only for a single value
         return 0.0
-    return float(np.corrcoef(order, ranks)[0, 1])
+    ranks = np.argsort(np.argsort(values)).astype(np.float64)
+    centred = np.stack([np.arange(count, dtype=np.float64), ranks])
+    centred -= centred.mean(axis=1)[:, None]
+    covariance = np.dot(centred, centred.T)
+    covariance *= np.true_divide(1, count - 1)
+    rho = float(covariance[0, 1] / np.sqrt(covariance[0, 0]) / np.sqrt(covariance[1, 1]))
+    return rho if math.isnan(rho) else min(1.0, max(-1.0, rho))
+
+
+@functools.lru_cache(maxsize=64)
+def _line_design(count: int) -> tuple[FloatArray, FloatArray, float]:
+    """`np.polyfit`'s scaled design matrix, column scales and rcond for a line through `count` points."""
+    design = np.vander(np.arange(count, dtype=np.float64), 2)
+    scale = np.sqrt((design * design).sum(axis=0))
+    design /= scale
+    design.flags.writeable = False
+    scale.flags.writeable = False
+    return design, scale, count * float(np.finfo(np.float64).eps)
+
+
+def _slope(values: FloatArray) -> float:
+    """The least-squares slope of `values` against their index, as `np.polyfit(index, values, 1)[0]`
+    computes it (same scaled least-squares problem, same LAPACK call)."""
+    design, scale, rcond = _line_design(len(values))
+    solution = np.linalg.lstsq(design, values + 0.0, rcond)[0]
+    return float(solution[0] / scale[0])
+
+
+def _median(values: list[float]) -> float:
+    """`np.median` of a short list of floats (NaN if any is NaN), without numpy's overhead."""
+    if any(math.isnan(value) for value in values):
+        return math.nan
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2.0
 
 
 @dataclass(frozen=True)
@@ -312,22 +363,35 @@ class _Reading:
     reasons: tuple[str, ...]
 
 
-def _read_signs(splits: list[Split], halves: list[Split], sustained: float, first_split: int = 0) -> _Reading:
-    """The signs of `splits` (a run's splits, or all but its first); `halves` are the run's half-unit
-    pieces and `sustained` its within-split surge measure."""
-    paces = np.array([split_gap(split) for split in splits])
+@dataclass(frozen=True, eq=False)
+class _Pieces:
+    """Pieces of a run as columns: start and end (s), grade-adjusted pace (or pace) in s/km."""
+
+    start_s: FloatArray
+    end_s: FloatArray
+    judged_s_per_km: FloatArray
+
+
+def _read_signs(
+    paces: FloatArray,
+    first_start_s: float,
+    last_end_s: float,
+    halves: _Pieces,
+    sustained: float,
+    *,
+    first_split: int = 0,
+) -> _Reading:
+    """The signs of the split `paces` (a run's splits, or all but its first), which run from
+    `first_start_s` to `last_end_s`; `halves` are the run's half-unit pieces and `sustained` its
+    within-split surge measure."""
     deltas = np.diff(paces)
     monotone_share = float(np.mean(deltas <= NOISE_ALLOWANCE_S_PER_KM))
     worst_slowdown = float(deltas.max())
-    slope = float(np.polyfit(np.arange(len(paces), dtype=np.float64), paces, 1)[0])
+    slope = _slope(paces)
     drop = -slope * (len(paces) - 1)
     rho = _spearman(paces)
-    inside = [
-        split_gap(piece)
-        for piece in halves
-        if piece.start_s >= splits[0].start_s - 1.0 and piece.end_s <= splits[-1].end_s + 1.0
-    ]
-    spread = largest_jump_share(np.array(inside))
+    inside = (halves.start_s >= first_start_s - 1.0) & (halves.end_s <= last_end_s + 1.0)
+    spread = largest_jump_share(halves.judged_s_per_km[inside])
     signs = (
         ("monotone", _ramp(monotone_share, 0.5, 0.9)),
         ("reversal", _ramp(-worst_slowdown, -12.0, -4.0)),
@@ -357,6 +421,11 @@ def _not_progression(
 
 def detect_progression(activity: Activity) -> Detection:
     """Decide whether `activity` was a progression run and infer its plan (see the module docstring)."""
+    with shared_work():  # the km, half-unit and 100 m splits share one preparation of the run
+        return _detect(activity)
+
+
+def _detect(activity: Activity) -> Detection:
     unit_m = _unit_m(activity)
     unit = "mi" if unit_m == METRES_PER_MILE else "km"
     trace = pace_trace(activity)
@@ -368,27 +437,31 @@ def detect_progression(activity: Activity) -> Detection:
     cooldown_start = find_cooldown_after_running(trace, half_s)
     cooldown_s = float(trace.time_s[-1] - cooldown_start) if cooldown_start is not None else 0.0
     running = head(activity, cooldown_start) if cooldown_start is not None else activity
-    splits = [split for split in split_by_distance(running, unit_m) if split.distance_m >= 0.5 * unit_m]
-    paces_arr = np.array([split_gap(split) for split in splits])
-    paces = tuple(float(pace) for pace in paces_arr)
-    if len(splits) < MIN_SPLITS or not np.all(np.isfinite(paces_arr)):
+    km = distance_frame(running, unit_m, full=False)
+    whole = km.distance_m >= 0.5 * unit_m
+    paces_arr = km.judged_s_per_km[whole]
+    paces = tuple(paces_arr.tolist())
+    count = len(paces)
+    if count < MIN_SPLITS or not np.all(np.isfinite(paces_arr)):
         return _not_progression(
             unit,
-            f"only {len(splits)} whole {unit} splits; a progression needs {MIN_SPLITS}",
+            f"only {count} whole {unit} splits; a progression needs {MIN_SPLITS}",
             paces,
             cooldown_s,
         )
 
-    halves = [
-        piece
-        for piece in split_by_distance(running, unit_m / 2.0, crossing=Crossing.INTERPOLATE)
-        if piece.distance_m >= 0.25 * unit_m
-    ]
-    sustained = sustained_variation(running, [(split.start_s, split.end_s) for split in splits])
-    reading = _read_signs(splits, halves, sustained)
-    if len(splits) - 1 >= MIN_SPLITS:
+    pieces = distance_frame(running, unit_m / 2.0, crossing=Crossing.INTERPOLATE, full=False)
+    half = pieces.distance_m >= 0.25 * unit_m
+    halves = _Pieces(pieces.start_s[half], pieces.end_s[half], pieces.judged_s_per_km[half])
+    starts_s = km.start_s[whole]
+    ends_s = km.end_s[whole]
+    sustained = sustained_variation(running, list(zip(starts_s.tolist(), ends_s.tolist(), strict=True)))
+    reading = _read_signs(paces_arr, float(starts_s[0]), float(ends_s[-1]), halves, sustained)
+    if count - 1 >= MIN_SPLITS and reading.confidence < 1.0:  # (at 1.0 no reading can be better)
         # A warm-up split before the build: read the run without it too, and keep the better reading.
-        without_warmup = _read_signs(splits[1:], halves, sustained, first_split=1)
+        without_warmup = _read_signs(
+            paces_arr[1:], float(starts_s[1]), float(ends_s[-1]), halves, sustained, first_split=1
+        )
         if without_warmup.confidence > reading.confidence:
             reading = without_warmup
     is_progression = reading.confidence >= CONFIDENCE_THRESHOLD
@@ -396,7 +469,7 @@ def detect_progression(activity: Activity) -> Detection:
     deltas = np.diff(paces_arr)
     speedups = np.maximum(-deltas, 0.0)
     steps = speedups[speedups > 0]
-    median_step = float(np.median(steps)) if steps.size else 0.0
+    median_step = _median(steps.tolist()) if steps.size else 0.0
     tolerance = max(NOISE_ALLOWANCE_S_PER_KM, median_step / 2.0)
     at_tempo = paces_arr <= float(np.min(paces_arr)) + tolerance
     tempo = int(np.count_nonzero(at_tempo))
@@ -404,7 +477,7 @@ def detect_progression(activity: Activity) -> Detection:
     first_tempo = int(np.argmax(at_tempo))
     build = speedups[:first_tempo]
     build = build[build > 0]
-    step_s_per_km = float(np.median(build)) if build.size else 0.0
+    step_s_per_km = _median(build.tolist()) if build.size else 0.0
     reasons = list(reading.reasons)
     if reading.first_split > 0:
         reasons.insert(0, "read from split 2 on: the first split is a warm-up")

@@ -52,6 +52,7 @@ from progrun.score import (
     ScoreInputs,
     pace_control_score,
 )
+from progrun.split_frame import shared_work
 from progrun.splits import Split, split_by_lap
 from progrun.units import format_duration, format_pace
 
@@ -397,6 +398,11 @@ def judge(plan: Plan, activity: Activity) -> Verdict:
     """
     if not plan.running_steps:
         raise ValueError("the plan has no running steps to judge")
+    with shared_work():  # the laps and the 100 m pieces share one preparation of the run
+        return _judge(plan, activity)
+
+
+def _judge(plan: Plan, activity: Activity) -> Verdict:
     by_workout = _ran_workout(activity)
     match = _match_by_workout if by_workout else _match_by_distance
     spans, cooldown_s, extra_m, warnings = match(plan, activity)

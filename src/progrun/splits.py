@@ -38,13 +38,12 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from progrun.activity import Activity, FloatArray, Format, LapTrigger
-from progrun.elevation import ElevationProfile, elevation_profile
-from progrun.grade import equivalent_flat_distance
+from progrun.split_frame import Prepared, SplitFrame, prepare, summarise
 
 #: Strava's running "moving" threshold: faster than a 30-minute mile.
 STRAVA_MOVING_THRESHOLD_M_S = 1609.344 / 1800
@@ -181,17 +180,77 @@ def split_by_distance(
         raise ValueError(f"split_m must be a positive number of metres, not {split_m!r}")
     if crossing is None:
         crossing = crossing_for(activity)
-    track = _Track.build(activity, moving_threshold_m_s)
-    first_s, last_s = _time_span(activity)
-    if track is None:
-        return Splits((), unit_label(split_m), split_m, track_total(activity, moving_threshold_m_s, track))
+    prepared = prepare(activity, moving_threshold_m_s)
+    manual = _manual_lap_ends(activity) if restart_at_manual_laps else ()
+    key = ("splits", split_m, crossing, manual)
+    found = prepared.derived.get(key)
+    if isinstance(found, Splits):
+        return found
+    frame_key = ("frame", split_m, crossing, manual)
+    frame = prepared.derived.get(frame_key)
+    if not (isinstance(frame, SplitFrame) and frame.full):
+        bounds = _distance_bounds(prepared, split_m, crossing, manual)
+        if "total" in prepared.derived:
+            frame = summarise(prepared, *bounds)
+        else:  # the splits and the whole run in one vectorised pass
+            frame, total = _with_total(prepared, bounds)
+            prepared.derived["total"] = total
+        prepared.derived[frame_key] = frame
+    splits = Splits(_to_splits(frame), unit_label(split_m), split_m, _total(prepared))
+    prepared.derived[key] = splits
+    return splits
 
+
+def distance_frame(
+    activity: Activity,
+    split_m: float,
+    *,
+    moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S,
+    restart_at_manual_laps: bool = False,
+    crossing: Crossing | None = None,
+    full: bool = True,
+) -> SplitFrame:
+    """`split_by_distance` as columns, without the whole-run total (see `progrun.split_frame`).
+
+    `full=False` leaves out elevation gain/loss, heart rate and cadence (NaN), for callers that
+    only need the paces; a full frame of the same splits already computed in a `shared_work`
+    block is returned as it is.
+    """
+    if not (math.isfinite(split_m) and split_m > 0):
+        raise ValueError(f"split_m must be a positive number of metres, not {split_m!r}")
+    if crossing is None:
+        crossing = crossing_for(activity)
+    prepared = prepare(activity, moving_threshold_m_s)
+    manual = _manual_lap_ends(activity) if restart_at_manual_laps else ()
+    key = ("frame", split_m, crossing, manual)
+    found = prepared.derived.get(key)
+    if isinstance(found, SplitFrame) and (found.full or not full):
+        return found
+    frame = summarise(prepared, *_distance_bounds(prepared, split_m, crossing, manual), full=full)
+    prepared.derived[key] = frame
+    return frame
+
+
+def _manual_lap_ends(activity: Activity) -> tuple[float, ...]:
+    return tuple(lap.start_s + lap.elapsed_s for lap in activity.laps if lap.trigger is LapTrigger.MANUAL)
+
+
+Bounds = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
+
+
+def _distance_bounds(
+    prepared: Prepared, split_m: float, crossing: Crossing, manual_ends: tuple[float, ...]
+) -> Bounds:
+    """Start and end (s and m) and distance of each split by distance (see the module docstring)."""
+    track = prepared.track
+    if track is None:
+        empty = np.zeros(0)
+        return empty, empty, empty, empty, empty
+    first_s, last_s = prepared.first_s, prepared.last_s
     segment_starts = [first_s]
-    if restart_at_manual_laps:
-        for lap in activity.laps:
-            end_s = lap.start_s + lap.elapsed_s
-            if lap.trigger is LapTrigger.MANUAL and first_s < end_s < last_s:
-                segment_starts.append(end_s)
+    for lap_end_s in manual_ends:
+        if first_s < lap_end_s < last_s:
+            segment_starts.append(lap_end_s)
     segment_starts = sorted(set(segment_starts))
     segment_ends = [*segment_starts[1:], last_s]
 
@@ -199,15 +258,17 @@ def split_by_distance(
     ends: list[FloatArray] = []
     start_distances: list[FloatArray] = []
     end_distances: list[FloatArray] = []
+    on_sample = crossing is Crossing.SAMPLE
     for number, (segment_start_s, segment_end_s) in enumerate(zip(segment_starts, segment_ends, strict=True)):
-        origin_m = float(track.distance_at(np.array([segment_start_s]))[0])
         if number == 0:
             origin_m = 0.0 if 0.0 <= track.distance_m[0] < split_m else float(track.distance_m[0])
-        end_m = float(track.distance_at(np.array([segment_end_s]))[0])
+        else:
+            origin_m = float(np.interp(segment_start_s, track.time_s, track.distance_m))
+        end_m = float(np.interp(segment_end_s, track.time_s, track.distance_m))
         count = int(np.floor((end_m - origin_m) / split_m + 1e-9))
         marks = origin_m + split_m * np.arange(1, count + 1, dtype=np.float64)
         marks = marks[marks <= end_m]
-        crossings = track.first_time_at(marks, crossing)
+        crossings = track.first_time_at(marks, on_sample=on_sample)
         bounds_s = np.concatenate(([segment_start_s], crossings))
         bounds_m = np.concatenate(([origin_m], marks))
         if end_m - bounds_m[-1] > _MIN_PARTIAL_M and segment_end_s > bounds_s[-1]:
@@ -218,18 +279,31 @@ def split_by_distance(
         start_distances.append(bounds_m[:-1])
         end_distances.append(bounds_m[1:])
 
-    start_m = np.concatenate(start_distances)
-    end_m_all = np.concatenate(end_distances)
-    splits, total = _summarise_with_total(
-        activity,
-        track,
-        start_s=np.concatenate(starts),
-        end_s=np.concatenate(ends),
-        start_m=start_m,
-        end_m=end_m_all,
-        distance_m=end_m_all - start_m,
-    )
-    return Splits(splits, unit_label(split_m), split_m, total)
+    if len(starts) == 1:
+        start_s, end_s, start_m, end_m_all = starts[0], ends[0], start_distances[0], end_distances[0]
+    else:
+        start_s, end_s = np.concatenate(starts), np.concatenate(ends)
+        start_m, end_m_all = np.concatenate(start_distances), np.concatenate(end_distances)
+    return start_s, end_s, start_m, end_m_all, end_m_all - start_m
+
+
+def _total_bounds(prepared: Prepared) -> tuple[float, float, float, float, float]:
+    """The whole run as one span: from the activity start to the last sample."""
+    track = prepared.track
+    if track is None:
+        return prepared.first_s, prepared.last_s, math.nan, math.nan, prepared.activity.total_distance_m
+    total_start_m = min(0.0, float(track.distance_m[0]))
+    total_end_m = float(track.distance_m[-1])
+    return prepared.first_s, prepared.last_s, total_start_m, total_end_m, total_end_m - total_start_m
+
+
+def _with_total(prepared: Prepared, bounds: Bounds) -> tuple[SplitFrame, Split]:
+    """Summarise the splits and the whole run (appended as a last row) in one vectorised pass."""
+    columns = [
+        np.append(column, value) for column, value in zip(bounds, _total_bounds(prepared), strict=True)
+    ]
+    both = summarise(prepared, *columns)
+    return both.head(len(both) - 1), _to_splits(both.tail(1), first_index=0)[0]
 
 
 def split_by_lap(activity: Activity, *, moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S) -> Splits:
@@ -237,9 +311,11 @@ def split_by_lap(activity: Activity, *, moving_threshold_m_s: float = STRAVA_MOV
 
     A lap without a distance gets the distance the samples cover in it.
     """
-    track = _Track.build(activity, moving_threshold_m_s)
+    prepared = prepare(activity, moving_threshold_m_s)
+    total = _total(prepared)
     if not activity.laps:
-        return Splits((), "lap", None, track_total(activity, moving_threshold_m_s, track))
+        return Splits((), "lap", None, total)
+    track = prepared.track
     start_s = np.array([lap.start_s for lap in activity.laps], dtype=np.float64)
     end_s = start_s + np.array([lap.elapsed_s for lap in activity.laps], dtype=np.float64)
     lap_m = np.array(
@@ -253,226 +329,69 @@ def split_by_lap(activity: Activity, *, moving_threshold_m_s: float = STRAVA_MOV
         start_m = track.distance_at(start_s)
         end_m = track.distance_at(end_s)
     distance_m = np.where(np.isnan(lap_m), end_m - start_m, lap_m)
-    splits, total = _summarise_with_total(
-        activity, track, start_s=start_s, end_s=end_s, start_m=start_m, end_m=end_m, distance_m=distance_m
+    frame = summarise(
+        prepared, start_s=start_s, end_s=end_s, start_m=start_m, end_m=end_m, distance_m=distance_m
     )
     triggers = [lap.trigger.value for lap in activity.laps]
-    splits = tuple(
-        Split(**{**asdict(split), "trigger": trigger})
-        for split, trigger in zip(splits, triggers, strict=True)
-    )
-    return Splits(splits, "lap", None, total)
+    return Splits(_to_splits(frame, triggers), "lap", None, total)
 
 
-def track_total(activity: Activity, moving_threshold_m_s: float, track: _Track | None = None) -> Split:
+def track_total(activity: Activity, moving_threshold_m_s: float) -> Split:
     """The whole run summarised as one split (index 0)."""
-    if track is None:
-        track = _Track.build(activity, moving_threshold_m_s)
-    empty = np.zeros(0)
-    return _summarise_with_total(
-        activity, track, start_s=empty, end_s=empty, start_m=empty, end_m=empty, distance_m=empty
-    )[1]
+    return _total(prepare(activity, moving_threshold_m_s))
 
 
-def _summarise_with_total(
-    activity: Activity,
-    track: _Track | None,
-    *,
-    start_s: FloatArray,
-    end_s: FloatArray,
-    start_m: FloatArray,
-    end_m: FloatArray,
-    distance_m: FloatArray,
-) -> tuple[tuple[Split, ...], Split]:
-    """Summarise the splits and, in the same vectorised pass, the whole run (appended as a last row)."""
-    first_s, last_s = _time_span(activity)
-    if track is None:
-        total_start_m = total_end_m = np.nan
-        total_m = activity.total_distance_m
-    else:
-        total_start_m = min(0.0, float(track.distance_m[0]))
-        total_end_m = float(track.distance_m[-1])
-        total_m = total_end_m - total_start_m
-    rows = _summarise(
-        activity,
-        track,
-        start_s=np.append(start_s, first_s),
-        end_s=np.append(end_s, last_s),
-        start_m=np.append(start_m, total_start_m),
-        end_m=np.append(end_m, total_end_m),
-        distance_m=np.append(distance_m, total_m),
-    )
-    return rows[:-1], replace(rows[-1], index=0)
+def _total(prepared: Prepared) -> Split:
+    """The whole run as one split (index 0), kept on the preparation."""
+    found = prepared.derived.get("total")
+    if isinstance(found, Split):
+        return found
+    columns = [np.array([value], dtype=np.float64) for value in _total_bounds(prepared)]
+    total = _to_splits(summarise(prepared, *columns), first_index=0)[0]
+    prepared.derived["total"] = total
+    return total
 
 
-@dataclass(frozen=True, eq=False)
-class _Track:
-    """The samples with a distance: times, non-decreasing distance, cumulative moving time."""
-
-    time_s: FloatArray
-    distance_m: FloatArray
-    moving_s: FloatArray
-
-    @classmethod
-    def build(cls, activity: Activity, moving_threshold_m_s: float) -> _Track | None:
-        valid = ~np.isnan(activity.distance_m) & ~np.isnan(activity.time_s)
-        if np.count_nonzero(valid) < 2:
-            return None
-        time_s = activity.time_s[valid]
-        distance_m = np.maximum.accumulate(activity.distance_m[valid])
-        step_s = np.diff(time_s)
-        moving = np.diff(distance_m) >= moving_threshold_m_s * step_s
-        moving_s = np.concatenate(([0.0], np.cumsum(np.where(moving & (step_s > 0), step_s, 0.0))))
-        return cls(time_s, distance_m, moving_s)
-
-    def distance_at(self, times_s: FloatArray) -> FloatArray:
-        return np.interp(times_s, self.time_s, self.distance_m)
-
-    def first_time_at(self, marks_m: FloatArray, crossing: Crossing = Crossing.INTERPOLATE) -> FloatArray:
-        """The first time the distance reaches each mark (marks within the track's range)."""
-        after = np.searchsorted(self.distance_m, marks_m, side="left")
-        after = np.clip(after, 1, len(self.distance_m) - 1)
-        if crossing is Crossing.SAMPLE:
-            return np.where(self.distance_m[after - 1] >= marks_m, self.time_s[after - 1], self.time_s[after])
-        before = after - 1
-        d0 = self.distance_m[before]
-        d1 = self.distance_m[after]
-        t0 = self.time_s[before]
-        t1 = self.time_s[after]
-        fraction = np.divide(marks_m - d0, d1 - d0, out=np.ones_like(marks_m), where=d1 > d0)
-        return np.where(d0 >= marks_m, t0, t0 + (t1 - t0) * fraction)
-
-
-def _time_span(activity: Activity) -> tuple[float, float]:
-    """From the activity start (time 0, even when the first sample comes later) to the last sample."""
-    times = activity.time_s[~np.isnan(activity.time_s)]
-    if times.size == 0:
-        return 0.0, 0.0
-    return min(0.0, float(times[0])), float(times[-1])
-
-
-def _paused_time(activity: Activity, start_s: FloatArray, end_s: FloatArray) -> FloatArray:
-    """Seconds of recorded timer pause inside each [start, end]."""
-    if not activity.pauses:
-        return np.zeros(len(start_s))
-    pause_start = np.array([pause.start_s for pause in activity.pauses])
-    pause_end = np.array([pause.end_s for pause in activity.pauses])
-
-    def paused_before(times_s: FloatArray) -> FloatArray:
-        overlap = np.clip(times_s[:, None], pause_start[None, :], pause_end[None, :]) - pause_start[None, :]
-        summed: FloatArray = overlap.sum(axis=1)
-        return summed
-
-    paused: FloatArray = paused_before(end_s) - paused_before(start_s)
-    return paused
-
-
-def _moving_time(
-    activity: Activity, track: _Track | None, start_s: FloatArray, end_s: FloatArray, paused_s: FloatArray
-) -> FloatArray:
-    if activity.pauses or track is None:
-        return end_s - start_s - paused_s
-    return np.interp(end_s, track.time_s, track.moving_s) - np.interp(start_s, track.time_s, track.moving_s)
-
-
-def _channel_stats(
-    times_s: FloatArray, values: FloatArray, start_s: FloatArray, end_s: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Time-weighted average (sample-and-hold) and maximum of a channel in each [start, end]."""
-    valid = ~np.isnan(values) & ~np.isnan(times_s)
-    sample_s = times_s[valid]
-    value = values[valid]
-    if value.size == 0:
-        missing = np.full(len(start_s), np.nan)
-        return missing, missing.copy()
-    integral = np.concatenate(([0.0], np.cumsum(value[:-1] * np.diff(sample_s))))
-    lo_s = np.clip(start_s, sample_s[0], sample_s[-1])
-    hi_s = np.clip(end_s, sample_s[0], sample_s[-1])
-    covered = hi_s - lo_s
-    area = np.interp(hi_s, sample_s, integral) - np.interp(lo_s, sample_s, integral)
-    lo = np.searchsorted(sample_s, start_s, side="left")
-    hi = np.searchsorted(sample_s, end_s, side="right")
-    extended = np.append(value, np.nan)
-    maxima = np.fmax.reduceat(extended, np.stack([lo, hi], axis=1).ravel())[::2]
-    has_samples = hi > lo
-    maximum = np.where(has_samples, maxima, np.nan)
-    held = value[np.clip(lo, 0, value.size - 1)]
-    average = np.divide(area, covered, out=held.copy(), where=covered > 0)
-    average = np.where(has_samples | (covered > 0), average, np.nan)
-    return average, maximum
-
-
-def _summarise(
-    activity: Activity,
-    track: _Track | None,
-    *,
-    start_s: FloatArray,
-    end_s: FloatArray,
-    start_m: FloatArray,
-    end_m: FloatArray,
-    distance_m: FloatArray,
-    first_index: int = 1,
+def _to_splits(
+    frame: SplitFrame, triggers: list[str] | None = None, *, first_index: int = 1
 ) -> tuple[Split, ...]:
-    elapsed_s = end_s - start_s
-    paused_s = _paused_time(activity, start_s, end_s)
-    moving_s = _moving_time(activity, track, start_s, end_s, paused_s)
-    km = distance_m / 1000.0
-    pace = np.divide(moving_s, km, out=np.full(len(km), np.nan), where=km > 0)
-
-    gain = loss = gap = np.full(len(start_s), np.nan)
-    profile: ElevationProfile | None = None
-    if track is not None:
-        valid = ~np.isnan(activity.distance_m) & ~np.isnan(activity.time_s)
-        profile = elevation_profile(track.distance_m, activity.altitude_m[valid])
-    if profile is not None:
-        gain = profile.gain_between(start_m, end_m)
-        loss = profile.loss_between(start_m, end_m)
-        flat_m = equivalent_flat_distance(profile)
-        lo_m = np.clip(start_m, profile.distance_m[0], profile.distance_m[-1])
-        hi_m = np.clip(end_m, profile.distance_m[0], profile.distance_m[-1])
-        covered_m = hi_m - lo_m
-        equivalent_m = np.interp(hi_m, profile.distance_m, flat_m) - np.interp(
-            lo_m, profile.distance_m, flat_m
-        )
-        factor = np.divide(equivalent_m, covered_m, out=np.full(len(km), np.nan), where=covered_m > 0)
-        gap = np.divide(pace, factor, out=np.full(len(km), np.nan), where=factor > 0)
-
-    heart_avg, heart_max = _channel_stats(activity.time_s, activity.heart_rate_bpm, start_s, end_s)
-    cadence_avg, _ = _channel_stats(activity.time_s, activity.cadence_spm, start_s, end_s)
+    """`Split` objects from a full frame (index from `first_index`; lap triggers when given)."""
     columns = zip(
-        start_s.tolist(),
-        end_s.tolist(),
-        elapsed_s.tolist(),
-        moving_s.tolist(),
-        paused_s.tolist(),
-        distance_m.tolist(),
-        pace.tolist(),
-        gap.tolist(),
-        gain.tolist(),
-        loss.tolist(),
-        heart_avg.tolist(),
-        heart_max.tolist(),
-        cadence_avg.tolist(),
-        start_m.tolist(),
+        frame.start_s.tolist(),
+        frame.end_s.tolist(),
+        frame.elapsed_s.tolist(),
+        frame.moving_s.tolist(),
+        frame.paused_s.tolist(),
+        frame.distance_m.tolist(),
+        frame.pace_s_per_km.tolist(),
+        frame.gap_s_per_km.tolist(),
+        frame.elevation_gain_m.tolist(),
+        frame.elevation_loss_m.tolist(),
+        frame.heart_rate_avg.tolist(),
+        frame.heart_rate_max.tolist(),
+        frame.cadence_avg.tolist(),
+        frame.start_m.tolist(),
+        triggers if triggers is not None else [""] * len(frame),
         strict=True,
     )
     return tuple(
         Split(
-            index=first_index + number,
-            distance_m=distance,
-            start_s=start,
-            end_s=end,
-            elapsed_s=elapsed,
-            moving_s=moving,
-            paused_s=paused,
-            pace_s_per_km=pace_value,
-            gap_s_per_km=gap_value,
-            elevation_gain_m=gain_value,
-            elevation_loss_m=loss_value,
-            heart_rate_avg=heart_value,
-            heart_rate_max=heart_top,
-            cadence_avg=cadence_value,
-            start_distance_m=start_distance,
+            first_index + number,
+            distance,
+            start,
+            end,
+            elapsed,
+            moving,
+            paused,
+            pace_value,
+            gap_value,
+            gain_value,
+            loss_value,
+            heart_value,
+            heart_top,
+            cadence_value,
+            start_distance,
+            trigger,
         )
         for number, (
             start,
@@ -489,6 +408,7 @@ def _summarise(
             heart_top,
             cadence_value,
             start_distance,
+            trigger,
         ) in enumerate(columns)
     )
 

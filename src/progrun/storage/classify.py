@@ -30,6 +30,7 @@ from progrun.activity import Activity
 from progrun.detect import Detection, detect_progression, plan_from_detection
 from progrun.judge import judge
 from progrun.plan import Plan
+from progrun.split_frame import shared_work
 from progrun.storage.records import SplitRecord, VerdictRecord
 
 #: A run whose mean pace is within this share of the threshold pace (or faster) is a threshold session.
@@ -109,6 +110,16 @@ def classify(
     threshold_s_per_km: float | None = None,
 ) -> Classification:
     """Kind, score and verdict of one run (see the module docstring)."""
+    with shared_work():  # the detector and the judge share their splits of this activity
+        return _classify(activity, splits, plans, threshold_s_per_km)
+
+
+def _classify(
+    activity: Activity,
+    splits: tuple[SplitRecord, ...],
+    plans: tuple[StoredPlan, ...],
+    threshold_s_per_km: float | None,
+) -> Classification:
     detection = detect_progression(activity)
     summary = _detection_summary(detection)
     linked = link_plan(plans, activity.workout_name, activity.start)

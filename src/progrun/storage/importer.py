@@ -7,8 +7,10 @@ paths ─► plan_sources (parent: folders, .gz, zips, one level of nested zip, 
 ```
 
 Workers return plain `ImportedRun` / `Skipped` / `Failed` objects; results are written in the
-order the files were listed, so a re-import meets the same runs in the same order. At most
-`4 x workers` files are in flight, so memory stays flat however many files an export holds.
+order the files were listed, so a re-import meets the same runs in the same order. Files go to
+the workers in chunks of up to `CHUNK_FILES` (one message each way per chunk), and at most
+`CHUNKS_IN_FLIGHT_PER_WORKER x workers` chunks are in flight, so memory stays flat however many
+files an export holds.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from progrun.errors import ActivityFileError, NotAnActivity, ProgrunError, UnsafeFile
 from progrun.formats.compression import gunzip, is_gzip
+from progrun.split_frame import shared_work
 from progrun.storage import archive
 from progrun.storage.analysis import AnalysisContext, analyse, is_run, load_context, sha256_hex
 from progrun.storage.records import ImportedRun
@@ -35,6 +38,10 @@ ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 MAX_FILE_BYTES = archive.MAX_MEMBER_BYTES
 #: Below this many files the work runs in this process (a pool costs more than it saves).
 POOL_THRESHOLD = 16
+#: Files per task sent to a worker: one message each way per chunk instead of per file.
+CHUNK_FILES = 8
+#: Chunks in flight per worker, so a worker never waits for the parent to hand it work.
+CHUNKS_IN_FLIGHT_PER_WORKER = 3
 
 
 @dataclass(frozen=True)
@@ -228,14 +235,15 @@ def analyse_source(source: Source, context: AnalysisContext | None = None) -> Wo
         run, reason = is_run(activity, source.strava_type)
         if not run:
             return Skipped(source.display, reason)
-        return analyse(
-            activity,
-            data,
-            source_name=source.display,
-            name=source.name,
-            context=context or _CONTEXT,
-            digest=digest,
-        )
+        with shared_work():  # the splits, detector and judge share their work on this activity
+            return analyse(
+                activity,
+                data,
+                source_name=source.display,
+                name=source.name,
+                context=context or _CONTEXT,
+                digest=digest,
+            )
     except NotAnActivity as error:  # a Garmin export's monitoring and settings files
         return Skipped(source.display, _reason(error))
     except ProgrunError as error:
@@ -255,6 +263,11 @@ def _reason(error: ProgrunError) -> str:
 # -- the whole import (parent) -------------------------------------------------------------------
 
 
+def analyse_chunk(sources: Sequence[Source]) -> list[WorkResult]:
+    """`analyse_source` on each of a few sources: one task, one message back (less IPC per file)."""
+    return [analyse_source(source) for source in sources]
+
+
 def _results(
     sources: Sequence[Source], context: AnalysisContext, workers: int
 ) -> Iterator[tuple[Source, WorkResult]]:
@@ -262,20 +275,22 @@ def _results(
         for source in sources:
             yield source, analyse_source(source, context)
         return
-    window = 4 * workers
+    # Small enough that every worker gets several chunks even for a short import.
+    chunk = max(1, min(CHUNK_FILES, len(sources) // (4 * workers)))
+    chunks = (sources[start : start + chunk] for start in range(0, len(sources), chunk))
+    window = CHUNKS_IN_FLIGHT_PER_WORKER * workers
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(context,)) as pool:
-        pending: deque[tuple[Source, Future[WorkResult]]] = deque()
-        queue = iter(sources)
-        for source in queue:
-            pending.append((source, pool.submit(analyse_source, source)))
+        pending: deque[tuple[Sequence[Source], Future[list[WorkResult]]]] = deque()
+        for part in chunks:
+            pending.append((part, pool.submit(analyse_chunk, part)))
             if len(pending) >= window:
                 break
         while pending:
-            source, future = pending.popleft()
-            yield source, future.result()
-            following = next(queue, None)
+            part, future = pending.popleft()
+            following = next(chunks, None)
             if following is not None:
-                pending.append((following, pool.submit(analyse_source, following)))
+                pending.append((following, pool.submit(analyse_chunk, following)))
+            yield from zip(part, future.result(), strict=True)
 
 
 def import_paths(

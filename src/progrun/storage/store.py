@@ -68,6 +68,80 @@ def same_run(distance_a_m: float, duration_a_s: float, distance_b_m: float, dura
     return distance_ok and duration_ok
 
 
+BLOB_KEYS = ("sha256", "size_bytes", "compression", "data")
+ACTIVITY_KEYS = (
+    "sha256",
+    "source_name",
+    "name",
+    "format",
+    "sport",
+    "start",
+    "distance_m",
+    "duration_s",
+    "moving_s",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "kind",
+    "is_progression",
+    "score",
+    "load",
+    "n_splits",
+    "analysis_version",
+    "summary_json",
+    "runner_id",
+    "imported_at",
+)
+STREAM_KEYS = ("activity_id", "n_samples", "channels", "data")
+SPLIT_KEYS = ("activity_id", "index", "distance_m", "elapsed_s", "pace_s_per_km", "avg_hr_bpm")
+VERDICT_KEYS = ("activity_id", "plan_id", "score", "progressed", "target_reached", "verdict_json")
+
+
+class _Raw:
+    """A Core statement compiled once for a dialect and executed on a DBAPI cursor.
+
+    The SQL text and the parameter conversions are SQLAlchemy's own (the statement compiled for the
+    dialect, each parameter through its type's bind processor), so what reaches the database is
+    what `Connection.execute` would send; only the per-execution bookkeeping is skipped. Run it
+    inside a SQLAlchemy transaction (`engine.begin()`), on `connection.connection.cursor()`.
+    """
+
+    def __init__(self, statement: Any, dialect: Any, keys: tuple[str, ...] | None = None) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
+        self.sql: str = compiled.string
+        positions = compiled.positiontup
+        self.positional = positions is not None
+        self.names: tuple[str, ...] = tuple(positions) if positions is not None else tuple(compiled.binds)
+        processors = (
+            compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names
+        )
+        #: (position, processor) of the parameters that need converting (dates, booleans on SQLite).
+        self.converters = tuple(
+            (position, process) for position, process in enumerate(processors) if process is not None
+        )
+
+    def parameters(self, values: dict[str, Any]) -> list[Any] | dict[str, Any]:
+        row = [values[name] for name in self.names]
+        for position, process in self.converters:
+            if row[position] is not None:
+                row[position] = process(row[position])
+        return row if self.positional else dict(zip(self.names, row, strict=True))
+
+    def execute(self, cursor: Any, values: dict[str, Any]) -> None:
+        cursor.execute(self.sql, self.parameters(values))
+
+    def execute_many(self, cursor: Any, rows: list[dict[str, Any]]) -> None:
+        cursor.executemany(self.sql, [self.parameters(values) for values in rows])
+
+    def scalar(self, cursor: Any, values: dict[str, Any]) -> Any:
+        cursor.execute(self.sql, self.parameters(values))
+        row = cursor.fetchone()
+        return None if row is None else row[0]
+
+    def fetch_all(self, cursor: Any, values: dict[str, Any]) -> list[Any]:
+        cursor.execute(self.sql, self.parameters(values))
+        return list(cursor.fetchall())
+
+
 class Store:
     """The training log. Open with `Store.open(url)`; use as a context manager or call `close()`."""
 
@@ -75,21 +149,29 @@ class Store:
         self._engine = engine
         self.runner_id = runner_id
         self.dialect = engine.dialect.name
-        # The import's statements, built once: building a Core statement per call (`.values(**row)`)
-        # cost more than the SQL itself (profiled: ~1 ms of SQLAlchemy coercion per activity).
-        self._by_sha = select(A.c.id).where(
-            A.c.runner_id == bindparam("runner"), A.c.sha256 == bindparam("sha")
+        # The import's statements, compiled once for this dialect and run on the DBAPI cursor
+        # (`_Raw`): building a Core statement per call cost ~1 ms of SQLAlchemy coercion per
+        # activity, and SQLAlchemy's per-execution work still cost more than the SQL itself.
+        dialect = engine.dialect
+        self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
+        self._by_sha = _Raw(
+            select(A.c.id).where(A.c.runner_id == bindparam("runner"), A.c.sha256 == bindparam("sha")),
+            dialect,
         )
-        self._near_start = (
+        self._near_start = _Raw(
             select(A.c.id, A.c.start, A.c.distance_m, A.c.duration_s)
             .where(A.c.runner_id == bindparam("runner"), A.c.start.between(bindparam("lo"), bindparam("hi")))
-            .order_by(A.c.id)
+            .order_by(A.c.id),
+            dialect,
         )
-        self._insert_blob = self._insert(B).on_conflict_do_nothing()
-        self._insert_activity = self._insert(A).on_conflict_do_nothing().returning(A.c.id)
-        self._insert_stream = S.insert()
-        self._insert_splits = SP.insert()
-        self._insert_verdict = V.insert()
+        self._start_result = A.c.start.type.dialect_impl(dialect).result_processor(dialect, None)
+        self._insert_blob = _Raw(self._insert(B).on_conflict_do_nothing(), dialect, BLOB_KEYS)
+        self._insert_activity = _Raw(
+            self._insert(A).on_conflict_do_nothing().returning(A.c.id), dialect, ACTIVITY_KEYS
+        )
+        self._insert_stream = _Raw(S.insert(), dialect, STREAM_KEYS)
+        self._insert_splits = _Raw(SP.insert(), dialect, SPLIT_KEYS)
+        self._insert_verdict = _Raw(V.insert(), dialect, VERDICT_KEYS)
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -159,30 +241,34 @@ class Store:
         """Write one imported run in one transaction, unless it is already in the log."""
         try:
             with self._engine.begin() as connection:
-                return self._add_run(connection, run)
-        except SQLAlchemyError as error:
+                cursor = connection.connection.cursor()
+                try:
+                    return self._add_run(cursor, run)
+                finally:
+                    cursor.close()
+        except (SQLAlchemyError, self._dbapi_error) as error:
             raise StorageError(f"cannot store {run.source_name}: {first_line(error)}") from None
 
-    def _add_run(self, connection: Connection, run: ImportedRun) -> AddOutcome:
+    def _add_run(self, cursor: Any, run: ImportedRun) -> AddOutcome:
         by_sha = {"runner": self.runner_id, "sha": run.sha256}
-        existing = connection.execute(self._by_sha, by_sha).scalar()
+        existing = self._by_sha.scalar(cursor, by_sha)
         if existing is not None:
             return AddOutcome("duplicate", int(existing), f"same content as activity {existing}")
-        match = self._find_same_run(connection, run)
+        match = self._find_same_run(cursor, run)
         if match is not None:
             return AddOutcome("duplicate", match, f"same run as activity {match} (start, distance, duration)")
-        connection.execute(
-            self._insert_blob,
+        self._insert_blob.execute(
+            cursor,
             {"sha256": run.sha256, "size_bytes": run.raw_size, "compression": "zlib", "data": run.raw_z},
         )
         values = self._activity_values(run)
         values.update(runner_id=self.runner_id, imported_at=datetime.now(UTC))
-        inserted = connection.execute(self._insert_activity, values).scalar()
+        inserted = self._insert_activity.scalar(cursor, values)
         if inserted is None:  # another writer added the same content meanwhile (PostgreSQL)
-            other = connection.execute(self._by_sha, by_sha).scalar_one()
+            other = self._by_sha.scalar(cursor, by_sha)
             return AddOutcome("duplicate", int(other), f"same content as activity {other}")
         activity_id = int(inserted)
-        self._write_details(connection, activity_id, run)
+        self._write_details(cursor, activity_id, run)
         return AddOutcome("imported", activity_id)
 
     @staticmethod
@@ -208,9 +294,9 @@ class Store:
             "summary_json": json.dumps(run.summary, default=str),
         }
 
-    def _write_details(self, connection: Connection, activity_id: int, run: ImportedRun) -> None:
-        connection.execute(
-            self._insert_stream,
+    def _write_details(self, cursor: Any, activity_id: int, run: ImportedRun) -> None:
+        self._insert_stream.execute(
+            cursor,
             {
                 "activity_id": activity_id,
                 "n_samples": run.n_samples,
@@ -219,8 +305,8 @@ class Store:
             },
         )
         if run.splits:
-            connection.execute(
-                self._insert_splits,
+            self._insert_splits.execute_many(
+                cursor,
                 [
                     {
                         "activity_id": activity_id,
@@ -234,8 +320,8 @@ class Store:
                 ],
             )
         if run.verdict is not None:
-            connection.execute(
-                self._insert_verdict,
+            self._insert_verdict.execute(
+                cursor,
                 {
                     "activity_id": activity_id,
                     "plan_id": run.verdict.plan_id,
@@ -246,20 +332,20 @@ class Store:
                 },
             )
 
-    def _find_same_run(self, connection: Connection, run: ImportedRun) -> int | None:
+    def _find_same_run(self, cursor: Any, run: ImportedRun) -> int | None:
         start = utc(run.start)
         if start is None:
             return None
         window = timedelta(seconds=SAME_RUN_START_S)
-        rows = connection.execute(
-            self._near_start, {"runner": self.runner_id, "lo": start - window, "hi": start + window}
-        ).all()
-        for row in rows:
-            other_start = utc(row.start)
+        rows = self._near_start.fetch_all(
+            cursor, {"runner": self.runner_id, "lo": start - window, "hi": start + window}
+        )
+        for row_id, row_start, distance_m, duration_s in rows:
+            other_start = utc(self._start_result(row_start) if self._start_result is not None else row_start)
             if other_start is None or abs((other_start - start).total_seconds()) > SAME_RUN_START_S:
                 continue
-            if same_run(run.distance_m, run.duration_s, row.distance_m, row.duration_s):
-                return int(row.id)
+            if same_run(run.distance_m, run.duration_s, distance_m, duration_s):
+                return int(row_id)
         return None
 
     def replace_analysis(self, activity_id: int, run: ImportedRun) -> None:
@@ -272,7 +358,11 @@ class Store:
             values.pop("sha256")
             values["source_name"] = values["source_name"] or self.summary(activity_id).source_name
             connection.execute(update(A).where(A.c.id == activity_id).values(**values))
-            self._write_details(connection, activity_id, run)
+            cursor = connection.connection.cursor()
+            try:
+                self._write_details(cursor, activity_id, run)
+            finally:
+                cursor.close()
 
     def _require(self, connection: Connection, activity_id: int) -> None:
         found = connection.execute(

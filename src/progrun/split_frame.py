@@ -1,0 +1,337 @@
+"""The vectorised core of `progrun.splits`: one activity prepared once, any number of splits summarised.
+
+`progrun.splits` documents the method. This module is how it runs fast:
+
+* **Prepared once per activity** (`prepare`): the distance track with its cumulative moving time,
+  the smoothed elevation profile and its cumulative equivalent flat distance (`progrun.elevation`,
+  `progrun.grade`), the timer pauses, and for heart rate and cadence the valid samples with their
+  running integral. Every split length and every lap set of the activity reuses them.
+* **Summarised in columns** (`summarise`): the splits come back as a `SplitFrame` of numpy arrays.
+  Callers that need only paces (the detector's half-unit and 100 m pieces) skip the heart-rate and
+  cadence columns and never build a `Split` object.
+* **Shared within a block** (`shared_work`): inside `with shared_work():` the preparation, the
+  splits and other per-activity work (`memo`) are computed once per set of sample arrays and reused:
+  the importer's 1 km splits, the detector's splits and the judge's laps of one run share them.
+  Outside such a block nothing is kept. The block is for code that does not change the arrays in
+  place while it runs (activities are treated as immutable everywhere in progrun).
+
+Every value is computed with the same numpy operations, in the same order, as a direct summary of
+each split, so the results are bit-for-bit those of the straightforward computation.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TypeVar, cast
+
+import numpy as np
+
+from progrun.activity import Activity, FloatArray
+from progrun.elevation import ElevationProfile, elevation_profile
+from progrun.grade import equivalent_flat_distance
+
+T = TypeVar("T")
+
+_SHARED: contextvars.ContextVar[dict[Hashable, tuple[object, object]] | None] = contextvars.ContextVar(
+    "progrun_shared_work", default=None
+)
+
+
+@contextmanager
+def shared_work() -> Iterator[None]:
+    """Reuse per-activity work (preparation, splits, pace traces) until the block ends (nestable)."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def memo(key: Hashable, keep: object, compute: Callable[[], T]) -> T:
+    """`compute()`, or its value from earlier in the same `shared_work` block.
+
+    `key` names the work by the `id` of the arrays it reads; `keep` holds those arrays for the
+    block's lifetime, so no id can be reused by another array while the value is kept.
+    """
+    shared = _SHARED.get()
+    if shared is None:
+        return compute()
+    found = shared.get(key)
+    if found is not None:
+        return cast(T, found[1])
+    value = compute()
+    shared[key] = (keep, value)
+    return value
+
+
+def arrays_key(activity: Activity, *names: str) -> tuple[int, ...]:
+    """The identity of some of an activity's sample arrays (for `memo` keys)."""
+    return tuple(id(getattr(activity, name)) for name in names)
+
+
+@dataclass(frozen=True, eq=False)
+class Track:
+    """The samples with a distance: times, non-decreasing distance, cumulative moving time."""
+
+    time_s: FloatArray
+    distance_m: FloatArray
+    moving_s: FloatArray
+    #: The samples kept (distance and time both present).
+    valid: np.ndarray
+
+    @classmethod
+    def build(cls, activity: Activity, moving_threshold_m_s: float) -> Track | None:
+        valid = ~np.isnan(activity.distance_m) & ~np.isnan(activity.time_s)
+        if np.count_nonzero(valid) < 2:
+            return None
+        time_s = activity.time_s[valid]
+        distance_m = np.maximum.accumulate(activity.distance_m[valid])
+        step_s = np.diff(time_s)
+        moving = np.diff(distance_m) >= moving_threshold_m_s * step_s
+        moving_s = np.concatenate(([0.0], np.cumsum(np.where(moving & (step_s > 0), step_s, 0.0))))
+        return cls(time_s, distance_m, moving_s, valid)
+
+    def distance_at(self, times_s: FloatArray) -> FloatArray:
+        return np.interp(times_s, self.time_s, self.distance_m)
+
+    def first_time_at(self, marks_m: FloatArray, *, on_sample: bool = False) -> FloatArray:
+        """The first time the distance reaches each mark (marks within the track's range).
+
+        `on_sample`: the first sample at or past the mark; otherwise interpolated.
+        """
+        after = np.searchsorted(self.distance_m, marks_m, side="left")
+        after = np.clip(after, 1, len(self.distance_m) - 1)
+        if on_sample:
+            return np.where(self.distance_m[after - 1] >= marks_m, self.time_s[after - 1], self.time_s[after])
+        before = after - 1
+        d0 = self.distance_m[before]
+        d1 = self.distance_m[after]
+        t0 = self.time_s[before]
+        t1 = self.time_s[after]
+        fraction = np.divide(marks_m - d0, d1 - d0, out=np.ones_like(marks_m), where=d1 > d0)
+        return np.where(d0 >= marks_m, t0, t0 + (t1 - t0) * fraction)
+
+
+@dataclass(frozen=True, eq=False)
+class Channel:
+    """One sample channel's valid samples and running time integral (sample-and-hold)."""
+
+    sample_s: FloatArray
+    value: FloatArray
+    integral: FloatArray
+    #: `value` with a NaN appended (for `np.fmax.reduceat`).
+    extended: FloatArray
+
+    @classmethod
+    def build(cls, times_s: FloatArray, values: FloatArray) -> Channel | None:
+        valid = ~np.isnan(values) & ~np.isnan(times_s)
+        sample_s = times_s[valid]
+        value = values[valid]
+        if value.size == 0:
+            return None
+        integral = np.concatenate(([0.0], np.cumsum(value[:-1] * np.diff(sample_s))))
+        return cls(sample_s, value, integral, np.append(value, np.nan))
+
+    def stats(self, start_s: FloatArray, end_s: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Time-weighted average and maximum in each [start, end]."""
+        sample_s, value = self.sample_s, self.value
+        lo_s = np.clip(start_s, sample_s[0], sample_s[-1])
+        hi_s = np.clip(end_s, sample_s[0], sample_s[-1])
+        covered = hi_s - lo_s
+        area = np.interp(hi_s, sample_s, self.integral) - np.interp(lo_s, sample_s, self.integral)
+        lo = np.searchsorted(sample_s, start_s, side="left")
+        hi = np.searchsorted(sample_s, end_s, side="right")
+        maxima = np.fmax.reduceat(self.extended, np.stack([lo, hi], axis=1).ravel())[::2]
+        has_samples = hi > lo
+        maximum = np.where(has_samples, maxima, np.nan)
+        held = value[np.clip(lo, 0, value.size - 1)]
+        average = np.divide(area, covered, out=held.copy(), where=covered > 0)
+        average = np.where(has_samples | (covered > 0), average, np.nan)
+        return average, maximum
+
+
+class Prepared:
+    """What every split of one activity needs, computed once (the costly parts lazily)."""
+
+    def __init__(self, activity: Activity, moving_threshold_m_s: float) -> None:
+        self.activity = activity
+        self.track = Track.build(activity, moving_threshold_m_s)
+        times = activity.time_s[~np.isnan(activity.time_s)]
+        # From the activity start (time 0, even when the first sample comes later) to the last sample.
+        self.first_s, self.last_s = (
+            (0.0, 0.0) if times.size == 0 else (min(0.0, float(times[0])), float(times[-1]))
+        )
+        self.has_pauses = bool(activity.pauses)
+        #: Work derived from this preparation (splits by length, the whole-run summary), by key.
+        self.derived: dict[Hashable, object] = {}
+
+    @cached_property
+    def profile(self) -> tuple[ElevationProfile, FloatArray] | None:
+        """The smoothed elevation profile and its cumulative equivalent flat distance."""
+        if self.track is None:
+            return None
+        profile = elevation_profile(self.track.distance_m, self.activity.altitude_m[self.track.valid])
+        return None if profile is None else (profile, equivalent_flat_distance(profile))
+
+    @cached_property
+    def pause_bounds(self) -> tuple[FloatArray, FloatArray]:
+        pauses = self.activity.pauses
+        return np.array([pause.start_s for pause in pauses]), np.array([pause.end_s for pause in pauses])
+
+    @cached_property
+    def heart(self) -> Channel | None:
+        return Channel.build(self.activity.time_s, self.activity.heart_rate_bpm)
+
+    @cached_property
+    def cadence(self) -> Channel | None:
+        return Channel.build(self.activity.time_s, self.activity.cadence_spm)
+
+    def paused(self, start_s: FloatArray, end_s: FloatArray) -> FloatArray:
+        """Seconds of recorded timer pause inside each [start, end]."""
+        if not self.has_pauses:
+            return np.zeros(len(start_s))
+        pause_start, pause_end = self.pause_bounds
+
+        def paused_before(times_s: FloatArray) -> FloatArray:
+            overlap = (
+                np.clip(times_s[:, None], pause_start[None, :], pause_end[None, :]) - pause_start[None, :]
+            )
+            summed: FloatArray = overlap.sum(axis=1)
+            return summed
+
+        paused: FloatArray = paused_before(end_s) - paused_before(start_s)
+        return paused
+
+    def moving(self, start_s: FloatArray, end_s: FloatArray, paused_s: FloatArray) -> FloatArray:
+        track = self.track
+        if self.has_pauses or track is None:
+            return end_s - start_s - paused_s
+        return np.interp(end_s, track.time_s, track.moving_s) - np.interp(
+            start_s, track.time_s, track.moving_s
+        )
+
+
+def prepare(activity: Activity, moving_threshold_m_s: float) -> Prepared:
+    """The activity prepared for splitting (shared within a `shared_work` block)."""
+    names = ("time_s", "distance_m", "altitude_m", "heart_rate_bpm", "cadence_spm")
+    key = ("prepared", arrays_key(activity, *names), activity.pauses, moving_threshold_m_s)
+    keep = tuple(getattr(activity, name) for name in names)
+    return memo(key, keep, lambda: Prepared(activity, moving_threshold_m_s))
+
+
+@dataclass(frozen=True, eq=False)
+class SplitFrame:
+    """Splits as columns (seconds from the start, metres, s/km; NaN where there is no data).
+
+    `full` frames also carry elevation gain/loss, heart rate and cadence; pace-only frames hold
+    NaN there.
+    """
+
+    start_s: FloatArray
+    end_s: FloatArray
+    start_m: FloatArray
+    end_m: FloatArray
+    distance_m: FloatArray
+    elapsed_s: FloatArray
+    moving_s: FloatArray
+    paused_s: FloatArray
+    pace_s_per_km: FloatArray
+    gap_s_per_km: FloatArray
+    elevation_gain_m: FloatArray
+    elevation_loss_m: FloatArray
+    heart_rate_avg: FloatArray
+    heart_rate_max: FloatArray
+    cadence_avg: FloatArray
+    full: bool
+
+    def __len__(self) -> int:
+        return len(self.start_s)
+
+    def head(self, count: int) -> SplitFrame:
+        """The first `count` rows."""
+        return self._rows(slice(None, count))
+
+    def tail(self, count: int) -> SplitFrame:
+        """The last `count` rows."""
+        return self._rows(slice(len(self) - count, None))
+
+    def _rows(self, rows: slice) -> SplitFrame:
+        return replace(self, **{name: getattr(self, name)[rows] for name in _COLUMNS})
+
+    @cached_property
+    def judged_s_per_km(self) -> FloatArray:
+        """The grade-adjusted pace, or the pace where there is none (`progrun.detect.split_gap`)."""
+        judged: FloatArray = np.where(np.isfinite(self.gap_s_per_km), self.gap_s_per_km, self.pace_s_per_km)
+        return judged
+
+
+_COLUMNS = tuple(name for name in SplitFrame.__dataclass_fields__ if name != "full")
+
+
+def summarise(  # noqa: PLR0917  (the five columns of the spans, as the splits compute them)
+    prepared: Prepared,
+    start_s: FloatArray,
+    end_s: FloatArray,
+    start_m: FloatArray,
+    end_m: FloatArray,
+    distance_m: FloatArray,
+    *,
+    full: bool = True,
+) -> SplitFrame:
+    """Summarise each [start, end] span of the prepared activity (see `progrun.splits`)."""
+    count = len(start_s)
+    missing = np.full(count, np.nan)
+    missing.flags.writeable = False  # shared by every column without data
+    elapsed_s = end_s - start_s
+    paused_s = prepared.paused(start_s, end_s)
+    moving_s = prepared.moving(start_s, end_s, paused_s)
+    km = distance_m / 1000.0
+    pace = np.divide(moving_s, km, out=np.full(count, np.nan), where=km > 0)
+
+    gain = loss = gap = missing
+    elevation = prepared.profile
+    if elevation is not None:
+        profile, flat_m = elevation
+        if full:
+            gain = profile.gain_between(start_m, end_m)
+            loss = profile.loss_between(start_m, end_m)
+        lo_m = np.clip(start_m, profile.distance_m[0], profile.distance_m[-1])
+        hi_m = np.clip(end_m, profile.distance_m[0], profile.distance_m[-1])
+        covered_m = hi_m - lo_m
+        equivalent_m = np.interp(hi_m, profile.distance_m, flat_m) - np.interp(
+            lo_m, profile.distance_m, flat_m
+        )
+        factor = np.divide(equivalent_m, covered_m, out=np.full(count, np.nan), where=covered_m > 0)
+        gap = np.divide(pace, factor, out=np.full(count, np.nan), where=factor > 0)
+
+    heart_avg = heart_max = cadence_avg = missing
+    if full:
+        if prepared.heart is not None:
+            heart_avg, heart_max = prepared.heart.stats(start_s, end_s)
+        if prepared.cadence is not None:
+            cadence_avg, _ = prepared.cadence.stats(start_s, end_s)
+    return SplitFrame(
+        start_s=start_s,
+        end_s=end_s,
+        start_m=start_m,
+        end_m=end_m,
+        distance_m=distance_m,
+        elapsed_s=elapsed_s,
+        moving_s=moving_s,
+        paused_s=paused_s,
+        pace_s_per_km=pace,
+        gap_s_per_km=gap,
+        elevation_gain_m=gain,
+        elevation_loss_m=loss,
+        heart_rate_avg=heart_avg,
+        heart_rate_max=heart_max,
+        cadence_avg=cadence_avg,
+        full=full,
+    )
