@@ -224,13 +224,21 @@ BASE_TYPES: Final[dict[int, BaseType]] = {{
         for field_name, (num, base, scale, offset) in table.items():
             text += f"        {field_name!r}: Field({num}, {base!r}, {scale!r}, {offset!r}),\n"
         text += "    },\n"
-    text += "}\n\n#: profile type name -> raw value -> name\nENUMS: Final[dict[str, dict[int, str]]] = {\n"
+    # The enum tables (mostly Garmin product names) are packed several entries to a line, outside the
+    # formatter, so the generated module stays short enough to read.
+    text += "}\n\n#: profile type name -> raw value -> name\n# fmt: off\n"
+    text += "ENUMS: Final[dict[str, dict[int, str]]] = {\n"
     for name, values in enums.items():
         text += f"    {name!r}: {{\n"
+        line = "       "
         for raw, value_name in values.items():
-            text += f"        {raw}: {value_name!r},\n"
-        text += "    },\n"
-    text += "}\n"
+            entry = f" {raw}: {value_name!r},"
+            if len(line) + len(entry) > 110:
+                text += line + "\n"
+                line = "       "
+            line += entry
+        text += line + "\n    },\n"
+    text += "}\n# fmt: on\n"
     OUT.write_text(text)
     # House style (double quotes, wrapping) comes from the project's formatter.
     subprocess.run([sys.executable, "-m", "ruff", "format", "--quiet", str(OUT)], check=True)
