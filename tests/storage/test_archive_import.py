@@ -180,7 +180,7 @@ def test_not_a_zip_and_truncated_zip(store: Store, tmp_path: Path) -> None:
 def test_garmin_export_monitoring_and_settings_files_are_skipped_not_failed(
     store: Store, tmp_path: Path
 ) -> None:
-    from tests.formats.test_fit import MONITORING_A, SETTINGS, file_id, fit_bytes, records
+    from tests.formats.fit_builders import MONITORING_A, SETTINGS, file_id, fit_bytes, records
 
     export = _zip(
         tmp_path / "garmin-export.zip",

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from progrun.formats.xml_safety import ascii_compatible
 from progrun.formats.xml_values import texts_to_floats, texts_to_times
 
 __all__ = [  # the readers' conversions live in `xml_values`; named here too, where they were first
@@ -57,11 +58,6 @@ _FIELD_TEXT = rb"[\w.:+-]++"
 _TEXT = rb"[^<]*+"
 #: The end tag closing an element whose content has been matched (well-formed: it is its own).
 _END = rb"</[^>]++>"
-_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_ASCII_COMPATIBLE = frozenset(
-    {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
-    | {f"iso-8859-{n}" for n in range(2, 16)}
-)
 #: Element names the TCX reader takes a field from, lower-case (as `tcx._read_laps_slowly`).
 _TCX_FIELDS = (
     "time",
@@ -333,12 +329,6 @@ def _gpx_loose_pattern(prefix: bytes) -> re.Pattern[bytes]:
 
 #: The fields of `gpx_pattern`'s groups, in order (a primed name: the attribute in single quotes).
 GPX_COLUMNS = ("lat", "lat'", "lon", "lon'", "ele", "time", "hr", "cad", "power")
-
-
-def ascii_compatible(data: bytes) -> bool:
-    """Whether the document's declared encoding (none: UTF-8) writes ASCII text as ASCII bytes."""
-    match = _DECLARED_ENCODING.match(data)
-    return match is None or match.group(1).decode().lower() in _ASCII_COMPATIBLE
 
 
 #: The empty element that stands for a point in the skeleton, until `xml_skeleton` counts the markers.

@@ -52,7 +52,11 @@ def _floats(texts: list[bytes]) -> FloatArray:
     """`float()` of each text (NaN where it raises); each distinct text once when they repeat a lot."""
     count = len(texts)
     if count >= _MIN_TABLE and 2 * len(set(texts[:_SAMPLE])) <= min(count, _SAMPLE):
-        table = {text: _float(text) for text in set(texts)}
+        distinct = list(set(texts))
+        try:
+            table = dict(zip(distinct, map(float, distinct), strict=True))
+        except ValueError:
+            table = {text: _float(text) for text in distinct}
         return np.fromiter(map(table.__getitem__, texts), dtype=np.float64, count=count)
     try:
         return np.fromiter(map(float, texts), dtype=np.float64, count=count)
