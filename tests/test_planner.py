@@ -312,7 +312,9 @@ def test_plans_obey_the_method(
     # tempo splits: at least one, at most the cap, all at the end, all at the target
     kinds = [step.kind for step in running]
     tempo = kinds.count(StepKind.TEMPO)
-    assert 1 <= tempo <= cap == plan.options["tempo_splits"]
+    assert cap == plan.options["tempo_splits"]
+    assert tempo >= 1
+    assert tempo <= cap
     assert kinds[-tempo:] == [StepKind.TEMPO] * tempo
     assert all(step.pace_s_per_km == plan.target_pace_s_per_km for step in running[-tempo:])
     # every change of pace between progression splits is a step within the method's bounds
