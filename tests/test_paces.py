@@ -51,6 +51,7 @@ from progrun.paces import (
     vdot_from_race,
 )
 from progrun.race_prediction import cameron_time, riegel_time
+from progrun.training_paces import PACE_NAMES
 from progrun.units import format_duration, parse_duration, parse_pace
 
 # VDOT: 1500m, mile, 3k, 5k, 10k, 15k, half, marathon (DRF 3rd ed. via tlgs/vdot raw_races).
@@ -226,16 +227,7 @@ def test_race_time_for_vdot_inverts_vdot_from_race(vdot, distance_m):
 @given(st.floats(min_value=20.0, max_value=89.0), st.floats(min_value=0.1, max_value=1.0))
 def test_a_higher_vdot_makes_every_pace_faster(vdot, step):
     slower, faster = training_paces_for_vdot(vdot), training_paces_for_vdot(vdot + step)
-    for name in (
-        "easy_slow",
-        "easy_fast",
-        "marathon",
-        "threshold",
-        "interval",
-        "repetition",
-        "race_10k",
-        "race_5k",
-    ):
+    for name in PACE_NAMES:
         assert getattr(faster, f"{name}_s_per_km") < getattr(slower, f"{name}_s_per_km"), name
 
 

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from progrun.errors import PaceError
-from progrun.training_paces import TrainingPaces
+from progrun.training_paces import PACE_NAMES, TrainingPaces
 from progrun.units import HALF_MARATHON_M, MARATHON_M, METRES_PER_MILE, format_duration, format_pace
 
 MIN_RACE_M = 1500.0
@@ -383,18 +383,7 @@ def training_paces_from_entered(
     implied = {name: _implied_vdot(name, pace) for name, pace in entered.items() if name != "easy"}
     names = ", ".join(_LABELS[name] for name in entered)
     if not implied:
-        values: dict[str, float | None] = dict.fromkeys(
-            (
-                "easy_slow",
-                "easy_fast",
-                "marathon",
-                "threshold",
-                "interval",
-                "repetition",
-                "race_10k",
-                "race_5k",
-            )
-        )
+        values: dict[str, float | None] = dict.fromkeys(PACE_NAMES)
         values["easy_slow"] = values["easy_fast"] = easy_s_per_km
         warnings.append("only an easy pace was given; add a marathon, 10k or 5k pace to derive the others")
         return _training_paces(values, None, f"entered: {names}", warnings)
@@ -471,16 +460,7 @@ def explain(paces: TrainingPaces, race: tuple[float, float] | None = None) -> Pa
         if "easy" in entered_names:
             entered_names |= {"easy_slow", "easy_fast"}
     rows = []
-    for name in (
-        "easy_slow",
-        "easy_fast",
-        "marathon",
-        "threshold",
-        "interval",
-        "repetition",
-        "race_10k",
-        "race_5k",
-    ):
+    for name in PACE_NAMES:
         pace = getattr(paces, f"{name}_s_per_km")
         if pace is None:
             continue

@@ -42,7 +42,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -64,20 +64,7 @@ Behaviour = Literal[
     "strides",
     "fartlek_build",
 ]
-BEHAVIOURS: tuple[str, ...] = (
-    "follow",
-    "too_fast",
-    "steady",
-    "fartlek",
-    "intervals",
-    "negative_split",
-    "hilly",
-    "blow_up",
-    "warmup_tempo",
-    "fast_finish",
-    "strides",
-    "fartlek_build",
-)
+BEHAVIOURS: tuple[str, ...] = get_args(Behaviour)
 
 #: Where the simulated loop is (a park in Ljubljana); only for realistic positions.
 _ORIGIN_LAT_DEG = 46.0569

@@ -8,6 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The paces a TrainingPaces holds, slow to fast; field names are these plus "_s_per_km".
+PACE_NAMES: tuple[str, ...] = (
+    "easy_slow",
+    "easy_fast",
+    "marathon",
+    "threshold",
+    "interval",
+    "repetition",
+    "race_10k",
+    "race_5k",
+)
+
 
 @dataclass(frozen=True)
 class TrainingPaces:
