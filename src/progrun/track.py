@@ -2,13 +2,14 @@
 
 Core module: standard library and numpy only.
 
-**Distance from positions** (`distance_from_positions`), used when a file has no distance stream
-(GPX, some TCX):
+**Distance from positions** (`distance_from_positions`), computed by `sanitise` when a reader marks
+`extra["distance_source"] == "positions"` (a file without a distance stream: GPX, some TCX), on
+the cleaned columns and with the filter for the activity's sport:
 
 1. Positions outside lat -90..90 / lon -180..180, at "null island" (0, 0), or NaN are ignored.
 2. GPS spikes are dropped: walking forward from the last accepted fix, a fix whose implied speed
-   from it is above `GpsFilter.max_speed_m_s` (12 m/s by default, faster than any runner) is
-   rejected. If more than `reanchor_after` fixes in a row are rejected, the receiver really moved
+   from it is above `GpsFilter.max_speed_m_s` (12 m/s for a run, faster than any runner; 50 m/s
+   for other sports) is rejected. If more than `reanchor_after` fixes in a row are rejected, the receiver really moved
    (for example after losing the signal in a tunnel) and the run of fixes is accepted.
 3. Optional light smoothing: a centred moving average of `smoothing_window` fixes (odd; 1 = off).
 4. Stationary jitter: a fix less than `min_step_m` (3 m) from the last counted fix adds no distance
@@ -185,15 +186,19 @@ def distance_from_positions(
     lon_deg: FloatArray,
     gps_filter: GpsFilter = DEFAULT_GPS_FILTER,
     pauses: tuple[Pause, ...] = (),
+    *,
+    spikes: BoolArray | None = None,
 ) -> TrackDistance:
     """Cumulative metres along the track after the GPS-noise filter described in the module doc.
 
     A step between two fixes that spans a pause adds nothing (the timer was stopped; a GPX
     segment break). Samples before the first usable fix get 0; samples without a fix get the
-    distance interpolated in time. With no usable fix at all every sample is NaN.
+    distance interpolated in time. With no usable fix at all every sample is NaN. `spikes` is
+    `find_gps_spikes` of the same arguments when the caller has it already.
     """
     n = len(time_s)
-    spikes = find_gps_spikes(time_s, lat_deg, lon_deg, gps_filter, pauses)
+    if spikes is None:
+        spikes = find_gps_spikes(time_s, lat_deg, lon_deg, gps_filter, pauses)
     use = valid_positions(lat_deg, lon_deg) & ~spikes
     index = np.flatnonzero(use)
     if index.size == 0:
@@ -319,7 +324,7 @@ def sanitise(activity: Activity, *, gps_filter: GpsFilter = DEFAULT_GPS_FILTER) 
     if not running and gps_filter.max_speed_m_s < OTHER_SPORT_MAX_SPEED_M_S:
         gps_filter = dataclasses.replace(gps_filter, max_speed_m_s=OTHER_SPORT_MAX_SPEED_M_S)
     columns = _sanitise_times(columns, warnings)
-    positions_changed = _sanitise_positions(columns, warnings, gps_filter, activity.pauses)
+    positions_changed, spikes = _sanitise_positions(columns, warnings, gps_filter, activity.pauses)
     _clip(columns, "heart_rate_bpm", HEART_RATE_RANGE_BPM, "heart rate", "bpm", warnings=warnings)
     _clip(columns, "cadence_spm", CADENCE_RANGE_SPM, "cadence", "spm", warnings=warnings)
     _clip(columns, "altitude_m", ALTITUDE_RANGE_M, "altitude", "m", warnings=warnings, low_inclusive=False)
@@ -329,9 +334,17 @@ def sanitise(activity: Activity, *, gps_filter: GpsFilter = DEFAULT_GPS_FILTER) 
     else:
         _clip(columns, "speed_m_s", (0.0, math.inf), "speed", "m/s", warnings=warnings)
     _sanitise_distance(columns, warnings)
-    if positions_changed and activity.extra.get("distance_source") == "positions":
+    if activity.extra.get("distance_source") == "positions":
+        # Readers leave this distance to the sanitising pass: it is computed once, on the cleaned
+        # columns, and reuses the spike search above when that changed nothing (else the cleaned
+        # positions are searched again, as a reader's own call would).
         track = distance_from_positions(
-            columns["time_s"], columns["lat_deg"], columns["lon_deg"], gps_filter, activity.pauses
+            columns["time_s"],
+            columns["lat_deg"],
+            columns["lon_deg"],
+            gps_filter,
+            activity.pauses,
+            spikes=None if positions_changed else spikes,
         )
         columns["distance_m"] = track.distance_m
     pauses = _clock_jumps(columns["time_s"], activity.pauses, warnings)
@@ -400,16 +413,18 @@ def _sanitise_times(columns: dict[str, FloatArray], warnings: list[str]) -> dict
 
 def _sanitise_positions(
     columns: dict[str, FloatArray], warnings: list[str], gps_filter: GpsFilter, pauses: tuple[Pause, ...]
-) -> bool:
+) -> tuple[bool, BoolArray]:
+    """Missing, impossible and spiking positions made NaN; whether any was, and the spikes found."""
     lat, lon = columns["lat_deg"], columns["lon_deg"]
     present = ~np.isnan(lat) | ~np.isnan(lon)
+    spikes = np.zeros(lat.size, dtype=np.bool_)
     if not np.any(present):
-        return False
+        return False, spikes
     valid = valid_positions(lat, lon)
     bad = present & ~valid
     spikes = find_gps_spikes(columns["time_s"], lat, lon, gps_filter, pauses)
     if not np.any(bad) and not np.any(spikes):
-        return False
+        return False, spikes
     lat, lon = lat.copy(), lon.copy()
     if np.any(bad):
         lat[bad] = np.nan
@@ -425,7 +440,7 @@ def _sanitise_positions(
             f"(implied speed over {gps_filter.max_speed_m_s:g} m/s)"
         )
     columns["lat_deg"], columns["lon_deg"] = lat, lon
-    return True
+    return True, spikes
 
 
 def _clip(

@@ -6,7 +6,8 @@
 - Extensions are matched by local name under any namespace: `hr`/`heartrate` (Garmin
   TrackPointExtension v1/v2, Amazfit, mapstogpx), `cad`/`cadence`, `power`.
 - Times with `Z`, an offset, or no zone (assumed UTC, with a warning); any fraction of a second.
-- GPX has no laps and no device distance: distance comes from positions (`progrun.track`).
+- GPX has no laps and no device distance: distance comes from positions, computed by
+  `progrun.track.sanitise` (which `read_activity` runs) once the track is clean.
 - Sport from `<trk><type>`: "running", "run", Strava's "9" -> running.
 - A GPX without times cannot be split: CorruptFile. Points without a time are dropped (warned)
   when most points have one; when fewer than half do, the file is refused with the counts.
@@ -28,7 +29,7 @@ from progrun.formats.xml_safety import local_name, parse_float, parse_xml, parse
 from progrun.formats.xml_scan import scan_points
 from progrun.formats.xml_skeleton import count_points, read_skeleton
 from progrun.formats.xml_values import Texts, texts_to_floats, texts_to_times
-from progrun.track import distance_from_positions, steps_per_minute
+from progrun.track import steps_per_minute
 
 #: Strava writes its activity type number in <type>; 9 is Run, 1 is Ride, 10 is Walk.
 STRAVA_TYPES = {"9": "running", "1": "cycling", "10": "walking"}
@@ -90,11 +91,10 @@ def read_gpx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
     starts = [int(kept_index[s]) for s in segment_starts if 0 < s < count and timed[s]]
     pauses = _segment_pauses(time_s, starts)
 
-    track = distance_from_positions(time_s, arrays["lat"], arrays["lon"], pauses=pauses)
     nan = np.full(len(time_s), np.nan)
     return Activity(
         time_s=time_s,
-        distance_m=track.distance_m,
+        distance_m=nan,  # from positions: `track.sanitise` computes it once the track is clean
         speed_m_s=nan,
         lat_deg=arrays["lat"],
         lon_deg=arrays["lon"],

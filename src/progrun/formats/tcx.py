@@ -31,7 +31,7 @@ from progrun.formats.xml_safety import local_name, parse_float, parse_xml, parse
 from progrun.formats.xml_scan import TCX_COLUMNS, scan_points
 from progrun.formats.xml_skeleton import count_points, read_skeleton
 from progrun.formats.xml_values import texts_to_floats, texts_to_times
-from progrun.track import distance_from_positions, steps_per_minute
+from progrun.track import steps_per_minute
 
 TRIGGERS = {
     "manual": LapTrigger.MANUAL,
@@ -302,9 +302,7 @@ def _distance(
         return arrays["dist"], "device"
     if np.any(~np.isnan(arrays["lat"])):
         warnings.append("trackpoints carry no DistanceMeters; distance computed from positions")
-        return distance_from_positions(
-            time_s, arrays["lat"], arrays["lon"], pauses=pauses
-        ).distance_m, "positions"
+        return np.full(len(time_s), np.nan), "positions"  # by `track.sanitise`, once the track is clean
     speed = arrays["speed"]
     if np.any(~np.isnan(speed)):
         warnings.append("no positions or DistanceMeters; distance integrated from speed")

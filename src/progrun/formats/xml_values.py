@@ -9,14 +9,16 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+from fastnumbers import try_float
 
 from progrun.activity import FloatArray
-from progrun.formats.xml_safety import parse_float, parse_xml_time
+from progrun.formats.xml_safety import parse_xml_time
 from progrun.formats.xml_times import fixed_layout_times
 
 #: A field's text: bytes, or None when the point does not have the field (b"" is read as None too).
@@ -49,23 +51,24 @@ _MIN_TABLE = 32
 
 
 def _floats(texts: list[bytes]) -> FloatArray:
-    """`float()` of each text (NaN where it raises); each distinct text once when they repeat a lot."""
+    """`float()` of each text (NaN where it raises); each distinct text once when they repeat a lot.
+
+    fastnumbers reads with the same correctly rounded result as `float()` (and accepts the same
+    texts: underscores between digits, surrounding whitespace, inf and nan in any case) at about a
+    third of the cost per value; the one text it takes that `float()` refuses, `nan(...)`, is NaN
+    either way.
+    """
     count = len(texts)
     if count >= _MIN_TABLE and 2 * len(set(texts[:_SAMPLE])) <= min(count, _SAMPLE):
         distinct = list(set(texts))
-        try:
-            table = dict(zip(distinct, map(float, distinct), strict=True))
-        except ValueError:
-            table = {text: _float(text) for text in distinct}
+        table = dict(zip(distinct, _read_floats(distinct), strict=True))
         return np.fromiter(map(table.__getitem__, texts), dtype=np.float64, count=count)
-    try:
-        return np.fromiter(map(float, texts), dtype=np.float64, count=count)
-    except ValueError:
-        return np.fromiter(map(_float, texts), dtype=np.float64, count=count)
+    return np.array(_read_floats(texts), dtype=np.float64)
 
 
-def _float(text: bytes) -> float:
-    return parse_float(text.decode("ascii"))
+def _read_floats(texts: list[bytes]) -> list[float]:
+    values: list[float] = try_float(texts, map=list, on_fail=math.nan, allow_underscores=True)
+    return values
 
 
 def texts_to_times(texts: Texts) -> tuple[FloatArray, bool]:
