@@ -123,6 +123,24 @@ def ascii_compatible(data: bytes) -> bool:
     return match is None or match.group(1).decode().lower() in _ASCII_COMPATIBLE
 
 
+def has_plain_bytes(data: bytes) -> bool:
+    """`reads_plainly`'s byte checks: ASCII-compatible, no `<!`, no `<?` but the XML declaration.
+
+    In a well-formed document of such an encoding `<` cannot occur in an attribute value or as
+    text, so `<!` only opens a DTD, comment or CDATA section, and `<?` only an XML declaration (the
+    first bytes) or a processing instruction.
+    """
+    if data[:1] != b"<" or data[1:2] == b"\x00" or not ascii_compatible(data):
+        return False
+    # "!" and "?" are rare in GPX and TCX, "<" is everywhere: look for the rare byte first (~50x quicker).
+    if b"!" in data and b"<!" in data:
+        return False
+    instructions_from = data.find(b"?>") + 2 if data[:5] == b"<?xml" and data[5:6].isspace() else 0
+    if instructions_from == 1:  # `<?xml` never closed
+        return False
+    return data.find(b"?", instructions_from) == -1 or data.find(b"<?", instructions_from) == -1
+
+
 def reads_plainly(data: bytes) -> bool:
     """Whether `data` is plain XML: every `<` opens a tag, and libxml2 reads it without a word.
 
@@ -138,15 +156,7 @@ def reads_plainly(data: bytes) -> bool:
     holds for the bytes of ASCII-compatible encodings, the only ones taken here (UTF-8 when none
     is declared; a document starting `<` then a zero byte is UTF-16/32 and is not taken).
     """
-    if data[:1] != b"<" or data[1:2] == b"\x00" or not ascii_compatible(data):
-        return False
-    # "!" and "?" are rare in GPX and TCX, "<" is everywhere: look for the rare byte first (~50x quicker).
-    if b"!" in data and b"<!" in data:
-        return False
-    instructions_from = data.find(b"?>") + 2 if data[:5] == b"<?xml" and data[5:6].isspace() else 0
-    if instructions_from == 1:  # `<?xml` never closed
-        return False
-    if data.find(b"?", instructions_from) != -1 and data.find(b"<?", instructions_from) != -1:
+    if not has_plain_bytes(data):
         return False
     parser = _PARSERS.__dict__.get("no_tree")
     if parser is None:  # one per thread (a parser is not shared between threads), reused: ~25 us each
@@ -165,6 +175,24 @@ def reads_plainly(data: bytes) -> bool:
     except Exception:  # not well-formed, an encoding libxml2 lacks: all for parse_xml to report
         return False
     return len(parser.error_log) == 0
+
+
+def parse_quietly(data: bytes) -> Any | None:
+    """The root of plain `data` (`has_plain_bytes`) parsed with `parse_xml`'s settings, or None.
+
+    None when libxml2 says anything at all about it: an error, or a warning such as an undeclared
+    prefix or a namespace name that is not an absolute URI. Nothing is repaired here.
+    """
+    if not has_plain_bytes(data):
+        return None
+    parser = _PARSERS.__dict__.get("quiet")
+    if parser is None:  # one per thread, reused
+        parser = _PARSERS.quiet = _new_parser()
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+    return root if len(parser.error_log) == 0 else None
 
 
 def _refuse_dangerous_dtd(data: bytes, name: str) -> None:

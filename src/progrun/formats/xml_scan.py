@@ -34,14 +34,18 @@ from progrun.formats.xml_values import texts_to_floats, texts_to_times
 
 __all__ = [  # the readers' conversions live in `xml_values`; named here too, where they were first
     "GPX_COLUMNS",
+    "GPX_POINT_START",
     "POINT_MARKER",
     "TCX_COLUMNS",
+    "TCX_POINT_START",
     "ScannedPoints",
     "ascii_compatible",
+    "compile_ascii",
     "gpx_pattern",
     "gpx_sequence_pattern",
     "scan_points",
     "split_points",
+    "split_with",
     "tcx_pattern",
     "tcx_sequence_pattern",
     "texts_to_floats",
@@ -75,11 +79,11 @@ _TCX_FIELDS = (
 GPX_HEART_RATE = ("hr", "heartrate", "heart_rate", "heartratebpm")
 GPX_CADENCE = ("cad", "cadence", "runcadence")
 GPX_POWER = ("power", "watts")
-_TCX_POINT_START = re.compile(rb"<(" + _NAME + rb":)?Trackpoint[\s>]")
-_GPX_POINT_START = re.compile(rb"<(" + _NAME + rb":)?trkpt[\s>]")
+TCX_POINT_START = re.compile(rb"<(" + _NAME + rb":)?Trackpoint[\s>]")
+GPX_POINT_START = re.compile(rb"<(" + _NAME + rb":)?trkpt[\s>]")
 
 
-def _compile(source: bytes) -> re.Pattern[bytes]:
+def compile_ascii(source: bytes) -> re.Pattern[bytes]:
     """A point pattern with `\\s` and `\\w` spelt out as ASCII sets: the same bytes, matched faster.
 
     In a bytes pattern `\\w` is `[0-9A-Za-z_]`; `\\s` also takes form feed and vertical tab, which
@@ -166,7 +170,7 @@ def tcx_pattern(prefix: bytes) -> re.Pattern[bytes]:
     tpx = rb"TPX" + _ATTRIBUTES + rb">" + _children(_PREFIX, tpx_fields, [other]) + _END
     extensions = element(b"Extensions", _children(_PREFIX, [tpx], [other]))
     body = _children(p, [time, position, altitude, distance, heart_rate, cadence, extensions], [other])
-    return _compile(rb"<" + p + element(b"Trackpoint", body))
+    return compile_ascii(rb"<" + p + element(b"Trackpoint", body))
 
 
 @lru_cache(maxsize=16)
@@ -194,7 +198,7 @@ def tcx_sequence_pattern(prefix: bytes) -> re.Pattern[bytes]:
     tpx = rb"<" + _PREFIX + rb"TPX" + _ATTRIBUTES + rb">" + _children(_PREFIX, tpx_fields, []) + _END
     extensions = rb"(?:<" + p + rb"Extensions\s*+>\s*+" + tpx + rb"\s*+" + _END + rb"\s*+)?"
     body = time + position + altitude + distance + heart_rate + cadence + sensor + extensions
-    return _compile(rb"<" + p + rb"Trackpoint\s*+>\s*+" + body + _END)
+    return compile_ascii(rb"<" + p + rb"Trackpoint\s*+>\s*+" + body + _END)
 
 
 #: The fields of `tcx_pattern`'s groups, in order.
@@ -249,7 +253,7 @@ def gpx_pattern(prefix: bytes) -> re.Pattern[bytes]:
         + rb")"
     )
     body = _children(p, [elevation, time, extensions], [other_child])
-    return _compile(start + body + _END)
+    return compile_ascii(start + body + _END)
 
 
 @lru_cache(maxsize=16)
@@ -310,7 +314,7 @@ def gpx_sequence_pattern(prefix: bytes, *, loose: bool = False) -> re.Pattern[by
     content = loose_leaves() + garmin + loose_leaves() if loose else leaf(b"heartrate", _PREFIX) + garmin
     extensions = rb"(?:<" + p + rb"extensions\s*+(?:/>|>\s*+" + content + _END + rb")\s*+)?"
     body = leaf(b"ele") + leaf(b"time") + extensions
-    return _compile(start + rb"\s*+" + body + _END)
+    return compile_ascii(start + rb"\s*+" + body + _END)
 
 
 #: The fields of `gpx_sequence_pattern`'s groups, in order: hr, cad and power with primes are written
@@ -357,7 +361,7 @@ def split_points(data: bytes, fmt: str) -> ScannedPoints | None:
     element, start, patterns = (
         (
             b"trkpt",
-            _GPX_POINT_START,
+            GPX_POINT_START,
             (
                 (gpx_sequence_pattern, GPX_SEQUENCE_COLUMNS),
                 (_gpx_loose_pattern, GPX_LOOSE_COLUMNS),
@@ -367,7 +371,7 @@ def split_points(data: bytes, fmt: str) -> ScannedPoints | None:
         if fmt == "gpx"
         else (
             b"Trackpoint",
-            _TCX_POINT_START,
+            TCX_POINT_START,
             ((tcx_sequence_pattern, TCX_COLUMNS), (tcx_pattern, TCX_COLUMNS)),
         )
     )
@@ -376,12 +380,35 @@ def split_points(data: bytes, fmt: str) -> ScannedPoints | None:
     first = start.search(data)
     if first is None:
         return None
-    occurrences = data.count(element)
     prefix = first.group(1) or b""
+    candidates = [(make_pattern(prefix), columns) for make_pattern, columns in patterns]
+    return split_with(data, fmt, candidates, element=element, start=start, first_at=first.start())
+
+
+#: A point pattern and the field each of its groups holds (None: a group that is not a field).
+Candidate = tuple[re.Pattern[bytes], Sequence[str | None]]
+
+
+def split_with(
+    data: bytes,
+    fmt: str,
+    candidates: Sequence[Candidate],
+    *,
+    element: bytes,
+    start: re.Pattern[bytes],
+    first_at: int,
+    ascii_only: bool = False,
+) -> ScannedPoints | None:
+    """`split_points` with the first of `candidates` that reads every point; None if none does.
+
+    `element` is the point's element name, `start` finds a point's start tag, `first_at` is where
+    the first point starts. A candidate is tried only when it reads the first point and one in
+    the middle of the document. `ascii_only`: the patterns match ASCII bytes only (no check needed).
+    """
+    occurrences = data.count(element)
     middle = start.search(data, len(data) // 2)
-    probes = [first.start()] if middle is None else [first.start(), middle.start()]
-    for make_pattern, columns in patterns:  # the cheapest layout that reads the probed points
-        pattern = make_pattern(prefix)
+    probes = [first_at] if middle is None else [first_at, middle.start()]
+    for pattern, columns in candidates:  # the cheapest layout that reads the probed points
         if any(pattern.match(data, at) is None for at in probes):
             continue
         step = pattern.groups + 1
@@ -389,11 +416,16 @@ def split_points(data: bytes, fmt: str) -> ScannedPoints | None:
         count = len(parts) // step
         if 2 * count != occurrences:
             continue
-        texts = {name: parts[k::step] for k, name in enumerate(columns, start=1)}
-        if not data.isascii() and not all(  # only attribute values (GPX lat, lon) can hold other bytes
-            b"".join(filter(None, texts[name])).isascii()
-            for name in ("lat", "lat'", "lon", "lon'")
-            if name in texts
+        texts = {name: parts[k::step] for k, name in enumerate(columns, start=1) if name is not None}
+        if (
+            not ascii_only
+            and not data.isascii()
+            and not all(
+                # only attribute values (GPX lat, lon) can hold other bytes
+                b"".join(filter(None, texts[name])).isascii()
+                for name in ("lat", "lat'", "lon", "lon'")
+                if name in texts
+            )
         ):
             return None
         if fmt == "gpx":

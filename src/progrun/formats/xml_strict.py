@@ -1,0 +1,170 @@
+"""The strict point patterns: points read, and checked well-formed, by one regular expression.
+
+The fast path (`xml_skeleton`) first tries these. They accept the layouts devices write and
+nothing looser, so that a point they match is, by construction, one well-formed XML element:
+
+- every end tag is spelt out and closes its own start tag (no `</...>` taken on trust);
+- element names are fixed ASCII names; a prefix is either the point's own prefix (for the point
+  and its core children) or the one prefix the document uses for Garmin's extension block, and
+  `xml_skeleton` checks that the document's root declares both;
+- the only attributes are GPX's `lat` and `lon`, each at most once, and the default namespace of
+  TCX's `<TPX>` as an absolute URI;
+- every text is ASCII letters, digits and `. : + - _` (a number, a time, a sensor state) with
+  spaces, tabs and line breaks around it: no `&`, no `<`, no byte outside ASCII.
+
+Everything between the points is parsed by libxml2 (the skeleton), so a document read on this
+path needs no separate well-formedness pass over the whole of it (`xml_safety.reads_plainly`,
+about half of lxml's own parse time). A document they do not read, in whole, goes on to the
+looser patterns of `xml_scan` behind that pass, and from there to the full tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from progrun.formats.xml_scan import (
+    GPX_POINT_START,
+    TCX_COLUMNS,
+    TCX_POINT_START,
+    Candidate,
+    ScannedPoints,
+    compile_ascii,
+    split_with,
+)
+
+#: A field's text and the whitespace around it (the same text class as `xml_scan`).
+_FIELD = rb"\s*+([\w.:+-]++)\s*+"
+#: A GPX coordinate attribute's value (digits, sign, point, exponent; spaces float() ignores).
+_COORDINATE = rb"""\s*+=\s*+(?:"([\w.+ -]*+)"|'([\w.+ -]*+)')"""
+#: An absolute URI without `&` or quotes, as libxml2 takes a namespace name without a warning.
+_ABSOLUTE_URI = rb"[A-Za-z][A-Za-z0-9+.-]*+:[\w/.~:?#@!$()*+,;=-]*+"
+#: The element holding Garmin's extension fields, and its start tag.
+_EXTENSION_NAME = {"gpx": b"TrackPointExtension", "tcx": b"TPX"}
+_START_TAG = re.compile(rb"<([A-Za-z_][\w.-]*+:)?([\w.-]++)[\s>/]")
+_TPX_FIELD_START = re.compile(rb"<([A-Za-z_][\w.-]*+:)?(?:Speed|RunCadence|Watts)[\s>/]")
+#: The groups of `gpx_strict_pattern`, as `xml_scan.GPX_SEQUENCE_COLUMNS` names them.
+GPX_STRICT_COLUMNS = ("lat", "lat'", "lon", "lon'", "ele", "time", "hr", "hr'", "cad'")
+
+
+@dataclass(frozen=True)
+class StrictPoints:
+    """Points read by a strict pattern, and the prefixes the document's root must declare."""
+
+    points: ScannedPoints
+    #: Each prefix the matched points use, without its colon ("" when none).
+    prefixes: tuple[str, ...]
+
+
+def split_points_strictly(data: bytes, fmt: str) -> StrictPoints | None:
+    """`xml_scan.split_points` with the strict pattern only; None when it does not read every point."""
+    start = GPX_POINT_START if fmt == "gpx" else TCX_POINT_START
+    first = start.search(data)
+    if first is None:
+        return None
+    prefix = first.group(1) or b""
+    extension = _find_start(data, _EXTENSION_NAME[fmt], first.start())
+    extension_prefix = (extension.group(1) or b"") if extension else b""
+    used = {prefix, extension_prefix}
+    candidate: Candidate
+    if fmt == "gpx":
+        candidate = (gpx_strict_pattern(prefix, extension_prefix), GPX_STRICT_COLUMNS)
+        element = b"trkpt"
+    else:
+        # The first field follows the <TPX> start tag (a few bytes on): no need to look further.
+        field = _TPX_FIELD_START.search(data, extension.end(), extension.end() + 256) if extension else None
+        field_prefix = (field.group(1) or b"") if field else extension_prefix
+        used.add(field_prefix)
+        candidate = (tcx_strict_pattern(prefix, extension_prefix, field_prefix), TCX_COLUMNS)
+        element = b"Trackpoint"
+    points = split_with(
+        data, fmt, [candidate], element=element, start=start, first_at=first.start(), ascii_only=True
+    )
+    if points is None:
+        return None
+    prefixes = tuple(sorted(name[:-1].decode("ascii") for name in used if name))
+    return StrictPoints(points, prefixes)
+
+
+def _find_start(data: bytes, name: bytes, after: int) -> re.Match[bytes] | None:
+    """The first start tag of an element named `name` (any prefix) after `after`, found by its name's bytes.
+
+    A regular expression beginning `<` would be tried at every tag of the document; `bytes.find`
+    looks for the rare name at C speed, and the pattern is matched only where it occurs.
+    """
+    at = data.find(name, after)
+    while at != -1:
+        opening = data.rfind(b"<", after, at)
+        match = _START_TAG.match(data, opening) if opening != -1 else None
+        if match is not None and match.group(2) == name:
+            return match
+        at = data.find(name, at + len(name))
+    return None
+
+
+def _leaf(tag: bytes) -> bytes:
+    """An optional element holding one field (a group), then whitespace."""
+    return rb"(?:<" + tag + rb"\s*+>" + _FIELD + rb"</" + tag + rb"\s*+>\s*+)?"
+
+
+@lru_cache(maxsize=16)
+def gpx_strict_pattern(prefix: bytes, extension: bytes) -> re.Pattern[bytes]:
+    """A trkpt as devices write it: `lat`/`lon`, then ele, time, extensions; groups as GPX_STRICT_COLUMNS.
+
+    `prefix` is the point's prefix (b"" or b"name:"), `extension` the prefix of Garmin's
+    TrackPointExtension. The extensions hold an unprefixed `<heartrate>` (Amazfit), then Garmin's
+    block (air temperature, heart rate, cadence), each optional.
+    """
+    p, q = re.escape(prefix), re.escape(extension)
+    # Each attribute at most once: a second `lat` fails the point (its group has matched already).
+    lat = rb"lat(?(1)(?!))(?(2)(?!))" + _COORDINATE
+    lon = rb"lon(?(3)(?!))(?(4)(?!))" + _COORDINATE
+    start = rb"<" + p + rb"trkpt(?:\s++(?:" + lat + b"|" + lon + rb"))*+\s*+>\s*+"
+    temperature = rb"(?:<" + q + rb"atemp\s*+>\s*+[\w.+-]*+\s*+</" + q + rb"atemp\s*+>\s*+)?"
+    garmin = (
+        rb"(?:<" + q + rb"TrackPointExtension\s*+>\s*+" + temperature
+        + _leaf(q + b"hr") + _leaf(q + b"cad")
+        + rb"</" + q + rb"TrackPointExtension\s*+>\s*+)?"
+    )  # fmt: skip
+    extensions = (
+        rb"(?:<" + p + rb"extensions\s*+(?:/>|>\s*+" + _leaf(b"heartrate") + garmin
+        + rb"</" + p + rb"extensions\s*+>)\s*+)?"
+    )  # fmt: skip
+    body = _leaf(p + b"ele") + _leaf(p + b"time") + extensions
+    return compile_ascii(start + body + rb"</" + p + rb"trkpt\s*+>")
+
+
+@lru_cache(maxsize=16)
+def tcx_strict_pattern(prefix: bytes, extension: bytes, extension_fields: bytes) -> re.Pattern[bytes]:
+    """A Trackpoint as devices write it, each element optional and in this order; groups as TCX_COLUMNS.
+
+    `prefix` is the Trackpoint's prefix, `extension` the prefix of `<TPX>` (Garmin's
+    ActivityExtension) and `extension_fields` that of its speed, run cadence and power, which may
+    come in any order, each once.
+    """
+    p, q, f = re.escape(prefix), re.escape(extension), re.escape(extension_fields)
+    position = (
+        rb"(?:<" + p + rb"Position\s*+>\s*+" + _leaf(p + b"LatitudeDegrees") + _leaf(p + b"LongitudeDegrees")
+        + rb"</" + p + rb"Position\s*+>\s*+)?"
+    )  # fmt: skip
+    heart_rate = (
+        rb"(?:<" + p + rb"HeartRateBpm\s*+>\s*+<" + p + rb"Value\s*+>" + _FIELD + rb"</" + p
+        + rb"Value\s*+>\s*+</" + p + rb"HeartRateBpm\s*+>\s*+)?"
+    )  # fmt: skip
+    sensor = rb"(?:<" + p + rb"SensorState\s*+>\s*+[A-Za-z]*+\s*+</" + p + rb"SensorState\s*+>\s*+)?"
+    # Groups 1-7 are time .. cadence; speed, run cadence and power are groups 8, 9 and 10.
+    tpx_fields = [
+        rb"<" + f + name + rb"(?(%d)(?!))\s*+>" % group + _FIELD + rb"</" + f + name + rb"\s*+>\s*+"
+        for group, name in ((8, b"Speed"), (9, b"RunCadence"), (10, b"Watts"))
+    ]
+    tpx = (
+        rb"<" + q + rb"TPX(?:\s++xmlns\s*+=\s*+(?:\"" + _ABSOLUTE_URI + rb"\"|'" + _ABSOLUTE_URI
+        + rb"'))?\s*+>\s*+(?:" + b"|".join(tpx_fields) + rb")*+</" + q + rb"TPX\s*+>\s*+"
+    )  # fmt: skip
+    extensions = rb"(?:<" + p + rb"Extensions\s*+>\s*+" + tpx + rb"</" + p + rb"Extensions\s*+>\s*+)?"
+    body = (
+        _leaf(p + b"Time") + position + _leaf(p + b"AltitudeMeters") + _leaf(p + b"DistanceMeters")
+        + heart_rate + _leaf(p + b"Cadence") + sensor + extensions
+    )  # fmt: skip
+    return compile_ascii(rb"<" + p + rb"Trackpoint\s*+>\s*+" + body + rb"</" + p + rb"Trackpoint\s*+>")
