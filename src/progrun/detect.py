@@ -45,17 +45,20 @@ pass for a progression and a hilly progression still counts):
    median speed-up) of the fastest split; target: their mean pace. Step: the median speed-up between
    the first split and the first tempo split, in seconds per unit (s/mi or s/km, like the planner's
    `step_s`).
+
+The trace and the cooldown search live in `progrun.pace_trace`, the within-split variation in
+`progrun.split_evenness` and the six signs in `progrun.progression_signs`.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from progrun.activity import CHANNELS, Activity, FloatArray
+from progrun.activity import Activity
+from progrun.pace_trace import find_cooldown_after_running, head, pace_trace
 from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, Step, StepKind
 from progrun.plan_rules import (
     BUILD_BAND_S_PER_KM,
@@ -64,24 +67,28 @@ from progrun.plan_rules import (
     DEFAULT_COOLDOWN_S,
     TEMPO_BAND_S_PER_KM,
 )
+from progrun.progression_signs import Pieces, decreasing_fit, largest_jump_share, read_signs
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
-from progrun.split_frame import arrays_key, memo, shared_work
+from progrun.split_evenness import sustained_variation
+from progrun.split_frame import shared_work
 from progrun.splits import Crossing, Split, distance_frame
 
-#: Seconds of the centred window that smooths the pace for the cooldown search.
-SMOOTHING_S = 30.0
-#: Share of the seconds after the cooldown start that must be slow.
-COOLDOWN_SLOW_SHARE = 0.85
-#: A slow tail shorter than this is the watch being stopped, not a cooldown.
-MIN_COOLDOWN_S = 20.0
-#: Slower than this share of the speed of the REFERENCE_S seconds before counts as cooldown (detection only).
-COOLDOWN_SPEED_RATIO = 0.8
-#: Seconds of running before a candidate cooldown start that set its reference speed.
-REFERENCE_S = 120.0
+__all__ = [
+    "CONFIDENCE_THRESHOLD",
+    "MIN_SPLITS",
+    "MOVING_M_S",
+    "Detection",
+    "decreasing_fit",
+    "detect_progression",
+    "head",
+    "largest_jump_share",
+    "plan_from_detection",
+    "split_gap",
+    "sustained_variation",
+]
+
 #: Moving: faster than this (m/s), a brisk walk.
 MOVING_M_S = 1.0
-#: Piece length for the within-split variation.
-PIECE_M = 100.0
 MIN_SPLITS = 3
 #: Every sign's ramp passes 0.5 at its rule; the confidence is the weakest sign.
 CONFIDENCE_THRESHOLD = 0.5
@@ -127,172 +134,9 @@ def _plain(value: float) -> float | None:
     return None if not math.isfinite(value) else round(float(value), 2)
 
 
-@dataclass(frozen=True, eq=False)
-class PaceTrace:
-    """The run on a 1 s grid: cumulative distance and speed smoothed over SMOOTHING_S seconds."""
-
-    time_s: FloatArray
-    distance_m: FloatArray
-    speed_m_s: FloatArray
-
-
-def pace_trace(activity: Activity) -> PaceTrace | None:
-    """Resample distance to 1 s and smooth the speed; None without at least two distance samples."""
-    return memo(
-        ("pace_trace", arrays_key(activity, "time_s", "distance_m")),
-        (activity.time_s, activity.distance_m),
-        lambda: _pace_trace(activity),
-    )
-
-
-def _pace_trace(activity: Activity) -> PaceTrace | None:
-    valid = ~np.isnan(activity.time_s) & ~np.isnan(activity.distance_m)
-    if np.count_nonzero(valid) < 2:
-        return None
-    times = activity.time_s[valid]
-    distances = np.maximum.accumulate(activity.distance_m[valid])
-    grid = np.arange(times[0], times[-1] + 0.5, 1.0)
-    along = np.interp(grid, times, distances)
-    half = int(SMOOTHING_S // 2)
-    index = np.arange(len(along))
-    ahead = np.minimum(index + half, len(along) - 1)
-    behind = np.maximum(index - half, 0)
-    span = (ahead - behind).astype(np.float64)
-    speed = np.divide(along[ahead] - along[behind], span, out=np.zeros_like(along), where=span > 0)
-    return PaceTrace(grid, along, speed)
-
-
-def find_cooldown_start(trace: PaceTrace, slow_below_m_s: float, earliest_s: float) -> float | None:
-    """The earliest time after `earliest_s` from which >= 85 % of the rest is slower than `slow_below_m_s`.
-
-    None when no such slow tail of at least MIN_COOLDOWN_S seconds exists.
-    """
-    slow = trace.speed_m_s < slow_below_m_s
-    remaining = np.arange(len(slow), 0, -1)
-    slow_after = np.cumsum(slow[::-1])[::-1]
-    share = slow_after / remaining
-    candidates = np.flatnonzero(slow & (share >= COOLDOWN_SLOW_SHARE) & (trace.time_s >= earliest_s))
-    if candidates.size == 0:
-        return None
-    start_s = float(trace.time_s[candidates[0]])
-    if trace.time_s[-1] - start_s < MIN_COOLDOWN_S:
-        return None
-    return start_s
-
-
-def find_cooldown_after_running(trace: PaceTrace, earliest_s: float) -> float | None:
-    """The earliest time after `earliest_s` from which >= 85 % of the rest is slower than 80 % of the
-    mean speed of the REFERENCE_S seconds before it; None without such a tail of MIN_COOLDOWN_S seconds.
-    """
-    grid = trace.time_s
-    before = np.interp(grid - REFERENCE_S, grid, trace.distance_m)
-    span = np.minimum(grid - grid[0], REFERENCE_S)
-    reference = np.divide(trace.distance_m - before, span, out=np.zeros_like(span), where=span > 0)
-    threshold = COOLDOWN_SPEED_RATIO * reference
-    candidates = np.flatnonzero((trace.speed_m_s < threshold) & (grid >= earliest_s))
-    for index in candidates.tolist():
-        if grid[-1] - grid[index] < MIN_COOLDOWN_S:
-            return None
-        if np.mean(trace.speed_m_s[index:] < threshold[index]) >= COOLDOWN_SLOW_SHARE:
-            return float(grid[index])
-    return None
-
-
-def head(activity: Activity, end_s: float) -> Activity:
-    """The activity up to `end_s` (samples, laps and pauses that start before it)."""
-    keep = activity.time_s <= end_s + 1e-9
-    columns = {name: getattr(activity, name)[keep] for name in CHANNELS}
-    laps = tuple(lap for lap in activity.laps if lap.start_s < end_s)
-    pauses = tuple(pause for pause in activity.pauses if pause.start_s < end_s)
-    return replace(activity, **columns, laps=laps, pauses=pauses)
-
-
 def split_gap(split: Split) -> float:
     """The split's grade-adjusted pace, or its pace when the file has no altitude."""
     return split.gap_s_per_km if math.isfinite(split.gap_s_per_km) else split.pace_s_per_km
-
-
-def _piece_paces(activity: Activity, bounds_s: list[tuple[float, float]]) -> list[FloatArray]:
-    """The grade-adjusted paces of the whole 100 m pieces inside each (start_s, end_s) span, in order.
-
-    Pieces use interpolated crossings whatever the device's lap rule: a piece boundary snapped to a
-    sample recorded every 5-6 s would make even pieces look uneven.
-    """
-    pieces = distance_frame(activity, PIECE_M, crossing=Crossing.INTERPOLATE, full=False)
-    whole = pieces.distance_m >= PIECE_M * 0.99
-    if not np.any(whole):
-        return [np.array([]) for _ in bounds_s]
-    middles = (pieces.start_s[whole] + pieces.end_s[whole]) / 2.0
-    paces = pieces.judged_s_per_km[whole]
-    finite = np.isfinite(paces)
-    return [paces[(middles >= start_s) & (middles <= end_s) & finite] for start_s, end_s in bounds_s]
-
-
-def split_pace_cvs(activity: Activity, bounds_s: list[tuple[float, float]]) -> list[float]:
-    """Coefficient of variation of the 100 m grade-adjusted paces inside each (start_s, end_s) span.
-
-    NaN for a span holding fewer than 3 whole 100 m pieces.
-    """
-    result: list[float] = []
-    for inside in _piece_paces(activity, bounds_s):
-        if inside.size < 3:
-            result.append(math.nan)
-            continue
-        # np.mean and np.std computed as numpy computes them (the same sums and divisions).
-        count = inside.size
-        mean = np.add.reduce(inside) / count
-        deviation = inside - mean
-        deviation *= deviation
-        std = np.sqrt(np.add.reduce(deviation) / count)
-        result.append(math.nan if float(mean) <= 0 else float(std / mean))
-    return result
-
-
-def sustained_variation(activity: Activity, bounds_s: list[tuple[float, float]]) -> float:
-    """How much the pace varies inside the spans in surges that last more than one 100 m piece.
-
-    The square root of the lag-1 autocovariance of the pieces' deviations from their span's mean pace,
-    pooled over the spans, over the mean pace (0 when negative; NaN without two pairs of pieces). A surge
-    makes consecutive pieces fast together; GPS noise that moves a piece boundary makes one piece slow
-    and the next fast, so it cancels out instead of adding up as it does in a plain CV.
-    """
-    products: list[FloatArray] = []
-    means: list[float] = []
-    for inside in _piece_paces(activity, bounds_s):
-        if inside.size < 3:
-            continue
-        mean = float(np.mean(inside))
-        deviation = inside - mean
-        products.append(deviation[:-1] * deviation[1:])
-        means.append(mean)
-    pooled = np.concatenate(products) if products else np.zeros(0)
-    if pooled.size < 2 or not means:
-        return math.nan
-    return math.sqrt(max(0.0, float(np.mean(pooled)))) / float(np.mean(means))
-
-
-def decreasing_fit(values: FloatArray) -> FloatArray:
-    """The closest non-increasing sequence in least squares (pool-adjacent-violators)."""
-    blocks: list[list[float]] = []  # [mean, count]
-    for value in values.tolist():
-        blocks.append([value, 1.0])
-        while len(blocks) > 1 and blocks[-2][0] < blocks[-1][0]:
-            mean, count = blocks.pop()
-            blocks[-1] = [
-                (blocks[-1][0] * blocks[-1][1] + mean * count) / (blocks[-1][1] + count),
-                blocks[-1][1] + count,
-            ]
-    return np.concatenate([np.full(int(count), mean) for mean, count in blocks])
-
-
-def largest_jump_share(paces: FloatArray) -> float:
-    """The largest speed-up of the decreasing fit as a share of its whole drop (1.0 when it has none)."""
-    finite = paces[np.isfinite(paces)]
-    if finite.size < 2:
-        return 1.0
-    jumps = -np.diff(decreasing_fit(finite))
-    total = float(jumps.sum())
-    return float(jumps.max() / total) if total > 0 else 1.0
 
 
 def _unit_m(activity: Activity) -> float:
@@ -300,46 +144,6 @@ def _unit_m(activity: Activity) -> float:
     if full and abs(_median(full) - METRES_PER_MILE) <= 0.02 * METRES_PER_MILE:
         return METRES_PER_MILE
     return 1000.0
-
-
-def _ramp(value: float, zero_at: float, one_at: float) -> float:
-    if not math.isfinite(value):
-        return 0.0
-    return float(min(1.0, max(0.0, (value - zero_at) / (one_at - zero_at))))
-
-
-def _spearman(values: FloatArray) -> float:
-    """Spearman's rank correlation of `values` with their order (`np.corrcoef` of the ranks, computed
-    with the same operations without its overhead: the values are the same to the last bit)."""
-    count = len(values)
-    if count < 2:  # the ranks are a permutation of 0..count-1: constant only for a single value
-        return 0.0
-    ranks = np.argsort(np.argsort(values)).astype(np.float64)
-    centred = np.stack([np.arange(count, dtype=np.float64), ranks])
-    centred -= centred.mean(axis=1)[:, None]
-    covariance = np.dot(centred, centred.T)
-    covariance *= np.true_divide(1, count - 1)
-    rho = float(covariance[0, 1] / np.sqrt(covariance[0, 0]) / np.sqrt(covariance[1, 1]))
-    return rho if math.isnan(rho) else min(1.0, max(-1.0, rho))
-
-
-@functools.lru_cache(maxsize=64)
-def _line_design(count: int) -> tuple[FloatArray, FloatArray, float]:
-    """`np.polyfit`'s scaled design matrix, column scales and rcond for a line through `count` points."""
-    design = np.vander(np.arange(count, dtype=np.float64), 2)
-    scale = np.sqrt((design * design).sum(axis=0))
-    design /= scale
-    design.flags.writeable = False
-    scale.flags.writeable = False
-    return design, scale, count * float(np.finfo(np.float64).eps)
-
-
-def _slope(values: FloatArray) -> float:
-    """The least-squares slope of `values` against their index, as `np.polyfit(index, values, 1)[0]`
-    computes it (same scaled least-squares problem, same LAPACK call)."""
-    design, scale, rcond = _line_design(len(values))
-    solution = np.linalg.lstsq(design, values + 0.0, rcond)[0]
-    return float(solution[0] / scale[0])
 
 
 def _median(values: list[float]) -> float:
@@ -351,66 +155,6 @@ def _median(values: list[float]) -> float:
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2.0
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """The six signs read on the splits from `first_split` on."""
-
-    first_split: int
-    signs: tuple[tuple[str, float], ...]
-    confidence: float
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class _Pieces:
-    """Pieces of a run as columns: start and end (s), grade-adjusted pace (or pace) in s/km."""
-
-    start_s: FloatArray
-    end_s: FloatArray
-    judged_s_per_km: FloatArray
-
-
-def _read_signs(
-    paces: FloatArray,
-    first_start_s: float,
-    last_end_s: float,
-    halves: _Pieces,
-    sustained: float,
-    *,
-    first_split: int = 0,
-) -> _Reading:
-    """The signs of the split `paces` (a run's splits, or all but its first), which run from
-    `first_start_s` to `last_end_s`; `halves` are the run's half-unit pieces and `sustained` its
-    within-split surge measure."""
-    deltas = np.diff(paces)
-    monotone_share = float(np.mean(deltas <= NOISE_ALLOWANCE_S_PER_KM))
-    worst_slowdown = float(deltas.max())
-    slope = _slope(paces)
-    drop = -slope * (len(paces) - 1)
-    rho = _spearman(paces)
-    inside = (halves.start_s >= first_start_s - 1.0) & (halves.end_s <= last_end_s + 1.0)
-    spread = largest_jump_share(halves.judged_s_per_km[inside])
-    signs = (
-        ("monotone", _ramp(monotone_share, 0.5, 0.9)),
-        ("reversal", _ramp(-worst_slowdown, -12.0, -4.0)),
-        ("drop", _ramp(drop, 3.0, 12.0)),
-        ("order", _ramp(-rho, 0.5, 0.9)),
-        ("spread", _ramp(-spread, -0.85, -0.5)),
-        ("steady", _ramp(-sustained, -0.04, -0.02) if math.isfinite(sustained) else 1.0),
-    )
-    variation = f"{sustained * 100:.1f} %" if math.isfinite(sustained) else "unknown (too few 100 m pieces)"
-    reasons = (
-        f"{round(monotone_share * len(deltas))} of {len(deltas)} splits no slower than the one before "
-        f"(within {NOISE_ALLOWANCE_S_PER_KM:g} s/km)",
-        f"worst slowdown {max(worst_slowdown, 0.0):.0f} s/km from one split to the next",
-        f"{drop:.0f} s/km faster from first to last split (least-squares line)",
-        f"rank correlation of pace with split number {rho:.2f}",
-        f"largest single speed-up {spread * 100:.0f} % of all speed-ups",
-        f"sustained within-split variation (surges) {variation}",
-    )
-    return _Reading(first_split, signs, min(value for _, value in signs), reasons)
 
 
 def _not_progression(
@@ -452,14 +196,14 @@ def _detect(activity: Activity) -> Detection:
 
     pieces = distance_frame(running, unit_m / 2.0, crossing=Crossing.INTERPOLATE, full=False)
     half = pieces.distance_m >= 0.25 * unit_m
-    halves = _Pieces(pieces.start_s[half], pieces.end_s[half], pieces.judged_s_per_km[half])
+    halves = Pieces(pieces.start_s[half], pieces.end_s[half], pieces.judged_s_per_km[half])
     starts_s = km.start_s[whole]
     ends_s = km.end_s[whole]
     sustained = sustained_variation(running, list(zip(starts_s.tolist(), ends_s.tolist(), strict=True)))
-    reading = _read_signs(paces_arr, float(starts_s[0]), float(ends_s[-1]), halves, sustained)
+    reading = read_signs(paces_arr, float(starts_s[0]), float(ends_s[-1]), halves, sustained)
     if count - 1 >= MIN_SPLITS and reading.confidence < 1.0:  # (at 1.0 no reading can be better)
         # A warm-up split before the build: read the run without it too, and keep the better reading.
-        without_warmup = _read_signs(
+        without_warmup = read_signs(
             paces_arr[1:], float(starts_s[1]), float(ends_s[-1]), halves, sustained, first_split=1
         )
         if without_warmup.confidence > reading.confidence:

@@ -22,89 +22,29 @@ middle of the bounds, the slower start, and finally an easy start over a maratho
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from progrun import plan_rules as rules
 from progrun.errors import PlanError
 from progrun.plan import Plan, SplitUnit, Step, StepKind
+from progrun.plan_layout import (
+    EPSILON,
+    Layout,
+    Rules,
+    StartChoice,
+    TargetChoice,
+    best_layout,
+    per_km,
+    per_unit,
+    start_ranges,
+    target_pace,
+)
+from progrun.plan_reasons import explain, impossible, range_text, units_text
 from progrun.training_paces import TrainingPaces
 from progrun.units import format_distance, format_pace
 
 __all__ = ["StartChoice", "TargetChoice", "build_plan", "split_distances"]
-
-
-class StartChoice(enum.Enum):
-    """Where the progression starts: let the planner choose, an easy pace, or marathon pace."""
-
-    AUTO = "auto"
-    EASY = "easy"
-    MARATHON = "marathon"
-
-
-class TargetChoice(enum.Enum):
-    """The pace the progression builds to."""
-
-    TEN_K = "10k"
-    FIVE_K = "5k"
-
-
-_EPSILON = 1e-9
-
-
-@dataclass(frozen=True)
-class _StartRange:
-    """A start the planner may use: its kind and the (fast, slow) paces it may sit between, s/unit."""
-
-    kind: str
-    fast_s_per_unit: float
-    slow_s_per_unit: float
-    order: int  # tie-break: easy (0) before marathon (1)
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """One valid arithmetic solution, in seconds per split unit."""
-
-    start: _StartRange
-    start_s_per_unit: float
-    step_s_per_unit: float
-    build_splits: int
-    tempo_splits: int
-    hold_splits: int
-    target_s_per_unit: float
-
-    @property
-    def last_jump_s_per_unit(self) -> float:
-        return self.gap_s_per_unit - (self.build_splits - 1) * self.step_s_per_unit
-
-    @property
-    def gap_s_per_unit(self) -> float:
-        return self.start_s_per_unit - self.target_s_per_unit
-
-    def score(self, midpoint: float) -> tuple[float, ...]:
-        return (
-            self.hold_splits,
-            -self.tempo_splits,
-            round(abs(self.step_s_per_unit - self.last_jump_s_per_unit), 6),
-            abs(self.step_s_per_unit - midpoint),
-            -self.start_s_per_unit,
-            self.start.order,
-        )
-
-
-@dataclass(frozen=True)
-class _Rules:
-    """The bounds one request is solved under."""
-
-    target_s_per_unit: float
-    cap: int
-    steps: tuple[float, ...]
-    jump_low: float
-    jump_high: float
-    midpoint: float
 
 
 def split_distances(distance_m: float, unit: SplitUnit) -> tuple[float, ...]:
@@ -128,144 +68,9 @@ def split_distances(distance_m: float, unit: SplitUnit) -> tuple[float, ...]:
     return (*([unit.metres] * (whole - 1)), last)
 
 
-def _per_unit(pace_s_per_km: float, unit: SplitUnit) -> float:
-    return pace_s_per_km * unit.metres / 1000.0
-
-
-def _per_km(pace_s_per_unit: float, unit: SplitUnit) -> float:
-    return pace_s_per_unit * 1000.0 / unit.metres
-
-
 def _shown(pace_s_per_unit: float) -> int:
     """A per-unit pace rounded the way `format_pace` shows it (half up)."""
     return math.floor(pace_s_per_unit + 0.5)
-
-
-def _solve(
-    start: _StartRange, splits: int, hold: int, request: _Rules, *, cap: int | None = None
-) -> _Layout | None:
-    """The best layout of `splits` splits (the first `hold` at the start pace), or None if none fits."""
-    best: _Layout | None = None
-    moving = splits - hold
-    target = request.target_s_per_unit
-    tempo_cap = request.cap if cap is None else cap
-    for tempo in range(min(tempo_cap, moving - 1), 0, -1):
-        build = moving - tempo
-        for step in request.steps:
-            gap_low = max((build - 1) * step + request.jump_low, start.fast_s_per_unit - target)
-            gap_high = min((build - 1) * step + request.jump_high, start.slow_s_per_unit - target)
-            if gap_low > gap_high + _EPSILON:
-                continue
-            gap = min(max(build * step, gap_low), gap_high)
-            layout = _Layout(start, target + gap, step, build, tempo, hold, target)
-            if best is None or layout.score(request.midpoint) < best.score(request.midpoint):
-                best = layout
-    return best
-
-
-def _best(starts: Sequence[_StartRange], splits: int, request: _Rules, *, hold: int = 0) -> _Layout | None:
-    found = [layout for start in starts if (layout := _solve(start, splits, hold, request)) is not None]
-    return min(found, key=lambda layout: layout.score(request.midpoint)) if found else None
-
-
-def _start_ranges(paces: TrainingPaces, unit: SplitUnit) -> dict[StartChoice, _StartRange]:
-    ranges: dict[StartChoice, _StartRange] = {}
-    easy = [pace for pace in (paces.easy_fast_s_per_km, paces.easy_slow_s_per_km) if pace is not None]
-    if easy:
-        ranges[StartChoice.EASY] = _StartRange(
-            "easy", _per_unit(min(easy), unit), _per_unit(max(easy), unit), 0
-        )
-    if paces.marathon_s_per_km is not None:
-        marathon = _per_unit(paces.marathon_s_per_km, unit)
-        ranges[StartChoice.MARATHON] = _StartRange("marathon", marathon, marathon, 1)
-    return ranges
-
-
-def _target_pace(paces: TrainingPaces, target: TargetChoice) -> float:
-    pace = paces.race_10k_s_per_km if target is TargetChoice.TEN_K else paces.race_5k_s_per_km
-    if pace is None:
-        raise PlanError(
-            "target",
-            f"no {target.value} pace is known",
-            f"give a race result, or enter the {target.value} pace (--target-pace)",
-        )
-    return pace
-
-
-def _range_text(start: _StartRange, unit: SplitUnit) -> str:
-    fast = format_pace(_per_km(start.fast_s_per_unit, unit), unit.value)
-    if abs(start.slow_s_per_unit - start.fast_s_per_unit) < _EPSILON:
-        return f"{start.kind} pace {fast}"
-    fast = format_pace(_per_km(start.fast_s_per_unit, unit), unit.value, suffix=False)
-    slow = format_pace(_per_km(start.slow_s_per_unit, unit), unit.value)
-    return f"easy pace {fast}-{slow}"
-
-
-def _units_text(splits: int, unit: SplitUnit) -> str:
-    return format_distance(splits * unit.metres, unit.value).replace(" ", "")
-
-
-def _impossible(
-    *,
-    paces: TrainingPaces,
-    starts: Sequence[_StartRange],
-    all_starts: dict[StartChoice, _StartRange],
-    splits: int,
-    whole_before: int,
-    request: _Rules,
-    unit: SplitUnit,
-    target: TargetChoice,
-    explicit_step: bool,
-) -> PlanError:
-    """Why no layout fits, and concrete alternatives that do."""
-    u = unit.value
-    target_text = f"{target.value} pace {format_pace(_per_km(request.target_s_per_unit, unit), u)}"
-    closest = min(starts, key=lambda start: start.fast_s_per_unit)
-    gap = closest.fast_s_per_unit - request.target_s_per_unit
-    largest_step = max(request.steps)
-    most = (splits - 2) * largest_step + request.jump_high
-    if gap < request.jump_low:
-        reason = (
-            f"{_range_text(closest, unit)} is only {gap:.0f} s/{u} slower than {target_text}, "
-            f"less than the smallest step ({request.jump_low:.0f} s/{u})"
-        )
-    else:
-        reason = (
-            f"{_range_text(closest, unit)} is {gap:.0f} s/{u} slower than {target_text}; "
-            f"{splits} splits with {largest_step:.0f} s steps close at most {most:.0f} s/{u}"
-        )
-    ideas: list[str] = []
-    for extra in range(1, 16):
-        if _best(starts, splits + extra, request) is not None:
-            ideas.append(f"a longer run (--distance {_units_text(whole_before + splits + extra, unit)})")
-            break
-    marathon = all_starts.get(StartChoice.MARATHON)
-    if marathon is not None and marathon not in starts and _best([marathon], splits, request) is not None:
-        ideas.append(f"a marathon-pace start (--start marathon, {_range_text(marathon, unit)})")
-    easy = all_starts.get(StartChoice.EASY)
-    if easy is not None and easy not in starts and _best([easy], splits, request) is not None:
-        ideas.append(f"an easy start (--start easy, {_range_text(easy, unit)})")
-    if target is TargetChoice.FIVE_K and paces.race_10k_s_per_km is not None:
-        ten_k = _per_unit(paces.race_10k_s_per_km, unit)
-        relaxed = _Rules(
-            ten_k, request.cap, request.steps, request.jump_low, request.jump_high, request.midpoint
-        )
-        if _best(starts, splits, relaxed) is not None:
-            ideas.append(f"a 10k target (--target 10k, {format_pace(paces.race_10k_s_per_km, u)})")
-    if explicit_step:
-        low, high = rules.step_bounds(unit)
-        free = _Rules(
-            request.target_s_per_unit,
-            request.cap,
-            tuple(float(step) for step in range(low, high + 1)),
-            low,
-            high,
-            request.midpoint,
-        )
-        if _best(starts, splits, free) is not None:
-            ideas.append("letting the planner choose the step (leave out --step)")
-    suggestion = "try " + ", or ".join(ideas) if ideas else "try a longer run or a slower start"
-    return PlanError("distance", reason, suggestion)
 
 
 def build_plan(
@@ -307,8 +112,8 @@ def build_plan(
     warnings: list[str] = list(paces.warnings)
     method_warnings: list[str] = []
     reasons: list[str] = []
-    target_s_per_km = _target_pace(paces, target)
-    target_s_per_unit = _per_unit(target_s_per_km, unit)
+    target_s_per_km = target_pace(paces, target)
+    target_s_per_unit = per_unit(target_s_per_km, unit)
 
     distance_text = format_distance(distance_m, u)
     if not (
@@ -319,7 +124,7 @@ def build_plan(
         method_warnings.append(f"{distance_text} is outside the method's 3 to 6 miles (5 to 10 km)")
     low, high = rules.step_bounds(unit)
     if step_s is None:
-        request = _Rules(
+        request = Rules(
             target_s_per_unit,
             tempo_splits,
             tuple(float(step) for step in range(low, high + 1)),
@@ -330,7 +135,7 @@ def build_plan(
     else:
         if not low <= step_s <= high:
             method_warnings.append(f"a {step_s:g} s/{u} step is outside the method's {low}-{high} s/{u}")
-        request = _Rules(
+        request = Rules(
             target_s_per_unit, tempo_splits, (float(step_s),), min(low, step_s), max(high, step_s), step_s
         )
 
@@ -347,10 +152,10 @@ def build_plan(
         raise PlanError(
             "distance",
             f"{distance_text} gives {len(moving)} progression split(s); a progression needs at least 2",
-            f"try --distance {_units_text(len(warmup_distances) + 3, unit)}",
+            f"try --distance {units_text(len(warmup_distances) + 3, unit)}",
         )
 
-    all_starts = _start_ranges(paces, unit)
+    all_starts = start_ranges(paces, unit)
     if start is StartChoice.AUTO:
         starts = list(all_starts.values())
         if not starts:
@@ -361,29 +166,29 @@ def build_plan(
         raise PlanError(
             "start", f"no {start.value} pace is known", f"enter --{start.value}-pace or a race result"
         )
-    faster = [candidate for candidate in starts if candidate.slow_s_per_unit > target_s_per_unit + _EPSILON]
+    faster = [candidate for candidate in starts if candidate.slow_s_per_unit > target_s_per_unit + EPSILON]
     if not faster:
         slowest = max(starts, key=lambda candidate: candidate.slow_s_per_unit)
         raise PlanError(
             "target",
             f"{target.value} pace {format_pace(target_s_per_km, u)} is not faster than the start "
-            f"({_range_text(slowest, unit)})",
+            f"({range_text(slowest, unit)})",
             "enter a faster target pace or a slower start pace",
         )
     starts = faster
 
-    layout = _best(starts, len(moving), request)
+    layout = best_layout(starts, len(moving), request)
     if layout is None:
         layout = next(
             (
                 found
                 for hold in range(1, len(moving) - 1)
-                if (found := _best(starts, len(moving), request, hold=hold)) is not None
+                if (found := best_layout(starts, len(moving), request, hold=hold)) is not None
             ),
             None,
         )
         if layout is None:
-            raise _impossible(
+            raise impossible(
                 paces=paces,
                 starts=starts,
                 all_starts=all_starts,
@@ -396,7 +201,7 @@ def build_plan(
             )
         method_warnings.append(
             f"the first {layout.hold_splits} split(s) hold the start pace: "
-            f"{_range_text(layout.start, unit)} is too close to the target for {len(moving)} splits "
+            f"{range_text(layout.start, unit)} is too close to the target for {len(moving)} splits "
             f"of {low}-{high} s/{u} steps"
             + (" (an easy start would fill the distance)" if layout.start.kind == "marathon" else "")
         )
@@ -405,7 +210,7 @@ def build_plan(
             "method", "; ".join(method_warnings), "ask for a run inside the method, or drop strict mode"
         )
     warnings.extend(method_warnings)
-    reasons[:0] = _explain(
+    reasons[:0] = explain(
         layout=layout,
         starts=starts,
         all_starts=all_starts,
@@ -430,7 +235,7 @@ def build_plan(
     return Plan(
         steps=steps,
         unit=unit,
-        start_pace_s_per_km=_per_km(layout.start_s_per_unit, unit),
+        start_pace_s_per_km=per_km(layout.start_s_per_unit, unit),
         target_pace_s_per_km=target_s_per_km,
         step_s_per_unit=float(layout.step_s_per_unit),
         tempo_splits=layout.tempo_splits,
@@ -452,71 +257,6 @@ def build_plan(
     )
 
 
-def _explain(
-    *,
-    layout: _Layout,
-    starts: Sequence[_StartRange],
-    all_starts: dict[StartChoice, _StartRange],
-    splits: int,
-    request: _Rules,
-    unit: SplitUnit,
-    target: TargetChoice,
-    choice: StartChoice,
-) -> list[str]:
-    """One line each on the start, the step and the time at tempo."""
-    u = unit.value
-    start_text = format_pace(_per_km(layout.start_s_per_unit, unit), u)
-    if choice is not StartChoice.AUTO:
-        why = "as asked"
-    else:
-        others = [
-            (candidate, _solve(candidate, splits, 0, request))
-            for candidate in all_starts.values()
-            if candidate is not layout.start
-        ]
-        other, alternative = others[0] if others else (None, None)
-        if other is None:
-            why = "the only start pace known"
-        elif other not in starts:
-            why = f"{_range_text(other, unit)} is not slower than the target"
-        elif alternative is None:
-            gap = other.fast_s_per_unit - request.target_s_per_unit
-            why = (
-                f"{_range_text(other, unit)} is {gap:.0f} s/{u} from the target, "
-                f"which does not fit {splits} splits of "
-                f"{request.jump_low:.0f}-{request.jump_high:.0f} s steps"
-            )
-        elif alternative.tempo_splits < layout.tempo_splits:
-            why = (
-                f"it gives {layout.tempo_splits} splits at the target; "
-                f"{_range_text(other, unit)} gives {alternative.tempo_splits}"
-            )
-        else:
-            why = f"both starts fit; a {layout.start.kind} start gives the more even steps"
-    lines = [f"start: {layout.start.kind} pace {start_text} ({why})"]
-    if layout.start.kind == "easy" and layout.start.slow_s_per_unit - layout.start.fast_s_per_unit > _EPSILON:
-        lines[0] += (
-            f", placed inside the easy range {_range_text(layout.start, unit).removeprefix('easy pace ')}"
-        )
-    jump = layout.last_jump_s_per_unit
-    step = layout.step_s_per_unit
-    if layout.build_splits == 1:
-        lines.append(f"step: one jump of {jump:.0f} s/{u} from the start to the target")
-    elif abs(jump - step) < 0.5:
-        lines.append(f"step: {step:g} s/{u} faster each split, landing on the target")
-    else:
-        lines.append(
-            f"step: {step:g} s/{u} faster each split; the last jump to the target is {jump:.0f} s/{u} "
-            "(no build split is faster than the target)"
-        )
-    tempo_time = layout.tempo_splits
-    lines.append(
-        f"tempo: the last {tempo_time} of {splits} splits at {target.value} pace "
-        f"{format_pace(_per_km(request.target_s_per_unit, unit), u)} (cap {request.cap})"
-    )
-    return lines
-
-
 def _band(pace: float, offsets: tuple[float, float], floor_pace: float | None = None) -> tuple[float, float]:
     """(fast edge, slow edge) around `pace`; the fast edge stops at `floor_pace` (the target) if given."""
     fast, slow = offsets
@@ -526,7 +266,7 @@ def _band(pace: float, offsets: tuple[float, float], floor_pace: float | None = 
 
 def _steps(
     *,
-    layout: _Layout,
+    layout: Layout,
     paces: TrainingPaces,
     unit: SplitUnit,
     warmup_distances: Sequence[float],
@@ -535,12 +275,14 @@ def _steps(
     target_s_per_km: float | None = None,
 ) -> tuple[Step, ...]:
     target = layout.target_s_per_unit
-    exact_target_s_per_km = _per_km(target, unit) if target_s_per_km is None else target_s_per_km
-    per_unit = [layout.start_s_per_unit] * layout.hold_splits
-    per_unit += [layout.start_s_per_unit - i * layout.step_s_per_unit for i in range(layout.build_splits)]
-    per_unit += [target] * layout.tempo_splits
-    target_km = _per_km(target, unit)
-    start_km = _per_km(layout.start_s_per_unit, unit)
+    exact_target_s_per_km = per_km(target, unit) if target_s_per_km is None else target_s_per_km
+    paces_per_unit = [layout.start_s_per_unit] * layout.hold_splits
+    paces_per_unit += [
+        layout.start_s_per_unit - i * layout.step_s_per_unit for i in range(layout.build_splits)
+    ]
+    paces_per_unit += [target] * layout.tempo_splits
+    target_km = per_km(target, unit)
+    start_km = per_km(layout.start_s_per_unit, unit)
     easy = [p for p in (paces.easy_slow_s_per_km, paces.easy_fast_s_per_km) if p is not None] or [start_km]
     easy_slow = max(*easy, start_km)
     easy_fast = min(easy)
@@ -559,13 +301,13 @@ def _steps(
             )
         )
     previous: float | None = None
-    for index, (pace_u, distance) in enumerate(zip(per_unit, moving, strict=True)):
-        is_tempo = index >= len(per_unit) - layout.tempo_splits
-        pace = exact_target_s_per_km if is_tempo else _per_km(pace_u, unit)
+    for index, (pace_u, distance) in enumerate(zip(paces_per_unit, moving, strict=True)):
+        is_tempo = index >= len(paces_per_unit) - layout.tempo_splits
+        pace = exact_target_s_per_km if is_tempo else per_km(pace_u, unit)
         faster = None if previous is None else _shown(previous) - _shown(pace_u)
         if is_tempo:
             low, high = _band(pace, rules.TEMPO_BAND_S_PER_KM)
-            first_tempo = previous is not None and previous > target + _EPSILON
+            first_tempo = previous is not None and previous > target + EPSILON
             cue = f"{faster} s faster: tempo" if first_tempo else "hold tempo"
         else:
             low, high = _band(pace, rules.BUILD_BAND_S_PER_KM, target_km)

@@ -9,8 +9,9 @@ the cleaned columns and with the filter for the activity's sport:
 1. Positions outside lat -90..90 / lon -180..180, at "null island" (0, 0), or NaN are ignored.
 2. GPS spikes are dropped: walking forward from the last accepted fix, a fix whose implied speed
    from it is above `GpsFilter.max_speed_m_s` (12 m/s for a run, faster than any runner; 50 m/s
-   for other sports) is rejected. If more than `reanchor_after` fixes in a row are rejected, the receiver really moved
-   (for example after losing the signal in a tunnel) and the run of fixes is accepted.
+   for other sports) is rejected. If more than `reanchor_after` fixes in a row are rejected, the
+   receiver really moved (for example after losing the signal in a tunnel) and the run of fixes
+   is accepted.
 3. Optional light smoothing: a centred moving average of `smoothing_window` fixes (odd; 1 = off).
 4. Stationary jitter: a fix less than `min_step_m` (3 m) from the last counted fix adds no distance
    until the runner has moved at least that far (GPS wanders a few metres while you stand still).
