@@ -19,7 +19,7 @@ from progrun.errors import ProgrunError
 COMMANDS: dict[str, str] = {
     "paces": "progrun.cli.paces_command:paces",
     "plan": "progrun.cli.plan_command:plan",
-    "demo": "progrun.cli.plan_command:demo",
+    "demo": "progrun.cli.demo_command:demo",
     "export": "progrun.cli.export_command:export",
     "info": "progrun.cli.info_command:info",
     "judge": "progrun.cli.judge_command:judge",

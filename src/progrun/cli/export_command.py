@@ -16,6 +16,25 @@ from progrun.units import parse_pace
 
 _FIDELITY_STYLE = {Fidelity.EXACT: "green", Fidelity.APPROXIMATE: "yellow", Fidelity.NOT_CARRIED: "red"}
 
+#: Each format in a runner's words, and what to do with the file, in a few words (`progrun demo`'s table).
+FORMAT_USES: dict[ExportFormat, tuple[str, str]] = {
+    ExportFormat.FIT: ("Garmin workout", "copy to GARMIN/NewFiles (USB)"),
+    ExportFormat.ZWO: ("Zwift workout", "copy to Documents/Zwift/Workouts"),
+    ExportFormat.ICS: ("calendar", "open it in your calendar"),
+    ExportFormat.INTERVALS: ("intervals.icu", "paste into an intervals.icu workout"),
+    ExportFormat.JSON: ("plan (JSON)", "judge and export read it (--plan)"),
+    ExportFormat.PDF: ("pace band, A4", "print at 100 %, cut, tape round wrist"),
+    ExportFormat.PNG: ("pace band, image", "keep it on your phone"),
+}
+
+_WORST_FIRST = (Fidelity.NOT_CARRIED, Fidelity.APPROXIMATE, Fidelity.EXACT)
+
+
+def pace_band_fidelity(result: ExportResult) -> Fidelity | None:
+    """How the file carries the plan's pace bands: the worst of its pace-band targets (None: none)."""
+    found = {row.fidelity for row in result.fidelity if row.target.startswith("pace band")}
+    return next((fidelity for fidelity in _WORST_FIRST if fidelity in found), None)
+
 
 @click.command()
 @plan_file_option

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
 from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_file_option, plan_options
@@ -28,9 +29,9 @@ def _signed(value: float, unit: SplitUnit) -> str:
     return f"{per_unit:+d}" if per_unit else "0"
 
 
-def print_verdict(verdict: Verdict) -> None:
-    """The verdict as a split table, the checks and the coach's words."""
-    console = make_console()
+def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
+    """The verdict as a split table, the checks and the coach's words (on `console`, default stdout)."""
+    console = console or make_console()
     u = verdict.unit.value
     table = make_table(
         f"Judged against the plan (matched by {verdict.matched_by}; paces per {u})",

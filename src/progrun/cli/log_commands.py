@@ -12,9 +12,10 @@ import math
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TimeRemainingColumn
 from rich.text import Text
 
@@ -23,6 +24,9 @@ from progrun.errors import ProgrunError, UnitError
 from progrun.settings import Settings
 from progrun.storage import Profile, Store
 from progrun.units import format_distance, format_duration, format_pace, parse_pace, parse_race
+
+if TYPE_CHECKING:
+    from progrun.storage.importer import ImportReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 DB_HELP = (
@@ -116,17 +120,26 @@ def import_command(paths: tuple[Path, ...], workers: int, as_json: bool, db: str
     if as_json:
         print_json(report.to_json())
         return
-    out = make_console()
-    out.print(
+    print_import_report(report, make_console())
+
+
+def import_summary(report: ImportReport) -> str:
+    """The counts on one line: imported 36, duplicates 0, skipped 0 (not runs), failed 0."""
+    return (
         f"imported {report.imported}, duplicates {report.duplicates}, "
         f"skipped {len(report.skipped)} (not runs), failed {len(report.failed)}"
     )
+
+
+def print_import_report(report: ImportReport, console: Console) -> None:
+    """The import's counts, then one line per duplicate, skipped and failed file."""
+    console.print(import_summary(report), markup=False)
     for name, _activity_id, reason in report.duplicate_of:
-        out.print(f"  duplicate  {name}: {reason}", markup=False)
+        console.print(f"  duplicate  {name}: {reason}", markup=False)
     for skipped in report.skipped:
-        out.print(f"  skipped    {skipped.file}: {skipped.reason}", markup=False)
+        console.print(f"  skipped    {skipped.file}: {skipped.reason}", markup=False)
     for failed in report.failed:
-        out.print(f"  failed     {failed.file}: {failed.reason}", markup=False)
+        console.print(f"  failed     {failed.file}: {failed.reason}", markup=False)
 
 
 # -- history, show -----------------------------------------------------------------------------
@@ -266,6 +279,18 @@ def _parse_pace_option(text: str | None, option: str) -> float | None:
         raise click.BadParameter(str(error), param_hint=option) from None
 
 
+def race_profile_fields(distance_m: float, time_s: float) -> dict[str, Any]:
+    """The profile fields a race result sets: VDOT, threshold pace and easy pace (s/km)."""
+    from progrun.paces import training_paces_from_race
+
+    paces = training_paces_from_race(distance_m, time_s)
+    return {
+        "vdot": paces.vdot,
+        "threshold_s_per_km": paces.threshold_s_per_km,
+        "easy_s_per_km": paces.easy_fast_s_per_km,
+    }
+
+
 @click.command()
 @click.option("--name", help="Your name.")
 @click.option("--hr-max", type=click.FloatRange(100, 230), help="Maximum heart rate (bpm).")
@@ -301,15 +326,11 @@ def profile(  # noqa: PLR0917 (one parameter per option)
 
     changes: dict[str, Any] = {}
     if race is not None:
-        from progrun.paces import training_paces_from_race
-
         try:
             distance_m, time_s = parse_race(race)
         except UnitError as error:
             raise click.BadParameter(str(error), param_hint="--race") from None
-        paces = training_paces_from_race(distance_m, time_s)
-        changes.update(vdot=paces.vdot, threshold_s_per_km=paces.threshold_s_per_km)
-        changes["easy_s_per_km"] = paces.easy_fast_s_per_km
+        changes.update(race_profile_fields(distance_m, time_s))
     for key, value in (
         ("name", name),
         ("hr_max_bpm", hr_max),
@@ -457,11 +478,14 @@ __all__ = [
     "export_data",
     "history",
     "import_command",
+    "import_summary",
     "open_existing_store",
     "open_store",
     "pace_text",
     "parse_today",
+    "print_import_report",
     "profile",
+    "race_profile_fields",
     "reanalyse",
     "show",
 ]

@@ -1,4 +1,4 @@
-"""`progrun plan` and `progrun demo`: a progression run split by split, as a table, JSON, CSV or Markdown."""
+"""`progrun plan`: a progression run split by split, as a table, JSON, CSV or Markdown."""
 
 from __future__ import annotations
 
@@ -11,16 +11,9 @@ from rich.console import Console
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
 from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_options
 from progrun.errors import PlanError
-from progrun.paces import training_paces_from_race
-from progrun.plan import Plan, SplitUnit, StepKind
+from progrun.plan import Plan, StepKind
 from progrun.plan_io import plan_rows, plan_summary, plan_to_csv, plan_to_dict, plan_to_json, plan_to_markdown
-from progrun.planner import build_plan
-from progrun.training_paces import TrainingPaces
-from progrun.units import format_distance, format_duration, format_pace, parse_distance, parse_race
-
-#: The sample runner `progrun demo` plans for.
-DEMO_RACE = "5k=22:30"
-DEMO_DISTANCE = "5mi"
+from progrun.units import format_distance, format_pace
 
 _FORMATS_BY_SUFFIX = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
 
@@ -184,81 +177,3 @@ def _frequency_guard(db: str | None, *, strict: bool) -> None:
     if strict:
         raise PlanError("training log", why, "plan an easy run instead, or drop --strict to be warned only")
     click.echo(f"Warning: {why} (--strict refuses)", err=True)
-
-
-def _print_demo_paces(console: Console, paces: TrainingPaces) -> None:
-    table = make_table(
-        "Their training paces", ["Pace", "per mi", "per km", "What for"], right=["per mi", "per km"]
-    )
-    rows = [
-        ("Marathon", paces.marathon_s_per_km, "a steady start for short progressions"),
-        ("Threshold", paces.threshold_s_per_km, "tempo runs (~1-hour race effort)"),
-        ("10k race", paces.race_10k_s_per_km, "where the progression ends"),
-        ("5k race", paces.race_5k_s_per_km, "a harder finish (--target 5k)"),
-    ]
-    if paces.easy_slow_s_per_km is not None and paces.easy_fast_s_per_km is not None:
-        fast, slow = paces.easy_fast_s_per_km, paces.easy_slow_s_per_km
-        table.add_row(
-            "Easy",
-            f"{format_pace(fast, 'mi', suffix=False)}-{format_pace(slow, 'mi', suffix=False)}",
-            f"{format_pace(fast, 'km', suffix=False)}-{format_pace(slow, 'km', suffix=False)}",
-            "warm-ups, recovery, where longer progressions start",
-        )
-    for label, pace, use in rows:
-        if pace is not None:
-            table.add_row(
-                label, format_pace(pace, "mi", suffix=False), format_pace(pace, "km", suffix=False), use
-            )
-    console.print(table)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 or noun == "km" else f"{number} {noun}s"
-
-
-def _what_to_do(plan: Plan) -> list[str]:
-    unit = plan.unit.value
-    builds = [step for step in plan.steps if step.kind is StepKind.BUILD]
-    tempos = [step for step in plan.steps if step.kind is StepKind.TEMPO]
-    first = builds[0]
-    noun = "mile" if unit == "mi" else "km"
-    target = format_pace(plan.target_pace_s_per_km, unit)
-    lines = [
-        f"Start at {format_pace(first.pace_s_per_km, unit)}: relaxed, you could hold a conversation.",
-        f"Each {noun} after that, pick up about {plan.step_s_per_unit:g} s; "
-        "stay inside the band, and a little fast is better than a little slow while building.",
-        f"The last {_count(len(tempos), noun)} at {target} are the point of the run: "
-        "hard but controlled, the same effort to the end.",
-        "Then walk or jog 5 minutes to bring your heart rate down. Once or twice a week at most.",
-    ]
-    return lines
-
-
-@click.command()
-def demo() -> None:
-    """Show a sample runner's training paces and a 5-mile progression run, as a runner would read them.
-
-    \b
-    Example:
-      progrun demo
-      progrun plan --race 5k=22:30 --distance 5mi   # the same plan, for your own race
-    """
-    distance_m, time_s = parse_race(DEMO_RACE)
-    paces = training_paces_from_race(distance_m, time_s)
-    result = build_plan(paces, parse_distance(DEMO_DISTANCE), unit=SplitUnit.MILE)
-    console = make_console()
-    vdot = f" (VDOT {paces.vdot:.1f})" if paces.vdot is not None else ""
-    console.print(
-        f"[bold]A sample runner[/bold] ran 5 km in {format_duration(time_s)}{vdot}. "
-        "Here are the paces that result suggests, and a 5-mile progression run built from them."
-    )
-    console.print()
-    _print_demo_paces(console, paces)
-    console.print()
-    print_plan(result, console, title="Their progression run, mile by mile")
-    console.print()
-    console.print("[bold]What to do[/bold]")
-    for number, line in enumerate(_what_to_do(result), start=1):
-        console.print(f"  {number}. {escape(line)}")
-    console.print()
-    console.print(f"Your own: progrun plan --race 5k=YOUR_TIME --distance {DEMO_DISTANCE}")

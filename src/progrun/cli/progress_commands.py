@@ -3,15 +3,77 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from rich.console import Console
 
+from progrun.activity import FloatArray
 from progrun.cli.log_commands import db_option, open_store, pace_text, parse_today
 from progrun.cli.output import make_console, make_table, print_json, print_warnings
 from progrun.errors import ProgrunError
+from progrun.progress import FitnessEstimate, GuardResult, LoadSeries
+from progrun.storage import Store
+from progrun.training_paces import TrainingPaces
 from progrun.units import format_distance, format_duration
+
+if TYPE_CHECKING:
+    from progrun.storage.views import ProgressView
+
+
+def progress_to_dict(view: ProgressView) -> dict[str, object]:
+    """The weekly rows and the trend as JSON-able data (`progrun progress --json`)."""
+    trend = view.trend
+    return {
+        "weeks": [{**vars(row), "week_start": row.week_start.isoformat()} for row in trend.weeks],
+        "pace_change_s_per_km_per_week": trend.pace_change_s_per_km_per_week,
+        "score_change_per_week": trend.score_change_per_week,
+        "hr_change_bpm_per_week": trend.hr_change_bpm_per_week,
+        "reference_pace_s_per_km": view.reference_pace_s_per_km,
+        "verdict": trend.verdict,
+    }
+
+
+def print_progress(view: ProgressView, unit: str, console: Console) -> None:
+    """The progression runs week by week as a table (paces per `unit`), then the trend in words."""
+    table = make_table(
+        f"Progression runs by week (HR at {pace_text(view.reference_pace_s_per_km, unit)}; "
+        f"tempo = {pace_text(view.tempo_pace_s_per_km, unit)} or faster)",
+        ["Week of", "Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
+        right=["Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
+    )
+    for row in view.trend.weeks:
+        table.add_row(
+            row.week_start.isoformat(),
+            str(row.runs),
+            pace_text(row.final_split_pace_s_per_km, unit),
+            f"{row.score:.0f}" if row.score is not None else "-",
+            f"{row.hr_at_reference_bpm:.0f}" if row.hr_at_reference_bpm is not None else "-",
+            f"{row.tempo_splits_held:.1f}",
+        )
+    console.print(table)
+    console.print(f"Trend: {view.trend.verdict}", markup=False)
+
+
+def write_progress_chart(view: ProgressView, unit: str, path: Path) -> Path:
+    """Draw the weekly trend (final-split pace per `unit`, score, HR) to a .png or .svg file.
+
+    The chart plots the pace values it is given and only labels the axis, so for a runner in miles
+    the weekly paces are converted to seconds per mile here, for display only.
+    """
+    from dataclasses import replace
+
+    from progrun.formats.progress_chart import render_progress_chart
+    from progrun.units import pace_per_unit
+
+    weeks = tuple(
+        replace(row, final_split_pace_s_per_km=pace_per_unit(row.final_split_pace_s_per_km, unit))
+        for row in view.trend.weeks
+    )
+    return render_progress_chart(replace(view.trend, weeks=weeks), path, unit_label=f"/{unit}")
 
 
 @click.command()
@@ -32,96 +94,83 @@ def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
     with open_store(db) as store:
         view = progress_view(store)
         unit = store.profile().units
-    trend = view.trend
     if as_json:
-        print_json(
-            {
-                "weeks": [{**vars(row), "week_start": row.week_start.isoformat()} for row in trend.weeks],
-                "pace_change_s_per_km_per_week": trend.pace_change_s_per_km_per_week,
-                "score_change_per_week": trend.score_change_per_week,
-                "hr_change_bpm_per_week": trend.hr_change_bpm_per_week,
-                "reference_pace_s_per_km": view.reference_pace_s_per_km,
-                "verdict": trend.verdict,
-            }
-        )
+        print_json(progress_to_dict(view))
     else:
-        table = make_table(
-            f"Progression runs by week (HR at {pace_text(view.reference_pace_s_per_km, unit)}; "
-            f"tempo = {pace_text(view.tempo_pace_s_per_km, unit)} or faster)",
-            ["Week of", "Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
-            right=["Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
-        )
-        for row in trend.weeks:
-            table.add_row(
-                row.week_start.isoformat(),
-                str(row.runs),
-                pace_text(row.final_split_pace_s_per_km, unit),
-                f"{row.score:.0f}" if row.score is not None else "-",
-                f"{row.hr_at_reference_bpm:.0f}" if row.hr_at_reference_bpm is not None else "-",
-                f"{row.tempo_splits_held:.1f}",
-            )
-        console = make_console()
-        console.print(table)
-        console.print(f"Trend: {trend.verdict}", markup=False)
+        print_progress(view, unit, make_console())
     if chart is not None:
-        from progrun.formats.progress_chart import render_progress_chart
-
-        written = render_progress_chart(trend, chart, unit_label=f"/{unit}")
+        written = write_progress_chart(view, unit, chart)
         if not as_json:
             make_console().print(f"chart written to {written}", markup=False)
 
 
-@click.command("next")
-@click.option("--today", metavar="DATE", help="Pretend today is DATE (YYYY-MM-DD).")
-@click.option("--json", "as_json", is_flag=True, help="Print the advice as JSON.")
-@db_option
-def next_command(today: str | None, as_json: bool, db: str | None) -> None:
-    """What to run next and why: frequency guard, fitness (VDOT) re-estimate, training load.
+@dataclass(frozen=True)
+class Advice:
+    """What `progrun next` says on `day`: the frequency guard, the fitness re-estimate and the load."""
 
-    \b
-    Example:
-      progrun next
-    """
-    from progrun.paces import training_paces_for_vdot
+    day: date
+    guard: GuardResult
+    fitness: FitnessEstimate
+    load: LoadSeries
+    unit: str
+
+    @property
+    def paces(self) -> TrainingPaces | None:
+        """Training paces from the re-estimated VDOT, when there is one."""
+        from progrun.paces import training_paces_for_vdot
+
+        return training_paces_for_vdot(self.fitness.vdot) if self.fitness.vdot is not None else None
+
+    def latest(self, series: FloatArray) -> float | None:
+        """The value of a load series on `day` (None when the series is empty or NaN there)."""
+        value = float(series[-1]) if len(series) else math.nan
+        return value if math.isfinite(value) else None
+
+
+def advise(store: Store, day: date) -> Advice:
+    """The advice for `day` from the training log in `store`."""
     from progrun.storage.views import fitness, guard, load
 
-    day = parse_today(today)
-    with open_store(db) as store:
-        verdict = guard(store, day)
-        estimate = fitness(store, day)
-        series = load(store, day)
-        unit = store.profile().units
-    paces = training_paces_for_vdot(estimate.vdot) if estimate.vdot is not None else None
-    last = len(series.load) - 1
-    acwr = float(series.acwr[last]) if last >= 0 and math.isfinite(series.acwr[last]) else None
-    advice = (
+    return Advice(day, guard(store, day), fitness(store, day), load(store, day), store.profile().units)
+
+
+def advice_to_dict(advice: Advice) -> dict[str, object]:
+    """The advice as JSON-able data (`progrun next --json`)."""
+    paces, series = advice.paces, advice.load
+    return {
+        "today": advice.day.isoformat(),
+        "progression_ok": advice.guard.ok,
+        "reasons": list(advice.guard.reasons),
+        "vdot": advice.fitness.vdot,
+        "vdot_method": advice.fitness.method,
+        "paces_s_per_km": None
+        if paces is None
+        else {
+            "easy": paces.easy_fast_s_per_km,
+            "marathon": paces.marathon_s_per_km,
+            "threshold": paces.threshold_s_per_km,
+        },
+        "ctl": advice.latest(series.ctl),
+        "atl": advice.latest(series.atl),
+        "tsb": advice.latest(series.tsb),
+        "acwr": advice.latest(series.acwr),
+        "warnings": list(series.warnings),
+    }
+
+
+def print_advice(advice: Advice, console: Console) -> None:
+    """What to run next and why, in a few lines."""
+    verdict, estimate, series, unit, paces = (
+        advice.guard,
+        advice.fitness,
+        advice.load,
+        advice.unit,
+        advice.paces,
+    )
+    what = (
         "a progression run is fine today" if verdict.ok else "run easy today: " + "; ".join(verdict.reasons)
     )
-    if as_json:
-        print_json(
-            {
-                "today": day.isoformat(),
-                "progression_ok": verdict.ok,
-                "reasons": list(verdict.reasons),
-                "vdot": estimate.vdot,
-                "vdot_method": estimate.method,
-                "paces_s_per_km": None
-                if paces is None
-                else {
-                    "easy": paces.easy_fast_s_per_km,
-                    "marathon": paces.marathon_s_per_km,
-                    "threshold": paces.threshold_s_per_km,
-                },
-                "ctl": float(series.ctl[last]) if last >= 0 else None,
-                "atl": float(series.atl[last]) if last >= 0 else None,
-                "tsb": float(series.tsb[last]) if last >= 0 else None,
-                "acwr": acwr,
-                "warnings": list(series.warnings),
-            }
-        )
-        return
-    console = make_console()
-    console.print(f"{day.isoformat()}: {advice}", markup=False)
+    console.print(f"{advice.day.isoformat()}: {what}", markup=False)
     if estimate.vdot is not None and estimate.best is not None and paces is not None:
         best = estimate.best
         console.print(
@@ -136,17 +185,38 @@ def next_command(today: str | None, as_json: bool, db: str | None) -> None:
         )
     else:
         console.print("Fitness: no run of 3 km or more in the last 8 weeks to estimate VDOT from")
-    if last >= 0:
+    ctl, atl, tsb, acwr = (
+        advice.latest(values) for values in (series.ctl, series.atl, series.tsb, series.acwr)
+    )
+    if ctl is not None and atl is not None and tsb is not None:
         console.print(
-            f"Load (GoldenCheetah constants 42/7 days): fitness CTL {series.ctl[last]:.0f}, "
-            f"fatigue ATL {series.atl[last]:.0f}, form TSB {series.tsb[last]:+.0f}; "
-            f"acute:chronic {acwr:.2f}"
+            f"Load (GoldenCheetah constants 42/7 days): fitness CTL {ctl:.0f}, "
+            f"fatigue ATL {atl:.0f}, form TSB {tsb:+.0f}; acute:chronic {acwr:.2f}"
             if acwr is not None
-            else f"Load: fitness CTL {series.ctl[last]:.0f}, fatigue ATL {series.atl[last]:.0f}, "
-            f"form TSB {series.tsb[last]:+.0f}; acute:chronic needs 4 weeks of data",
+            else f"Load: fitness CTL {ctl:.0f}, fatigue ATL {atl:.0f}, "
+            f"form TSB {tsb:+.0f}; acute:chronic needs 4 weeks of data",
             markup=False,
         )
     print_warnings(list(series.warnings), console)
+
+
+@click.command("next")
+@click.option("--today", metavar="DATE", help="Pretend today is DATE (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print the advice as JSON.")
+@db_option
+def next_command(today: str | None, as_json: bool, db: str | None) -> None:
+    """What to run next and why: frequency guard, fitness (VDOT) re-estimate, training load.
+
+    \b
+    Example:
+      progrun next
+    """
+    with open_store(db) as store:
+        advice = advise(store, parse_today(today))
+    if as_json:
+        print_json(advice_to_dict(advice))
+    else:
+        print_advice(advice, make_console())
 
 
 @click.command()
