@@ -67,6 +67,13 @@ def test_frequency_guard() -> None:
     assert not result.ok and result.quality_last_7_days == 2 and not result.hard_yesterday
     old = [Session(today - timedelta(days=8), "progression"), *one]
     assert frequency_guard(old, today).ok
+    # A fixed twice-a-week rhythm (7 and 4 days back, as Tuesday and Friday seen from Tuesday) is allowed.
+    rhythm = [
+        Session(today - timedelta(days=7), "progression"),
+        Session(today - timedelta(days=4), "progression"),
+    ]
+    assert frequency_guard(rhythm, today).ok
+    assert not frequency_guard([*rhythm, Session(today - timedelta(days=6), "threshold")], today).ok
     yesterday = frequency_guard([Session(today - timedelta(days=1), "race")], today)
     assert not yesterday.ok and yesterday.hard_yesterday
     assert frequency_guard([Session(today - timedelta(days=1), "easy")], today).ok
@@ -76,7 +83,7 @@ def test_frequency_guard() -> None:
 def test_guard_never_allows_a_third_quality_session(days_kinds: list[tuple[int, str]]) -> None:
     today = date(2024, 5, 24)
     sessions = [Session(today - timedelta(days=d), k) for d, k in days_kinds]
-    quality = sum(1 for d, k in days_kinds if d <= 7 and k != "easy")
+    quality = sum(1 for d, k in days_kinds if d <= 6 and k != "easy")
     assert frequency_guard(sessions, today).ok == (
         quality < 2 and not any(d == 1 and k != "easy" for d, k in days_kinds)
     )

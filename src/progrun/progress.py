@@ -177,11 +177,11 @@ class GuardResult:
 def frequency_guard(sessions: Sequence[Session], today: date, *, max_per_week: int = 2) -> GuardResult:
     """The method allows at most once or twice a week, and never the day after a hard session.
 
-    Counts progression and threshold sessions in the 7 days before `today` (today-7 .. today-1,
-    plus any already logged today) and looks for a hard session (progression, threshold,
-    race, interval) on the day before.
+    Counts progression and threshold sessions in the rolling week that ends today (today-6 ..
+    today, so a fixed Tuesday/Friday rhythm is allowed on the next Tuesday) and looks for a hard
+    session (progression, threshold, race, interval) on the day before.
     """
-    window_start = today - timedelta(days=7)
+    window_start = today - timedelta(days=6)
     quality = [s for s in sessions if window_start <= s.day <= today and s.kind in QUALITY_KINDS]
     yesterday = today - timedelta(days=1)
     hard_yesterday = any(s.day == yesterday and s.kind in HARD_KINDS for s in sessions)
@@ -193,7 +193,7 @@ def frequency_guard(sessions: Sequence[Session], today: date, *, max_per_week: i
             f"the method allows at most {max_per_week} a week"
         )
     if hard_yesterday:
-        reasons.append(f"a hard session yesterday ({yesterday.isoformat()}); run easy today")
+        reasons.append(f"a hard session yesterday ({yesterday.isoformat()})")
     return GuardResult(not reasons, tuple(reasons), len(quality), hard_yesterday)
 
 

@@ -149,6 +149,7 @@ def advice_to_dict(advice: Advice) -> dict[str, object]:
             "easy": paces.easy_fast_s_per_km,
             "marathon": paces.marathon_s_per_km,
             "threshold": paces.threshold_s_per_km,
+            "race_10k": paces.race_10k_s_per_km,
         },
         "ctl": advice.latest(series.ctl),
         "atl": advice.latest(series.atl),
@@ -178,9 +179,14 @@ def print_advice(advice: Advice, console: Console) -> None:
             f"{format_duration(best.time_s)} on {best.day.isoformat()} ({estimate.method})",
             markup=False,
         )
+        target, target_name = (
+            (paces.race_10k_s_per_km, "10k pace")
+            if paces.race_10k_s_per_km is not None
+            else (paces.threshold_s_per_km, "threshold")
+        )
         console.print(
             f"Next progression run: start near {pace_text(paces.easy_fast_s_per_km, unit)}, "
-            f"build to {pace_text(paces.threshold_s_per_km, unit)} (threshold)",
+            f"build to {pace_text(target, unit)} ({target_name})",
             markup=False,
         )
     else:
