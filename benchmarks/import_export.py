@@ -20,8 +20,10 @@ valid FIT file with a distinct start, which the importer must parse, analyse and
 workers'): wall time of `import_paths` (listing, the process pool, one transaction per run) and
 runs/s; CPU seconds of the parent and of the workers (getrusage), and the runs/s that CPU time allows
 on an otherwise idle machine; peak memory as the largest sums of RSS and of PSS over the parent and
-its worker processes, sampled every 50 ms from /proc (RSS counts pages shared after fork once per
-process; PSS splits them), plus the parent's and the largest worker's max RSS from getrusage.
+its worker processes, sampled from /proc (RSS every 50 ms; PSS, whose reading costs the kernel a
+walk of every page, every 2 s and whenever the RSS sum has grown by 1 MiB since; RSS counts pages
+shared after fork once per process, PSS splits them), plus the parent's and the largest worker's
+max RSS from getrusage. The sampler's own CPU time is printed and not counted as the parent's.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import argparse
 import gzip
 import io
 import json
+import math
 import os
 import resource
 import struct
@@ -62,6 +65,10 @@ SPACING_S = 12 * 3600
 TIME_FIELDS = {(0, 4), (18, 2), (19, 2), (34, 5)}
 TIMESTAMP_FIELD = 253
 SERIAL_FIELD = (0, 3)
+#: Read PSS again when the RSS sum has grown by more than this since the last PSS reading.
+PSS_RSS_STEP_KIB = 1024
+TREE_INTERVAL_S = 0.5
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
 TEMPLATES: list[list[float]] = [
     [330.0, 320.0, 310.0, 300.0, 290.0, 280.0],  # progression, 6 km
@@ -201,11 +208,20 @@ def build_export(path: Path, runs: int, recording: str) -> dict[str, int]:
 
 
 class RssSampler(threading.Thread):
-    """The largest sums of RSS and of PSS over this process and its descendants, sampled from /proc."""
+    """The largest sums of RSS and of PSS over this process and its descendants, sampled from /proc.
 
-    def __init__(self, interval_s: float = 0.05) -> None:
+    RSS (`/proc/PID/status`, a counter) is read every `interval_s`. PSS (`/proc/PID/smaps_rollup`)
+    makes the kernel walk every page of every process, which cost about 8 % of the two cores during
+    an import when it too was read every 50 ms, and that CPU was taken from the import being timed.
+    So PSS is read every `pss_interval_s`, and at once whenever the RSS sum passes the largest one
+    seen at a PSS reading by more than PSS_RSS_STEP_KIB (the two peak together: the PSS sum moves
+    with the RSS sum, only split among the sharers).
+    """
+
+    def __init__(self, interval_s: float = 0.05, pss_interval_s: float = 2.0) -> None:
         super().__init__(daemon=True)
         self.interval_s = interval_s
+        self.pss_interval_s = pss_interval_s
         self.peak_kib = 0
         self.peak_pss_kib = 0
         self.cpu_s = 0.0
@@ -215,13 +231,23 @@ class RssSampler(threading.Thread):
 
     def run(self) -> None:
         started = time.perf_counter()
+        pss_read_at = -math.inf
+        pss_rss_kib = 0  # the largest RSS sum seen at a PSS reading
+        tree_read_at = -math.inf
+        pids: list[int] = []
         while not self._done.is_set():
             elapsed = time.perf_counter() - started
             if not self.parent_series or elapsed - self.parent_series[-1][0] >= 5.0:
                 self.parent_series.append((round(elapsed), _rss_kib(os.getpid())))
-            pids = _tree(os.getpid())
-            self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in pids))
-            self.peak_pss_kib = max(self.peak_pss_kib, sum(_pss_kib(pid) for pid in pids))
+            if elapsed - tree_read_at >= TREE_INTERVAL_S:  # the pool's workers, looked up twice a second
+                pids = _tree(os.getpid())
+                tree_read_at = elapsed
+            rss_kib = sum(_rss_kib(pid) for pid in pids)
+            if rss_kib > pss_rss_kib + PSS_RSS_STEP_KIB or elapsed - pss_read_at >= self.pss_interval_s:
+                self.peak_pss_kib = max(self.peak_pss_kib, sum(_pss_kib(pid) for pid in pids))
+                pss_read_at = elapsed
+                pss_rss_kib = max(pss_rss_kib, rss_kib)
+            self.peak_kib = max(self.peak_kib, rss_kib)
             self._done.wait(self.interval_s)
         self.cpu_s = time.thread_time()
 
@@ -262,6 +288,13 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
+def _machine_ticks() -> tuple[int, int, int]:
+    """Busy, idle (with I/O wait) and stolen CPU time of the whole machine so far, in clock ticks."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    return user + nice + system + irq + softirq, idle + iowait, steal
+
+
 def _cpu(usage: resource.struct_rusage) -> float:
     return usage.ru_utime + usage.ru_stime
 
@@ -274,11 +307,13 @@ def import_only(export: Path, db: Path, workers: int) -> None:
     sampler = RssSampler()
     sampler.start()
     load_before = os.getloadavg()[0]
+    machine_before = _machine_ticks()
     started = time.perf_counter()
     own_before = resource.getrusage(resource.RUSAGE_SELF)
     with Store.open(url) as store:
         report = import_paths(store, [export], workers=workers)
     wall_s = time.perf_counter() - started
+    machine = [after - before for before, after in zip(machine_before, _machine_ticks(), strict=True)]
     sampler.stop()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -301,6 +336,9 @@ def import_only(export: Path, db: Path, workers: int) -> None:
         "parent_max_rss_kib": own.ru_maxrss,
         "child_max_rss_kib": children.ru_maxrss,
         "load_average": load_before,
+        "machine_busy_s": machine[0] / TICKS_PER_S,
+        "machine_idle_s": machine[1] / TICKS_PER_S,
+        "machine_steal_s": machine[2] / TICKS_PER_S,
         "parent_rss_series_mib": [(t, kib // 1024) for t, kib in sampler.parent_series],
         "log_bytes": db.stat().st_size,
     }
@@ -350,6 +388,12 @@ def bench(runs: int, workers: int, keep: Path | None, recording: str) -> None:
             f"PSS {f['peak_pss_sum_kib'] / 1024:.0f} MiB (sampled); max RSS parent "
             f"{f['parent_max_rss_kib'] / 1024:.0f} MiB, "
             f"largest worker {f['child_max_rss_kib'] / 1024:.0f} MiB"
+        )
+        others_s = max(0.0, f["machine_busy_s"] - cpu_s - f["sampler_cpu_s"])
+        print(
+            f"  the {cores} cores during the import: {cores * f['wall_s']:.0f} core-s, of which this "
+            f"import {cpu_s:.0f}, its memory sampler {f['sampler_cpu_s']:.1f}, other processes "
+            f"{others_s:.1f}, stolen by the host {f['machine_steal_s']:.1f}, idle {f['machine_idle_s']:.1f}"
         )
         series = f["parent_rss_series_mib"]
         shown = series[:: max(1, len(series) // 8)] + series[-1:]

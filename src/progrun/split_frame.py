@@ -293,7 +293,8 @@ def summarise(  # noqa: PLR0917  (the five columns of the spans, as the splits c
     paused_s = prepared.paused(start_s, end_s)
     moving_s = prepared.moving(start_s, end_s, paused_s)
     km = distance_m / 1000.0
-    pace = np.divide(moving_s, km, out=np.full(count, np.nan), where=km > 0)
+    with np.errstate(over="ignore"):  # a split of a subnormal distance (~1e-308 m) has an infinite pace
+        pace = np.divide(moving_s, km, out=np.full(count, np.nan), where=km > 0)
 
     gain = loss = gap = missing
     elevation = prepared.profile

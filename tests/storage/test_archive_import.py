@@ -6,13 +6,16 @@ import gzip
 import io
 import struct
 import zipfile
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from progrun.errors import CorruptFile, UnsafeFile
 from progrun.storage import Store, archive
+from progrun.storage.analysis import compress_raw
 from progrun.storage.importer import import_paths
 from tests.synthetic_runs import BASE_START, easy_paces, gpx_text, progression_paces, synthetic_run
 
@@ -147,6 +150,69 @@ def test_a_member_whose_declared_size_lies_is_read_no_further(tmp_path: Path) ->
     path.write_bytes(bytes(data))
     with zipfile.ZipFile(path) as opened, pytest.raises(CorruptFile, match="CRC"):
         archive.read_member(opened, 0, "liar.zip!a.gpx")
+
+
+def test_a_deflated_member_comes_with_its_deflate_stream_a_stored_one_without(tmp_path: Path) -> None:
+    data = _gpx(0)
+    path = tmp_path / "two.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr("deflated.gpx", data, compress_type=zipfile.ZIP_DEFLATED)
+        out.writestr("stored.gpx", data, compress_type=zipfile.ZIP_STORED)
+    with zipfile.ZipFile(path) as opened:
+        deflated = archive.read_member_with_deflate(opened, 0, "two.zip!deflated.gpx")
+        stored = archive.read_member_with_deflate(opened, 1, "two.zip!stored.gpx")
+        compressed_bytes = opened.infolist()[0].compress_size
+    assert deflated.data == stored.data == data
+    assert stored.deflate is None
+    assert deflated.deflate is not None and len(deflated.deflate) == compressed_bytes < len(data)
+    blob = compress_raw(data, deflated.deflate)
+    assert len(blob) == 2 + compressed_bytes + 4  # the member's own stream in a zlib header and trailer
+    assert zlib.decompress(blob) == data
+    assert zlib.decompress(compress_raw(data)) == data  # no stream: compressed here
+
+
+def test_a_damaged_or_lying_member_is_refused_as_before(tmp_path: Path) -> None:
+    liar = _zip(tmp_path / "liar.zip", {"a.gpx": b"\0" * 200_000})
+    data = bytearray(liar.read_bytes())
+    with zipfile.ZipFile(liar) as opened:
+        directory = opened.start_dir
+    struct.pack_into("<L", data, 22, 1000)  # local header uncompressed size
+    struct.pack_into("<L", data, directory + 24, 1000)  # central uncompressed size
+    liar.write_bytes(bytes(data))
+    with zipfile.ZipFile(liar) as opened, pytest.raises(CorruptFile, match="CRC"):
+        archive.read_member_with_deflate(opened, 0, "liar.zip!a.gpx")
+
+    wrong_crc = _zip(tmp_path / "crc.zip", {"a.gpx": _gpx(0)})
+    data = bytearray(wrong_crc.read_bytes())
+    with zipfile.ZipFile(wrong_crc) as opened:
+        directory = opened.start_dir
+    data[14] ^= 0xFF  # local header CRC-32
+    data[directory + 16] ^= 0xFF  # central CRC-32
+    wrong_crc.write_bytes(bytes(data))
+    with zipfile.ZipFile(wrong_crc) as opened, pytest.raises(CorruptFile, match="Bad CRC-32"):
+        archive.read_member_with_deflate(opened, 0, "crc.zip!a.gpx")
+
+    damaged = _zip(tmp_path / "damaged.zip", {"a.gpx": _gpx(0)})
+    data = bytearray(damaged.read_bytes())
+    data[30 + len("a.gpx") + 40] ^= 0xFF  # a byte of the deflate stream
+    damaged.write_bytes(bytes(data))
+    for read in (archive.read_member, archive.read_member_with_deflate):
+        with zipfile.ZipFile(damaged) as opened, pytest.raises(CorruptFile, match="damaged archive member"):
+            read(opened, 0, "damaged.zip!a.gpx")
+
+
+def test_an_imported_zip_member_keeps_its_deflate_stream_as_raw_file(store: Store, tmp_path: Path) -> None:
+    data = _gpx(0)
+    export = _zip(tmp_path / "export.zip", {"activities/1.gpx": data})
+    with zipfile.ZipFile(export) as opened:
+        compressed_bytes = opened.infolist()[0].compress_size
+    report = import_paths(store, [export], workers=1)
+    assert (report.imported, report.failed) == (1, [])
+    assert store.raw_file(report.imported_ids[0]) == data
+    assert store.check_integrity().ok
+    with store._engine.connect() as connection:  # the blob as stored: the member's stream, not recompressed
+        (stored,) = connection.execute(text("SELECT data FROM blobs")).scalars()
+    assert len(stored) == 2 + compressed_bytes + 4
 
 
 def test_too_many_members_and_too_large_members(

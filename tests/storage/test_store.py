@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from progrun.errors import NotFound, StorageError
 from progrun.storage import Profile, Store, same_run
 from progrun.storage.analysis import AnalysisContext, analyse
 from progrun.storage.importer import import_paths
+from progrun.storage.records import VerdictRecord
 from progrun.storage.schema import Base
 from tests.synthetic_runs import BASE_START, easy_paces, gpx_text, progression_paces, synthetic_run
 
@@ -96,6 +98,29 @@ def test_plain_and_gzip_and_other_format_are_one_run_but_two_runs_in_one_minute_
     assert (report.imported, report.duplicates, len(report.failed)) == (2, 2, 0)
     reasons = sorted(reason.split(" as ")[0] for _, _, reason in report.duplicate_of)
     assert reasons == ["same content", "same run"]
+
+
+def test_a_run_writer_keeps_one_transaction_per_run(store: Store) -> None:
+    runs = []
+    for day in range(3):
+        activity = synthetic_run(BASE_START + timedelta(days=day), easy_paces(day))
+        raw = gpx_text(activity).encode()
+        runs.append(analyse(activity, raw, source_name=f"{day}.gpx", name="", context=AnalysisContext()))
+    # a verdict against a plan that is not in the log: its insert fails after the blob and the activity
+    no_such_plan = VerdictRecord(score=80.0, progressed=True, target_reached=True, plan_id=999)
+    broken = replace(runs[1], verdict=no_such_plan)
+    with store.run_writer() as add:
+        first = add(runs[0])
+        with pytest.raises(StorageError, match=r"cannot store 1\.gpx"):
+            add(broken)
+        third = add(runs[2])
+        again = add(runs[0])
+    assert (first.status, third.status) == ("imported", "imported")
+    assert (again.status, again.activity_id) == ("duplicate", first.activity_id)
+    assert store.table_counts()["blobs"] == 2  # the failed run left neither its blob nor its activity
+    assert store.count_activities() == 2
+    assert store.check_integrity().ok
+    assert store.add_run(runs[1]).status == "imported"  # the log is writable as before
 
 
 def test_same_run_rule() -> None:

@@ -21,6 +21,7 @@ import itertools
 import stat
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -37,6 +38,8 @@ CHUNK_BYTES = 1024 * 1024
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _LOCAL_MAGIC = b"PK\x03\x04"
 _SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+#: General-purpose flags zipfile treats specially: encrypted, compressed patch data, strong encryption.
+_FLAGS_NOT_PLAIN = 0x1 | 0x20 | 0x40
 
 
 @dataclass(frozen=True)
@@ -189,11 +192,68 @@ def read_member(
                         display, f"expands past {limit} bytes (decompression bomb?)", format="zip"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, zlib.error) as error:
         raise CorruptFile(display, f"damaged archive member ({error})", format="zip") from None
     except NotImplementedError as error:
         raise CorruptFile(display, f"unsupported archive member ({error})", format="zip") from None
     return b"".join(chunks)
+
+
+@dataclass(frozen=True)
+class MemberBytes:
+    """A member's content, and its raw deflate stream as stored in the archive when it has one."""
+
+    data: bytes
+    deflate: bytes | None = None
+
+
+def read_member_with_deflate(
+    archive: zipfile.ZipFile, index: int, display: str, *, limit: int = MAX_MEMBER_BYTES
+) -> MemberBytes:
+    """`read_member`, also handing back the member's deflate stream (so the log can keep it as it is).
+
+    Only a plainly valid deflated member takes this path: its local header as `list_members` saw it,
+    its compressed bytes inflating to exactly the declared size with the declared CRC-32, nothing
+    after the stream's end. Output is bounded by the declared size (itself at most `limit`). Anything
+    else, or a stored member, goes through `read_member`, whose checks and messages then apply.
+    """
+    info = archive.infolist()[index]
+    handle = archive.fp
+    if (
+        handle is None
+        or info.compress_type != zipfile.ZIP_DEFLATED
+        or info.flag_bits & _FLAGS_NOT_PLAIN
+        or info.file_size > limit
+        or info.compress_size > limit
+    ):
+        return MemberBytes(read_member(archive, index, display, limit=limit))
+    try:
+        handle.seek(info.header_offset)
+        header = handle.read(_LOCAL_HEADER.size)
+        if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
+            raise ValueError("no local header")
+        fields = _LOCAL_HEADER.unpack(header)
+        name_length, extra_length = fields[9], fields[10]
+        name = handle.read(name_length)
+        encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+        if name.decode(encoding) != info.orig_filename:
+            raise ValueError("local and central names differ")
+        handle.seek(extra_length, 1)
+        deflate = handle.read(info.compress_size)
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        data = inflater.decompress(deflate, info.file_size + 1)
+        valid = (
+            len(deflate) == info.compress_size
+            and len(data) == info.file_size
+            and inflater.eof
+            and not inflater.unused_data
+            and zlib.crc32(data) == info.CRC
+        )
+    except (OSError, ValueError, UnicodeDecodeError, zlib.error):
+        valid = False
+    if not valid:
+        return MemberBytes(read_member(archive, index, display, limit=limit))
+    return MemberBytes(data, deflate)
 
 
 def copy_member(
@@ -240,11 +300,13 @@ __all__ = [
     "MAX_MEMBER_BYTES",
     "Listing",
     "Member",
+    "MemberBytes",
     "Refused",
     "copy_member",
     "is_zip",
     "list_members",
     "open_zip",
     "read_member",
+    "read_member_with_deflate",
     "unsafe_name_reason",
 ]

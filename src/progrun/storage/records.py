@@ -148,6 +148,7 @@ class IntegrityReport:
 #: Marks streams stored as byte planes (see `encode_streams`); older rows are plain zlib, whose
 #: first byte is always 0x78, and still decode.
 BYTE_PLANES = b"S1"
+_TIME_ROW = CHANNELS.index("time_s")
 
 
 def encode_streams(activity: Activity) -> tuple[tuple[str, ...], int, bytes]:
@@ -160,10 +161,12 @@ def encode_streams(activity: Activity) -> tuple[tuple[str, ...], int, bytes]:
     """
     every = np.stack([getattr(activity, name) for name in CHANNELS])
     holds = ~np.isnan(every).all(axis=1)  # `Activity.has` of every channel in one pass
-    holds[CHANNELS.index("time_s")] = True
+    holds[_TIME_ROW] = True
     present = tuple(name for name, held in zip(CHANNELS, holds.tolist(), strict=True) if held)
-    planes = every[holds].view(np.uint8).reshape(len(present), activity.records, 8)
-    return present, activity.records, BYTE_PLANES + zlib.compress(planes.transpose(0, 2, 1).tobytes(), 1)
+    kept = every if len(present) == len(CHANNELS) else every[holds]
+    planes = np.empty((len(present), 8, activity.records), dtype=np.uint8)
+    planes[...] = kept.view(np.uint8).reshape(len(present), activity.records, 8).transpose(0, 2, 1)
+    return present, activity.records, BYTE_PLANES + zlib.compress(planes.data, 1)
 
 
 def decode_streams(channels: tuple[str, ...], n_samples: int, data: bytes) -> dict[str, FloatArray]:

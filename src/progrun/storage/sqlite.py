@@ -9,8 +9,12 @@ Every connection gets, through SQLAlchemy event hooks:
   start, so a read-then-write transaction (the importer's duplicate check, then the insert) can
   never hit SQLITE_BUSY half-way, and two importers cannot both pass the duplicate check.
 * `synchronous=NORMAL`: in WAL mode a commit is atomic and survives a crash or SIGKILL of the
-  process (the kill test shows it); only after an OS crash or power loss may the last few commits
-  roll back, never corrupt. A training log can re-import those files (import is idempotent), so we
+  process (the kill test shows it): COMMIT returns once the transaction's frames, the last one
+  marked as the commit, are written to the WAL file, i.e. into the kernel's page cache, which a
+  killed process cannot take with it; the fsync waits for the next checkpoint. On recovery SQLite
+  replays only frames up to a valid commit frame (each frame is checksummed), so a transaction cut
+  off half-way is never seen. Only after an OS crash or power loss may the last few commits roll
+  back, never corrupt. A training log can re-import those files (import is idempotent), so we
   trade that for many fewer fsyncs per imported activity. Use `synchronous=FULL` (set
   `PROGRUN_SQLITE_SYNCHRONOUS=FULL`) if power-loss durability of the very last import matters.
 * `foreign_keys=ON` (SQLite enforces it only per connection).

@@ -9,7 +9,8 @@ same transaction (SQLite: `BEGIN IMMEDIATE`; both: a unique `(runner_id, sha256)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -239,15 +240,46 @@ class Store:
 
     def add_run(self, run: ImportedRun) -> AddOutcome:
         """Write one imported run in one transaction, unless it is already in the log."""
+        with self.run_writer() as add:
+            return add(run)
+
+    @contextmanager
+    def run_writer(self) -> Iterator[Callable[[ImportedRun], AddOutcome]]:
+        """`add_run` for many runs in a row (an import), on one connection held across them.
+
+        Each run is still its own transaction, exactly as in `add_run` (SQLite: BEGIN IMMEDIATE,
+        duplicate check, inserts, COMMIT; any error rolls that run back). Only the connection pool's
+        check-out and check-in around every run are saved. After a failed run the connection is
+        given back and the next run takes a fresh one, as it would with `add_run`.
+        """
+        held: Connection | None = None
+
+        def add(run: ImportedRun) -> AddOutcome:
+            nonlocal held
+            try:
+                if held is None:
+                    held = self._engine.connect()
+                with held.begin():
+                    cursor = held.connection.cursor()
+                    try:
+                        return self._add_run(cursor, run)
+                    finally:
+                        cursor.close()
+            except (SQLAlchemyError, self._dbapi_error) as error:
+                self._release(held)
+                held = None
+                raise StorageError(f"cannot store {run.source_name}: {first_line(error)}") from None
+
         try:
-            with self._engine.begin() as connection:
-                cursor = connection.connection.cursor()
-                try:
-                    return self._add_run(cursor, run)
-                finally:
-                    cursor.close()
-        except (SQLAlchemyError, self._dbapi_error) as error:
-            raise StorageError(f"cannot store {run.source_name}: {first_line(error)}") from None
+            yield add
+        finally:
+            self._release(held)
+
+    def _release(self, connection: Connection | None) -> None:
+        """Give a held connection back to the pool (a broken one is discarded by it)."""
+        if connection is not None:
+            with suppress(SQLAlchemyError, self._dbapi_error):
+                connection.close()
 
     def _add_run(self, cursor: Any, run: ImportedRun) -> AddOutcome:
         by_sha = {"runner": self.runner_id, "sha": run.sha256}
