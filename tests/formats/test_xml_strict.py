@@ -13,9 +13,8 @@ from progrun.formats.xml_strict import split_points_strictly
 from tests.conftest import ACTIVITIES
 from tests.formats.test_xml_scan import _assert_same_activity, _gpx_doc, _reference_read, _tcx_doc
 
-#: Corpus files whose points the strict patterns do not read (they go to the looser ones):
-#: movescount declares Garmin's prefix on every TrackPointExtension, inside the point.
-LOOSE_ONLY = {"sports-lib__movescount.gpx"}
+#: Corpus files whose points the strict patterns do not read (they would go to the looser ones).
+LOOSE_ONLY: set[str] = set()
 CORPUS = [*sorted((ACTIVITIES / "gpx").glob("*.gpx")), *sorted((ACTIVITIES / "tcx").glob("*.tcx"))]
 
 
@@ -141,3 +140,45 @@ def test_tcx_extension_fields_may_have_their_own_prefix(monkeypatch) -> None:
     activity = _read_strictly(data, "tpx", monkeypatch)
     assert activity.speed_m_s.tolist() == [3.0, 3.1, 3.2]
     _assert_same_activity(activity, _reference_read(data, "tpx", monkeypatch))
+
+
+def _movescount_points(after: str, count: int = 4) -> str:
+    """Points as Movescount writes them: the block declares its prefix, leaves follow it."""
+    return "".join(
+        f'<trkpt lat="50.{k}" lon="14"><time>2024-05-01T10:00:0{k}Z</time><extensions>'
+        f'<t:TrackPointExtension xmlns:t="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+        f"<t:hr>12{k}</t:hr></t:TrackPointExtension>{after.format(k=k)}</extensions></trkpt>"
+        for k in range(count)
+    )
+
+
+def test_movescount_layout_is_read_strictly(monkeypatch) -> None:
+    after = "<g:cadence>8{k}</g:cadence><g:temp>20.5</g:temp><g:power>2{k}0</g:power><g:hr>9{k}</g:hr>"
+    data = _gpx_doc(_movescount_points(after))  # g: is declared on the root, t: only in each block
+    activity = _read_strictly(data, "movescount", monkeypatch)
+    assert activity.heart_rate_bpm.tolist() == [90.0, 91.0, 92.0, 93.0]  # the last one written wins
+    assert activity.power_w.tolist() == [200.0, 210.0, 220.0, 230.0]
+    _assert_same_activity(activity, _reference_read(data, "movescount", monkeypatch))
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "<u:cadence>8{k}</u:cadence>",  # a prefix nobody declares
+        "<g:Cadence>8{k}</g:Cadence>",  # a field name in another case: the tree walk reads it
+        "<g:temp>20.5</g:tempo>",  # an end tag of another name
+    ],
+    ids=["undeclared prefix", "capitalised field", "wrong end tag"],
+)
+def test_leaves_after_the_block_outside_the_strict_layout_read_as_the_tree_walk(after, monkeypatch) -> None:
+    data = _gpx_doc(_movescount_points(after))
+    with pytest.raises(CorruptFile, match="not on the strict path"):
+        _read_strictly(data, "odd", monkeypatch)
+    try:
+        expected = _reference_read(data, "odd", monkeypatch)
+    except CorruptFile as error:
+        with pytest.raises(CorruptFile) as caught:
+            read_activity(data, name="odd")
+        assert str(caught.value) == str(error)
+        return
+    _assert_same_activity(read_activity(data, name="odd"), expected)

@@ -25,7 +25,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from progrun.formats.xml_scan import (
+    GPX_CADENCE,
+    GPX_HEART_RATE,
     GPX_POINT_START,
+    GPX_POWER,
     TCX_COLUMNS,
     TCX_POINT_START,
     Candidate,
@@ -43,9 +46,23 @@ _ABSOLUTE_URI = rb"[A-Za-z][A-Za-z0-9+.-]*+:[\w/.~:?#@!$()*+,;=-]*+"
 #: The element holding Garmin's extension fields, and its start tag.
 _EXTENSION_NAME = {"gpx": b"TrackPointExtension", "tcx": b"TPX"}
 _START_TAG = re.compile(rb"<([A-Za-z_][\w.-]*+:)?([\w.-]++)[\s>/]")
+#: A leaf's start tag after whitespace (its prefix as group 1); not an end tag.
+_LEAF_START = re.compile(rb"[ \t\r\n]*+<([A-Za-z_][\w.-]*+:)?[A-Za-z_]")
 _TPX_FIELD_START = re.compile(rb"<([A-Za-z_][\w.-]*+:)?(?:Speed|RunCadence|Watts)[\s>/]")
 #: The groups of `gpx_strict_pattern`, as `xml_scan.GPX_SEQUENCE_COLUMNS` names them.
-GPX_STRICT_COLUMNS = ("lat", "lat'", "lon", "lon'", "ele", "time", "hr", "hr'", "cad'")
+GPX_STRICT_COLUMNS: tuple[str | None, ...] = (
+    "lat",
+    "lat'",
+    "lon",
+    "lon'",
+    "ele",
+    "time",
+    "hr",
+    "hr'",
+    "cad'",
+)
+#: With leaves after Garmin's block: each leaf's name (None, for its end tag) and its field.
+GPX_AFTER_COLUMNS = (*GPX_STRICT_COLUMNS, None, "hr''", None, "cad''", None, "power''", None)
 
 
 @dataclass(frozen=True)
@@ -69,7 +86,16 @@ def split_points_strictly(data: bytes, fmt: str) -> StrictPoints | None:
     used = {prefix, extension_prefix}
     candidate: Candidate
     if fmt == "gpx":
-        candidate = (gpx_strict_pattern(prefix, extension_prefix), GPX_STRICT_COLUMNS)
+        inline = bool(extension) and extension is not None and _declares(data, extension, extension_prefix)
+        if inline:  # every block declares its prefix itself (Movescount): the root need not
+            used.discard(extension_prefix)
+        after = _prefix_after_block(data, extension)
+        if after is not None:
+            used.add(after)
+        candidate = (
+            gpx_strict_pattern(prefix, extension_prefix, inline=inline, after=after),
+            GPX_AFTER_COLUMNS if after is not None else GPX_STRICT_COLUMNS,
+        )
         element = b"trkpt"
     else:
         # The first field follows the <TPX> start tag (a few bytes on): no need to look further.
@@ -85,6 +111,21 @@ def split_points_strictly(data: bytes, fmt: str) -> StrictPoints | None:
         return None
     prefixes = tuple(sorted(name[:-1].decode("ascii") for name in used if name))
     return StrictPoints(points, prefixes)
+
+
+def _declares(data: bytes, tag: re.Match[bytes], prefix: bytes) -> bool:
+    """Whether the start tag `tag` (as `_find_start` found it) declares `prefix` itself."""
+    end = data.find(b">", tag.end() - 1)
+    return bool(prefix) and b"xmlns:" + prefix[:-1] + b"=" in data[tag.start() : end].replace(b" ", b"")
+
+
+def _prefix_after_block(data: bytes, block: re.Match[bytes] | None) -> bytes | None:
+    """The prefix of the first leaf after Garmin's block in its `<extensions>` (None: no such leaf)."""
+    if block is None:
+        return None
+    close = data.find(b"</" + (block.group(1) or b"") + b"TrackPointExtension", block.end())
+    following = _LEAF_START.match(data, data.find(b">", close) + 1) if close != -1 else None
+    return None if following is None else following.group(1) or b""
 
 
 def _find_start(data: bytes, name: bytes, after: int) -> re.Match[bytes] | None:
@@ -109,12 +150,17 @@ def _leaf(tag: bytes) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def gpx_strict_pattern(prefix: bytes, extension: bytes) -> re.Pattern[bytes]:
+def gpx_strict_pattern(
+    prefix: bytes, extension: bytes, *, inline: bool = False, after: bytes | None = None
+) -> re.Pattern[bytes]:
     """A trkpt as devices write it: `lat`/`lon`, then ele, time, extensions; groups as GPX_STRICT_COLUMNS.
 
     `prefix` is the point's prefix (b"" or b"name:"), `extension` the prefix of Garmin's
     TrackPointExtension. The extensions hold an unprefixed `<heartrate>` (Amazfit), then Garmin's
-    block (air temperature, heart rate, cadence), each optional.
+    block (air temperature, heart rate, cadence), each optional. With `inline` every block declares
+    its own prefix (`xmlns:gpxtpx="..."`, as Movescount writes it). With `after`, leaves of that
+    prefix may follow the block (Movescount's `gpxdata:`): heart rate, cadence and power by their
+    lower-case names, anything else ignored; the groups are then GPX_AFTER_COLUMNS.
     """
     p, q = re.escape(prefix), re.escape(extension)
     # Each attribute at most once: a second `lat` fails the point (its group has matched already).
@@ -123,16 +169,43 @@ def gpx_strict_pattern(prefix: bytes, extension: bytes) -> re.Pattern[bytes]:
     start = rb"<" + p + rb"trkpt(?:\s++(?:" + lat + b"|" + lon + rb"))*+\s*+>\s*+"
     temperature = rb"(?:<" + q + rb"atemp\s*+>\s*+[\w.+-]*+\s*+</" + q + rb"atemp\s*+>\s*+)?"
     garmin = (
-        rb"(?:<" + q + rb"TrackPointExtension\s*+>\s*+" + temperature
+        rb"(?:<" + q + rb"TrackPointExtension" + (_declaration(extension) if inline else b"")
+        + rb"\s*+>\s*+" + temperature
         + _leaf(q + b"hr") + _leaf(q + b"cad")
         + rb"</" + q + rb"TrackPointExtension\s*+>\s*+)?"
     )  # fmt: skip
+    leaves = b"" if after is None else _leaves_after(re.escape(after))
     extensions = (
-        rb"(?:<" + p + rb"extensions\s*+(?:/>|>\s*+" + _leaf(b"heartrate") + garmin
+        rb"(?:<" + p + rb"extensions\s*+(?:/>|>\s*+" + _leaf(b"heartrate") + garmin + leaves
         + rb"</" + p + rb"extensions\s*+>)\s*+)?"
     )  # fmt: skip
     body = _leaf(p + b"ele") + _leaf(p + b"time") + extensions
     return compile_ascii(start + body + rb"</" + p + rb"trkpt\s*+>")
+
+
+def _declaration(extension: bytes) -> bytes:
+    """The block's own declaration of its prefix, to an absolute URI."""
+    name = re.escape(extension[:-1])
+    return rb"\s++xmlns:" + name + rb"\s*+=\s*+(?:\"" + _ABSOLUTE_URI + rb"\"|'" + _ABSOLUTE_URI + rb"')"
+
+
+def _leaves_after(r: bytes) -> bytes:
+    """Leaves of prefix `r` after Garmin's block; each end tag repeats its start tag's name (a group)."""
+    kinds = (GPX_HEART_RATE, GPX_CADENCE, GPX_POWER)
+    first = len(GPX_STRICT_COLUMNS) + 1  # the group of the first leaf's name
+    fields = [
+        rb"<("
+        + r
+        + rb"(?:"
+        + "|".join(names).encode()
+        + rb"))\s*+>"
+        + _FIELD
+        + rb"</\%d\s*+>" % (first + 2 * k)
+        for k, names in enumerate(kinds)
+    ]
+    not_field = rb"(?!" + r + rb"(?i:" + "|".join(n for names in kinds for n in names).encode() + rb")[\s/>])"
+    other = rb"<" + not_field + rb"(" + r + rb"[A-Za-z_][\w.-]*+)\s*+>[\w.:+ -]*+</\%d\s*+>" % (first + 6)
+    return rb"(?:(?:" + b"|".join([*fields, other]) + rb")\s*+)*+"
 
 
 @lru_cache(maxsize=16)
