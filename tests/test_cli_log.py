@@ -60,6 +60,9 @@ def test_import_history_show_progress_next(history_dir: Path, tmp_path: Path) ->
     assert len(progress["weeks"]) == 12
     assert progress["pace_change_s_per_km_per_week"] == pytest.approx(-3.0, abs=0.1)
     assert progress["hr_change_bpm_per_week"] == pytest.approx(-0.8, abs=0.1)
+    # Tempo splits as the judge counted them (one km at the inferred target each run), not km splits
+    # near the threshold pace (which grew from 0 to 3 as the runs got faster).
+    assert {week["tempo_splits_held"] for week in progress["weeks"]} == {1.0}
     assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     advice = json.loads(_run(["next", "--today", "2024-05-24", "--json"], db))
     assert advice["progression_ok"] is False and len(advice["reasons"]) == 2

@@ -492,6 +492,22 @@ class Store:
                     )
         return {key: tuple(value) for key, value in out.items()}
 
+    def tempo_splits_for(self, activity_ids: Iterable[int]) -> dict[int, int]:
+        """The tempo splits of each listed activity's stored verdict (those judged against a plan)."""
+        ids = list(activity_ids)
+        out: dict[int, int] = {}
+        with self._engine.connect() as connection:
+            for chunk_start in range(0, len(ids), 500):
+                chunk = ids[chunk_start : chunk_start + 500]
+                rows = connection.execute(
+                    select(V.c.activity_id, V.c.verdict_json).where(V.c.activity_id.in_(chunk))
+                ).all()
+                for activity_id, verdict_json in rows:
+                    tempo = json.loads(verdict_json).get("tempo_splits") if verdict_json else None
+                    if isinstance(tempo, int):
+                        out[activity_id] = tempo
+        return out
+
     def load_activity(self, activity_id: int) -> Activity:
         """The stored samples as an Activity (laps and pauses come from the stored summary)."""
         summary = self.summary(activity_id)

@@ -40,9 +40,14 @@ def _whole(splits: tuple[SplitRecord, ...]) -> list[SplitRecord]:
 
 
 def progress_view(store: Store) -> ProgressView:
-    """Progression runs with their final-split pace, score, HR at a fixed pace and tempo splits held."""
+    """Progression runs with their final-split pace, score, HR at a fixed pace and tempo splits held.
+
+    Tempo splits are the judge's count, against the plan the run was judged by and in its split
+    unit; a run without a verdict counts its trailing km splits at the profile's threshold pace.
+    """
     summaries = [s for s in store.list_activities(progression_only=True) if s.start is not None]
     splits = store.splits_for([s.id for s in summaries])
+    judged_tempo = store.tempo_splits_for([s.id for s in summaries])
     profile = store.profile()
     finals = [_whole(splits[s.id])[-1].pace_s_per_km for s in summaries if _whole(splits[s.id])]
     all_paces = [split.pace_s_per_km for s in summaries for split in _whole(splits[s.id])]
@@ -60,7 +65,8 @@ def progress_view(store: Store) -> ProgressView:
                 final_split_pace_s_per_km=paces[-1],
                 score=summary.score,
                 hr_at_reference_bpm=hr_at_pace(paces, [s.avg_hr_bpm for s in whole], reference),
-                tempo_splits_held=tempo_splits_held(paces, tempo),
+                # As the judge counted them against the run's plan (in its unit); else against tempo.
+                tempo_splits_held=judged_tempo.get(summary.id, tempo_splits_held(paces, tempo)),
                 activity_id=summary.id,
             )
         )
