@@ -39,6 +39,14 @@ from progrun.storage.records import (
 from progrun.storage.rows import db_time, first_line, safe_url, summary_from_row, utc
 from progrun.storage.schema import ActivityRow, BlobRow, PlanRow, RunnerRow, SplitRow, StreamRow, VerdictRow
 from progrun.storage.sqlite import configure_sqlite
+from progrun.storage.statements import (
+    ACTIVITY_KEYS,
+    BLOB_KEYS,
+    SPLIT_KEYS,
+    STREAM_KEYS,
+    VERDICT_KEYS,
+    CompiledStatement,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: Same run in another format: starts within this many seconds ...
@@ -69,80 +77,6 @@ def same_run(distance_a_m: float, duration_a_s: float, distance_b_m: float, dura
     return distance_ok and duration_ok
 
 
-BLOB_KEYS = ("sha256", "size_bytes", "compression", "data")
-ACTIVITY_KEYS = (
-    "sha256",
-    "source_name",
-    "name",
-    "format",
-    "sport",
-    "start",
-    "distance_m",
-    "duration_s",
-    "moving_s",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "kind",
-    "is_progression",
-    "score",
-    "load",
-    "n_splits",
-    "analysis_version",
-    "summary_json",
-    "runner_id",
-    "imported_at",
-)
-STREAM_KEYS = ("activity_id", "n_samples", "channels", "data")
-SPLIT_KEYS = ("activity_id", "index", "distance_m", "elapsed_s", "pace_s_per_km", "avg_hr_bpm")
-VERDICT_KEYS = ("activity_id", "plan_id", "score", "progressed", "target_reached", "verdict_json")
-
-
-class _Raw:
-    """A Core statement compiled once for a dialect and executed on a DBAPI cursor.
-
-    The SQL text and the parameter conversions are SQLAlchemy's own (the statement compiled for the
-    dialect, each parameter through its type's bind processor), so what reaches the database is
-    what `Connection.execute` would send; only the per-execution bookkeeping is skipped. Run it
-    inside a SQLAlchemy transaction (`engine.begin()`), on `connection.connection.cursor()`.
-    """
-
-    def __init__(self, statement: Any, dialect: Any, keys: tuple[str, ...] | None = None) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
-        self.sql: str = compiled.string
-        positions = compiled.positiontup
-        self.positional = positions is not None
-        self.names: tuple[str, ...] = tuple(positions) if positions is not None else tuple(compiled.binds)
-        processors = (
-            compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names
-        )
-        #: (position, processor) of the parameters that need converting (dates, booleans on SQLite).
-        self.converters = tuple(
-            (position, process) for position, process in enumerate(processors) if process is not None
-        )
-
-    def parameters(self, values: dict[str, Any]) -> list[Any] | dict[str, Any]:
-        row = [values[name] for name in self.names]
-        for position, process in self.converters:
-            if row[position] is not None:
-                row[position] = process(row[position])
-        return row if self.positional else dict(zip(self.names, row, strict=True))
-
-    def execute(self, cursor: Any, values: dict[str, Any]) -> None:
-        cursor.execute(self.sql, self.parameters(values))
-
-    def execute_many(self, cursor: Any, rows: list[dict[str, Any]]) -> None:
-        cursor.executemany(self.sql, [self.parameters(values) for values in rows])
-
-    def scalar(self, cursor: Any, values: dict[str, Any]) -> Any:
-        cursor.execute(self.sql, self.parameters(values))
-        row = cursor.fetchone()
-        return None if row is None else row[0]
-
-    def fetch_all(self, cursor: Any, values: dict[str, Any]) -> list[Any]:
-        cursor.execute(self.sql, self.parameters(values))
-        return list(cursor.fetchall())
-
-
 class Store:
     """The training log. Open with `Store.open(url)`; use as a context manager or call `close()`."""
 
@@ -151,28 +85,28 @@ class Store:
         self.runner_id = runner_id
         self.dialect = engine.dialect.name
         # The import's statements, compiled once for this dialect and run on the DBAPI cursor
-        # (`_Raw`): building a Core statement per call cost ~1 ms of SQLAlchemy coercion per
+        # (`CompiledStatement`): building a Core statement per call cost ~1 ms of SQLAlchemy coercion per
         # activity, and SQLAlchemy's per-execution work still cost more than the SQL itself.
         dialect = engine.dialect
         self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
-        self._by_sha = _Raw(
+        self._by_sha = CompiledStatement(
             select(A.c.id).where(A.c.runner_id == bindparam("runner"), A.c.sha256 == bindparam("sha")),
             dialect,
         )
-        self._near_start = _Raw(
+        self._near_start = CompiledStatement(
             select(A.c.id, A.c.start, A.c.distance_m, A.c.duration_s)
             .where(A.c.runner_id == bindparam("runner"), A.c.start.between(bindparam("lo"), bindparam("hi")))
             .order_by(A.c.id),
             dialect,
         )
         self._start_result = A.c.start.type.dialect_impl(dialect).result_processor(dialect, None)
-        self._insert_blob = _Raw(self._insert(B).on_conflict_do_nothing(), dialect, BLOB_KEYS)
-        self._insert_activity = _Raw(
+        self._insert_blob = CompiledStatement(self._insert(B).on_conflict_do_nothing(), dialect, BLOB_KEYS)
+        self._insert_activity = CompiledStatement(
             self._insert(A).on_conflict_do_nothing().returning(A.c.id), dialect, ACTIVITY_KEYS
         )
-        self._insert_stream = _Raw(S.insert(), dialect, STREAM_KEYS)
-        self._insert_splits = _Raw(SP.insert(), dialect, SPLIT_KEYS)
-        self._insert_verdict = _Raw(V.insert(), dialect, VERDICT_KEYS)
+        self._insert_stream = CompiledStatement(S.insert(), dialect, STREAM_KEYS)
+        self._insert_splits = CompiledStatement(SP.insert(), dialect, SPLIT_KEYS)
+        self._insert_verdict = CompiledStatement(V.insert(), dialect, VERDICT_KEYS)
 
     # -- opening -------------------------------------------------------------------------------
 
