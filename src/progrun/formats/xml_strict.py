@@ -86,7 +86,7 @@ def split_points_strictly(data: bytes, fmt: str) -> StrictPoints | None:
     used = {prefix, extension_prefix}
     candidate: Candidate
     if fmt == "gpx":
-        inline = bool(extension) and extension is not None and _declares(data, extension, extension_prefix)
+        inline = extension is not None and _declares(data, extension, extension_prefix)
         if inline:  # every block declares its prefix itself (Movescount): the root need not
             used.discard(extension_prefix)
         after = _prefix_after_block(data, extension)
