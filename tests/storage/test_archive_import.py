@@ -140,14 +140,20 @@ def test_forged_compressed_size_is_refused_without_a_huge_allocation(tmp_path: P
         archive.list_members(opened, "forged.zip")
 
 
-def test_a_member_whose_declared_size_lies_is_read_no_further(tmp_path: Path) -> None:
-    path = _zip(tmp_path / "liar.zip", {"a.gpx": b"\0" * 200_000})
+def _size_liar(path: Path) -> Path:
+    """A zip whose one member (200,000 bytes) declares, in both headers, a size of 1,000."""
+    _zip(path, {"a.gpx": b"\0" * 200_000})
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as opened:
         directory = opened.start_dir
     struct.pack_into("<L", data, 22, 1000)  # local header uncompressed size
     struct.pack_into("<L", data, directory + 24, 1000)  # central uncompressed size
     path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_member_whose_declared_size_lies_is_read_no_further(tmp_path: Path) -> None:
+    path = _size_liar(tmp_path / "liar.zip")
     with zipfile.ZipFile(path) as opened, pytest.raises(CorruptFile, match="CRC"):
         archive.read_member(opened, 0, "liar.zip!a.gpx")
 
@@ -172,13 +178,7 @@ def test_a_deflated_member_comes_with_its_deflate_stream_a_stored_one_without(tm
 
 
 def test_a_damaged_or_lying_member_is_refused_as_before(tmp_path: Path) -> None:
-    liar = _zip(tmp_path / "liar.zip", {"a.gpx": b"\0" * 200_000})
-    data = bytearray(liar.read_bytes())
-    with zipfile.ZipFile(liar) as opened:
-        directory = opened.start_dir
-    struct.pack_into("<L", data, 22, 1000)  # local header uncompressed size
-    struct.pack_into("<L", data, directory + 24, 1000)  # central uncompressed size
-    liar.write_bytes(bytes(data))
+    liar = _size_liar(tmp_path / "liar.zip")
     with zipfile.ZipFile(liar) as opened, pytest.raises(CorruptFile, match="CRC"):
         archive.read_member_with_deflate(opened, 0, "liar.zip!a.gpx")
 
