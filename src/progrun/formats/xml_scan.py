@@ -33,6 +33,7 @@ from progrun.formats.xml_safety import ascii_compatible
 from progrun.formats.xml_values import texts_to_floats, texts_to_times
 
 __all__ = [  # the readers' conversions live in `xml_values`; named here too, where they were first
+    "FIELD_TEXT",
     "GPX_COLUMNS",
     "GPX_POINT_START",
     "POINT_MARKER",
@@ -58,7 +59,7 @@ _QNAME = _PREFIX + _NAME
 _ATTRIBUTE_VALUE = rb"""\s*+=\s*+(?:"[^"<]*+"|'[^'<]*+')"""
 _ATTRIBUTES = rb"(?:\s++[\w.:\x80-\xff-]++" + _ATTRIBUTE_VALUE + rb")*+\s*+"
 #: A field's text: ASCII letters, digits and . : + - _ (surrounding whitespace is not part of it).
-_FIELD_TEXT = rb"[\w.:+-]++"
+FIELD_TEXT = rb"[\w.:+-]++"
 _TEXT = rb"[^<]*+"
 #: The end tag closing an element whose content has been matched (well-formed: it is its own).
 _END = rb"</[^>]++>"
@@ -122,7 +123,7 @@ class _Fields:
         """A field's text as the next group; with `once`, a second match in the same point fails it."""
         self.count += 1
         guard = b"(?(%d)(?!))" % self.count if once else b""
-        return rb"\s*+" + guard + b"(" + _FIELD_TEXT + rb")\s*+"
+        return rb"\s*+" + guard + b"(" + FIELD_TEXT + rb")\s*+"
 
 
 def _names(names: Sequence[str]) -> bytes:
@@ -265,7 +266,7 @@ def gpx_sequence_pattern(prefix: bytes, *, loose: bool = False) -> re.Pattern[by
     block (Suunto's `gpxdata:`, Amazfit's `heartrate`); that costs more to match.
     """
     p = re.escape(prefix)
-    field = rb"\s*+([\w.:+-]++)\s*+"
+    field = rb"\s*+(" + FIELD_TEXT + rb")\s*+"
     quoted = rb"""\s*+=\s*+(?:"([^"<&]*+)"|'([^'<&]*+)')"""
     other_attribute = rb"(?!lat\s*+=|lon\s*+=)[\w.:\x80-\xff-]++" + _ATTRIBUTE_VALUE
     start = (

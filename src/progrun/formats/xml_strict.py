@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from progrun.formats.xml_scan import (
+    FIELD_TEXT,
     GPX_CADENCE,
     GPX_HEART_RATE,
     GPX_POINT_START,
@@ -38,7 +39,7 @@ from progrun.formats.xml_scan import (
 )
 
 #: A field's text and the whitespace around it (the same text class as `xml_scan`).
-_FIELD = rb"\s*+([\w.:+-]++)\s*+"
+_FIELD = rb"\s*+(" + FIELD_TEXT + rb")\s*+"
 #: A GPX coordinate attribute's value (digits, sign, point, exponent; spaces float() ignores).
 _COORDINATE = rb"""\s*+=\s*+(?:"([\w.+ -]*+)"|'([\w.+ -]*+)')"""
 #: An absolute URI without `&` or quotes, as libxml2 takes a namespace name without a warning.
