@@ -12,11 +12,9 @@ from hypothesis import strategies as st
 
 from progrun.progress import (
     ProgressionRun,
-    Session,
     best_effort,
     build_block,
     estimate_vdot,
-    frequency_guard,
     hr_at_pace,
     load_series,
     rtss,
@@ -24,6 +22,7 @@ from progrun.progress import (
     trimp,
     weekly_trend,
 )
+from progrun.training_guard import Session, frequency_guard
 
 D0 = date(2024, 1, 1)
 

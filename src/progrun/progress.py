@@ -1,4 +1,6 @@
-"""Progress over weeks: training load, fitness/fatigue/form, ACWR, trends, VDOT re-estimate, guards, blocks.
+"""Progress over weeks: training load, fitness/fatigue/form, ACWR, trends, VDOT re-estimate, blocks.
+
+The frequency guard and what makes a day hard are in `progrun.training_guard`.
 
 Core module: standard library and numpy only. The storage layer feeds it plain values.
 
@@ -21,7 +23,7 @@ with more than 1.3 x the mean load of the four weeks before.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -39,9 +41,6 @@ ACWR_ACUTE_DAYS = 7
 ACWR_CHRONIC_DAYS = 28
 ACWR_SPIKE = 1.5
 WEEKLY_SPIKE = 1.3
-#: Session kinds that count as hard for the frequency guard.
-HARD_KINDS = frozenset({"progression", "threshold", "race", "hard", "interval"})
-QUALITY_KINDS = frozenset({"progression", "threshold"})
 
 
 # -- load ------------------------------------------------------------------------------------------
@@ -151,50 +150,6 @@ def spike_warnings(load: FloatArray, acwr: FloatArray, first_day: date) -> tuple
                 f"{weekly[-1] / before:.1f} x the mean of the four weeks before ({before:.0f})"
             )
     return tuple(warnings)
-
-
-# -- frequency guard ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Session:
-    """A logged session: its date and kind ("progression", "threshold", "easy", "race", ...)."""
-
-    day: date
-    kind: str
-
-
-@dataclass(frozen=True)
-class GuardResult:
-    """Whether another progression run is advisable today, and why not."""
-
-    ok: bool
-    reasons: tuple[str, ...]
-    quality_last_7_days: int
-    hard_yesterday: bool
-
-
-def frequency_guard(sessions: Sequence[Session], today: date, *, max_per_week: int = 2) -> GuardResult:
-    """The method allows at most once or twice a week, and never the day after a hard session.
-
-    Counts progression and threshold sessions in the rolling week that ends today (today-6 ..
-    today, so a fixed Tuesday/Friday rhythm is allowed on the next Tuesday) and looks for a hard
-    session (progression, threshold, race, interval) on the day before.
-    """
-    window_start = today - timedelta(days=6)
-    quality = [s for s in sessions if window_start <= s.day <= today and s.kind in QUALITY_KINDS]
-    yesterday = today - timedelta(days=1)
-    hard_yesterday = any(s.day == yesterday and s.kind in HARD_KINDS for s in sessions)
-    reasons: list[str] = []
-    if len(quality) >= max_per_week:
-        days = ", ".join(sorted({s.day.isoformat() for s in quality}))
-        reasons.append(
-            f"{len(quality)} progression/threshold sessions in the last 7 days ({days}); "
-            f"the method allows at most {max_per_week} a week"
-        )
-    if hard_yesterday:
-        reasons.append(f"a hard session yesterday ({yesterday.isoformat()})")
-    return GuardResult(not reasons, tuple(reasons), len(quality), hard_yesterday)
 
 
 # -- progression trends ------------------------------------------------------------------------------
@@ -332,6 +287,22 @@ def tempo_splits_held(
         else:
             break
     return held
+
+
+def final_progression_pace(verdict_splits: Sequence[Mapping[str, object]]) -> float | None:
+    """The pace (s/km) of the final split of the progression, as the judge matched it.
+
+    `verdict_splits` are the verdict's splits (`Verdict.to_dict()["splits"]`): the last one that is
+    not the cooldown and was run whole (status "run"), with a measured pace. A cooldown that covers
+    a whole km or mile is never the final split. None when the judge matched no such split.
+    """
+    for split in reversed(verdict_splits):
+        pace = split.get("actual_s_per_km")
+        if split.get("kind") == "cooldown" or split.get("status") != "run":
+            continue
+        if isinstance(pace, int | float) and math.isfinite(pace) and pace > 0:
+            return float(pace)
+    return None
 
 
 # -- fitness: VDOT re-estimate ------------------------------------------------------------------------

@@ -158,7 +158,8 @@ def history(limit: int | None, as_json: bool, db: str | None) -> None:
     """
     with open_store(db) as store:
         runs = store.list_activities(limit=limit)
-        unit = store.profile().units
+        runner = store.profile()
+        unit = runner.units
     if as_json:
         print_json(
             [
@@ -193,6 +194,7 @@ def history(limit: int | None, as_json: bool, db: str | None) -> None:
             run.name or Path(run.source_name.split("!")[-1]).name,
         )
     make_console().print(table)
+    print_profile_notes(runner, make_console())
 
 
 @click.command()
@@ -208,7 +210,8 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
     """
     with open_store(db) as store:
         detail = store.detail(activity_id)
-        unit = store.profile().units
+        runner = store.profile()
+        unit = runner.units
     run = detail.summary
     if as_json:
         print_json(
@@ -265,9 +268,18 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
             f"{details.get('tempo_splits', '-')}, cooldown: {cooldown} (--json: every split's verdict)",
             markup=False,
         )
+    print_profile_notes(runner, console)
 
 
 # -- profile, reanalyse ------------------------------------------------------------------------
+
+
+def print_profile_notes(runner: Profile, console: Console) -> None:
+    """One "Note:" line per thing the stored analysis lacks for want of a profile."""
+    from progrun.storage.analysis import profile_notes
+
+    for note in profile_notes(runner):
+        console.print(f"Note: {note}", markup=False)
 
 
 def _parse_pace_option(text: str | None, option: str) -> float | None:
@@ -324,6 +336,9 @@ def profile(  # noqa: PLR0917 (one parameter per option)
     """
     from dataclasses import asdict, replace
 
+    from progrun.storage.analysis import profile_changes_analysis
+    from progrun.storage.reanalyse import reanalyse_activities
+
     changes: dict[str, Any] = {}
     if race is not None:
         try:
@@ -342,13 +357,27 @@ def profile(  # noqa: PLR0917 (one parameter per option)
     ):
         if value is not None:
             changes[key] = value
+    reanalysed: tuple[int, list[tuple[int, str]]] | None = None
     with open_store(db) as store:
         current: Profile = store.profile()
         if changes:
-            current = replace(current, **changes)
+            before, current = current, replace(current, **changes)
             if current.hr_max_bpm and current.hr_rest_bpm and current.hr_max_bpm <= current.hr_rest_bpm:
                 raise click.BadParameter("must be above the resting heart rate", param_hint="--hr-max")
             store.set_profile(current)
+            if profile_changes_analysis(before, current) and store.count_activities():
+                # Kinds (threshold or easy) and loads depend on the profile: redo the stored runs.
+                reanalysed = reanalyse_activities(store, everything=True)
+    if reanalysed is not None:
+        done, failed = reanalysed
+        report = make_console(stderr=as_json)
+        report.print(
+            f"re-analysed {done} stored runs with the new profile (threshold pace: kinds and rTSS "
+            f"loads; heart rate max/rest: TRIMP loads), failed {len(failed)}",
+            markup=False,
+        )
+        for activity_id, reason in failed:
+            report.print(f"  failed {activity_id}: {reason}", markup=False)
     if as_json:
         print_json(asdict(current))
         return
@@ -484,6 +513,7 @@ __all__ = [
     "pace_text",
     "parse_today",
     "print_import_report",
+    "print_profile_notes",
     "profile",
     "race_profile_fields",
     "reanalyse",

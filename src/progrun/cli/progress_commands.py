@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,15 +12,19 @@ import click
 from rich.console import Console
 
 from progrun.activity import FloatArray
-from progrun.cli.log_commands import db_option, open_store, pace_text, parse_today
-from progrun.cli.output import make_console, make_table, print_json, print_warnings
+from progrun.cli.log_commands import db_option, open_store, pace_text, parse_today, print_profile_notes
+from progrun.cli.output import make_console, make_table, print_json
 from progrun.errors import ProgrunError
-from progrun.progress import FitnessEstimate, GuardResult, LoadSeries
+from progrun.progress import LoadSeries
 from progrun.storage import Store
+from progrun.training_guard import GuardResult
 from progrun.training_paces import TrainingPaces
 from progrun.units import format_distance, format_duration
 
 if TYPE_CHECKING:
+    from progrun.plan import Plan
+    from progrun.progress import BlockSession
+    from progrun.storage.fitness_view import CurrentFitness
     from progrun.storage.views import ProgressView
 
 
@@ -89,15 +93,19 @@ def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
     Example:
       progrun progress --chart progress.png
     """
+    from progrun.storage.analysis import profile_notes
     from progrun.storage.views import progress_view
 
     with open_store(db) as store:
         view = progress_view(store)
-        unit = store.profile().units
+        runner = store.profile()
+        unit = runner.units
     if as_json:
-        print_json(progress_to_dict(view))
+        print_json({**progress_to_dict(view), "notes": list(profile_notes(runner))})
     else:
-        print_progress(view, unit, make_console())
+        console = make_console()
+        print_progress(view, unit, console)
+        print_profile_notes(runner, console)
     if chart is not None:
         written = write_progress_chart(view, unit, chart)
         if not as_json:
@@ -106,20 +114,34 @@ def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
 
 @dataclass(frozen=True)
 class Advice:
-    """What `progrun next` says on `day`: the frequency guard, the fitness re-estimate and the load."""
+    """What `progrun next` says on `day`: the guard, the current fitness, the next run and the load."""
 
     day: date
     guard: GuardResult
-    fitness: FitnessEstimate
+    fitness: CurrentFitness
     load: LoadSeries
     unit: str
 
     @property
     def paces(self) -> TrainingPaces | None:
-        """Training paces from the re-estimated VDOT, when there is one."""
-        from progrun.paces import training_paces_for_vdot
+        """Training paces from the current fitness, when there is one."""
+        return self.fitness.paces
 
-        return training_paces_for_vdot(self.fitness.vdot) if self.fitness.vdot is not None else None
+    @property
+    def next_run(self) -> tuple[BlockSession, Plan] | None:
+        """The next progression run: the first run of a block starting today (`progrun block`'s)."""
+        from progrun.storage.fitness_view import next_progression
+
+        return next_progression(self.fitness, self.day)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why not a progression run today, the hard day first, then the week's count, then load."""
+        return (*self.guard.reasons, *self.load.warnings)
+
+    @property
+    def progression_ok(self) -> bool:
+        return not self.reasons
 
     def latest(self, series: FloatArray) -> float | None:
         """The value of a load series on `day` (None when the series is empty or NaN there)."""
@@ -129,20 +151,25 @@ class Advice:
 
 def advise(store: Store, day: date) -> Advice:
     """The advice for `day` from the training log in `store`."""
-    from progrun.storage.views import fitness, guard, load
+    from progrun.storage.fitness_view import current_fitness
+    from progrun.storage.views import guard, load
 
-    return Advice(day, guard(store, day), fitness(store, day), load(store, day), store.profile().units)
+    return Advice(
+        day, guard(store, day), current_fitness(store, day), load(store, day), store.profile().units
+    )
 
 
 def advice_to_dict(advice: Advice) -> dict[str, object]:
     """The advice as JSON-able data (`progrun next --json`)."""
-    paces, series = advice.paces, advice.load
+    paces, series, upcoming = advice.paces, advice.load, advice.next_run
     return {
         "today": advice.day.isoformat(),
-        "progression_ok": advice.guard.ok,
-        "reasons": list(advice.guard.reasons),
+        "progression_ok": advice.progression_ok,
+        "reasons": list(advice.reasons),
+        "hard_yesterday": advice.guard.hard_yesterday,
         "vdot": advice.fitness.vdot,
-        "vdot_method": advice.fitness.method,
+        "vdot_source": advice.fitness.source,
+        "vdot_method": advice.fitness.estimate.method,
         "paces_s_per_km": None
         if paces is None
         else {
@@ -150,6 +177,14 @@ def advice_to_dict(advice: Advice) -> dict[str, object]:
             "marathon": paces.marathon_s_per_km,
             "threshold": paces.threshold_s_per_km,
             "race_10k": paces.race_10k_s_per_km,
+        },
+        "next_run": None
+        if upcoming is None
+        else {
+            "distance_m": upcoming[0].distance_m,
+            "tempo_splits": upcoming[0].tempo_splits,
+            "start_pace_s_per_km": upcoming[1].start_pace_s_per_km,
+            "target_pace_s_per_km": upcoming[1].target_pace_s_per_km,
         },
         "ctl": advice.latest(series.ctl),
         "atl": advice.latest(series.atl),
@@ -160,37 +195,35 @@ def advice_to_dict(advice: Advice) -> dict[str, object]:
 
 
 def print_advice(advice: Advice, console: Console) -> None:
-    """What to run next and why, in a few lines."""
-    verdict, estimate, series, unit, paces = (
-        advice.guard,
-        advice.fitness,
-        advice.load,
-        advice.unit,
-        advice.paces,
-    )
+    """What to run next and why, in a few lines: the decision first, led by a hard day."""
+    current, series, unit, upcoming = advice.fitness, advice.load, advice.unit, advice.next_run
     what = (
-        "a progression run is fine today" if verdict.ok else "run easy today: " + "; ".join(verdict.reasons)
+        "a progression run is fine today"
+        if advice.progression_ok
+        else "run easy today: " + "; ".join(advice.reasons)
     )
     console.print(f"{advice.day.isoformat()}: {what}", markup=False)
-    if estimate.vdot is not None and estimate.best is not None and paces is not None:
-        best = estimate.best
+    best = current.estimate.best
+    if current.vdot is not None and current.estimate.vdot is not None and best is not None:
         console.print(
-            f"Fitness: VDOT {estimate.vdot} from {format_distance(best.distance_m, unit)} in "
-            f"{format_duration(best.time_s)} on {best.day.isoformat()} ({estimate.method})",
+            f"Fitness: VDOT {current.vdot} from {format_distance(best.distance_m, unit)} in "
+            f"{format_duration(best.time_s)} on {best.day.isoformat()} ({current.estimate.method})",
             markup=False,
         )
-        target, target_name = (
-            (paces.race_10k_s_per_km, "10k pace")
-            if paces.race_10k_s_per_km is not None
-            else (paces.threshold_s_per_km, "threshold")
-        )
-        console.print(
-            f"Next progression run: start near {pace_text(paces.easy_fast_s_per_km, unit)}, "
-            f"build to {pace_text(target, unit)} ({target_name})",
-            markup=False,
-        )
+    elif current.vdot is not None:
+        console.print(f"Fitness: VDOT {current.vdot:.1f} from {current.source}", markup=False)
     else:
         console.print("Fitness: no run of 3 km or more in the last 8 weeks to estimate VDOT from")
+    if upcoming is not None:
+        session, plan = upcoming
+        console.print(
+            f"Next progression run: {format_distance(session.distance_m, 'mi')}, start near "
+            f"{pace_text(plan.start_pace_s_per_km, unit)}, build to "
+            f"{pace_text(plan.target_pace_s_per_km, unit)} ({plan.target_kind} pace), "
+            f"{session.tempo_splits} split{'s' if session.tempo_splits > 1 else ''} there "
+            "(the first run of `progrun block`)",
+            markup=False,
+        )
     ctl, atl, tsb, acwr = (
         advice.latest(values) for values in (series.ctl, series.atl, series.tsb, series.acwr)
     )
@@ -203,7 +236,6 @@ def print_advice(advice: Advice, console: Console) -> None:
             f"form TSB {tsb:+.0f}; acute:chronic needs 4 weeks of data",
             markup=False,
         )
-    print_warnings(list(series.warnings), console)
 
 
 @click.command("next")
@@ -229,6 +261,9 @@ def next_command(today: str | None, as_json: bool, db: str | None) -> None:
 @click.option("--weeks", type=click.IntRange(1, 26), default=8, show_default=True)
 @click.option("--per-week", type=click.Choice(["1", "2"]), default="2", show_default=True)
 @click.option("--start", "start_text", metavar="DATE", help="First day of the block [default: next Monday].")
+@click.option(
+    "--today", "today_text", metavar="DATE", help="Pretend today is DATE (YYYY-MM-DD), as `next` does."
+)
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), help="Write the block as a calendar.")
 @click.option(
     "--fit-dir", type=click.Path(file_okay=False, path_type=Path), help="Write one FIT workout per run."
@@ -239,6 +274,7 @@ def block(  # noqa: PLR0917
     weeks: int,
     per_week: str,
     start_text: str | None,
+    today_text: str | None,
     ics: Path | None,
     fit_dir: Path | None,
     as_json: bool,
@@ -253,33 +289,21 @@ def block(  # noqa: PLR0917
     from datetime import time, timedelta
 
     from progrun.formats.export import ExportFormat, export_plan
-    from progrun.paces import training_paces_for_vdot
-    from progrun.plan import SplitUnit
-    from progrun.planner import build_plan
-    from progrun.progress import build_block
-    from progrun.storage.views import fitness
+    from progrun.storage.fitness_view import block_plans, current_fitness
 
-    today = datetime.now(UTC).date()
+    today = parse_today(today_text)
     first = parse_today(start_text) if start_text else today + timedelta(days=(7 - today.weekday()) % 7 or 7)
     with open_store(db) as store:
-        estimate = fitness(store, today)
-        latest = store.list_activities(limit=1)
-        if estimate.vdot is None and latest and latest[0].start is not None:
-            estimate = fitness(store, latest[0].start.date())  # an old log: its own latest weeks
-        profile_now = store.profile()
-        recent = [run.distance_m for run in store.list_activities(progression_only=True, limit=4)]
-    vdot = estimate.vdot or profile_now.vdot
+        current = current_fitness(store, today)
+    vdot = current.vdot
     if vdot is None:
         raise ProgrunError(
             "block: no fitness to build from; import runs of 3 km or more, "
             "or set `progrun profile --race 5k=20:00`"
         )
-    paces = training_paces_for_vdot(vdot)
-    current = max(recent) if recent else 3 * 1609.344
-    sessions = build_block(first, weeks, current_distance_m=current, per_week=int(per_week))
-    plans = [
-        build_plan(paces, s.distance_m, unit=SplitUnit.MILE, tempo_splits=s.tempo_splits) for s in sessions
-    ]
+    planned = block_plans(current, first, weeks, per_week=int(per_week))
+    sessions = [session for session, _ in planned]
+    plans = [plan for _, plan in planned]
     if fit_dir is not None:
         fit_dir.mkdir(parents=True, exist_ok=True)
         for session, plan in zip(sessions, plans, strict=True):
@@ -289,7 +313,7 @@ def block(  # noqa: PLR0917
             (fit_dir / f"{session.day.isoformat()}-progression.fit").write_bytes(result.data)
     if ics is not None:
         chunks = [
-            export_plan(plan, ExportFormat.ICS, start=datetime.combine(s.day, time(7, 0), tzinfo=UTC)).data
+            export_plan(plan, ExportFormat.ICS, start=datetime.combine(s.day, time(7, 0))).data
             for s, plan in zip(sessions, plans, strict=True)
         ]
         ics.write_bytes(_merge_calendars(chunks))
@@ -310,7 +334,7 @@ def block(  # noqa: PLR0917
         )
         return
     table = make_table(
-        f"{weeks}-week progression block from VDOT {vdot:.1f}",
+        f"{weeks}-week progression block from VDOT {vdot:.1f} ({current.source})",
         ["Week", "Day", "Distance", "Tempo splits", "Start", "Target", ""],
         right=["Week", "Distance", "Tempo splits", "Start", "Target"],
     )

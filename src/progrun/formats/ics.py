@@ -2,8 +2,13 @@
 
 One VCALENDAR with one VEVENT:
 
-- DTSTART is the date and time the caller gives. A naive datetime is written as floating local time
-  (the run is at 07:00 wherever the runner is); an aware one keeps its zone (written in UTC).
+- DTSTART is **floating local time** (RFC 5545 section 3.3.5, form 1: no `Z`, no `TZID`), the one rule
+  for every calendar progrun writes (`export --to ics`, `block --ics`): the wall-clock time the
+  caller gives, for a naive datetime as it is and for an aware one in its own zone (07:00+02:00 is
+  written 07:00). Why floating: a training run is "07:00 in the morning" wherever the runner wakes up,
+  so after a flight it should still sit at 07:00, which UTC or a fixed TZID would move; and a TZID
+  needs a VTIMEZONE block and the runner's IANA zone name, which progrun is never told. DTSTAMP is
+  UTC, as RFC 5545 requires.
 - DTEND is DTSTART plus the plan's estimated time, cooldown included.
 - SUMMARY names the run and its pace range; DESCRIPTION lists every step (label, length, target pace,
   band, cue) and the totals.
@@ -49,15 +54,16 @@ def write_ics(
     calendar = Calendar()
     calendar.add("prodid", "-//progrun//progression run//EN")
     calendar.add("version", "2.0")
+    local = floating(start)
     event = Event()
-    event.add("uid", event_uid(plan, start))
+    event.add("uid", event_uid(plan, local))
     event.add("dtstamp", (created or datetime.now(UTC)).astimezone(UTC))
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(seconds=round(plan.estimated_time_s)))
+    event.add("dtstart", local)
+    event.add("dtend", local + timedelta(seconds=round(plan.estimated_time_s)))
     event.add("summary", summary(plan, name))
     event.add("description", description(plan))
     event.add("categories", ["Running"])
-    rule = recurrence(start, repeat)
+    rule = recurrence(local, repeat)
     if rule is not None:
         event.add("rrule", rule)
     calendar.add_component(event)
@@ -80,6 +86,11 @@ def write_ics(
         ),
     ]
     return ExportResult(ExportFormat.ICS, calendar.to_ical(), tuple(rows))
+
+
+def floating(start: datetime) -> datetime:
+    """The wall-clock time of `start` in its own zone, without a zone: floating local time."""
+    return start.replace(tzinfo=None)
 
 
 def recurrence(start: datetime, repeat: Repeat) -> vRecur | None:

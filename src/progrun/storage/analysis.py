@@ -22,7 +22,7 @@ from progrun.plan_io import plan_from_json
 from progrun.progress import rtss, trimp
 from progrun.splits import split_by_distance
 from progrun.storage.classify import StoredPlan, classify
-from progrun.storage.records import ImportedRun, SplitRecord, encode_streams
+from progrun.storage.records import ImportedRun, Profile, SplitRecord, encode_streams
 
 if TYPE_CHECKING:
     from progrun.storage.store import Store
@@ -43,6 +43,38 @@ class AnalysisContext:
     sex: str = ""
     #: Stored plans a run can be linked to (by FIT workout name or by date).
     plans: tuple[StoredPlan, ...] = ()
+
+
+#: The profile fields the analysis reads: setting one of them re-analyses the stored runs.
+ANALYSIS_PROFILE_FIELDS = ("threshold_s_per_km", "hr_max_bpm", "hr_rest_bpm", "sex")
+
+
+def profile_changes_analysis(before: Profile, after: Profile) -> bool:
+    """Whether the stored runs' kinds and loads would differ under `after` (`ANALYSIS_PROFILE_FIELDS`)."""
+    return any(getattr(before, name) != getattr(after, name) for name in ANALYSIS_PROFILE_FIELDS)
+
+
+def profile_notes(profile: Profile) -> tuple[str, ...]:
+    """What the stored analysis lacks for want of a profile, for `history`, `show` and `progress`.
+
+    The threshold pace tells a threshold (tempo) run from an easy one and gives rTSS loads; heart
+    rate max and rest give TRIMP loads; without either, runs have no load.
+    """
+    notes: list[str] = []
+    if profile.threshold_s_per_km is None:
+        notes.append(
+            "runs were classified without a profile: with no threshold pace, a run at threshold pace that "
+            "did not progress is stored as 'easy', and the progress table's reference pace is the median "
+            "split; "
+            "set `progrun profile --race 5k=20:00` (or --threshold-pace) and the stored runs are "
+            "re-analysed"
+        )
+    if profile.threshold_s_per_km is None and not (profile.hr_max_bpm and profile.hr_rest_bpm):
+        notes.append(
+            "no training load: it needs a threshold pace (rTSS) or `progrun profile --hr-max --hr-rest` "
+            "(TRIMP from heart rate)"
+        )
+    return tuple(notes)
 
 
 def load_context(store: Store) -> AnalysisContext:

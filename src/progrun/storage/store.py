@@ -426,10 +426,10 @@ class Store:
                     )
         return {key: tuple(value) for key, value in out.items()}
 
-    def tempo_splits_for(self, activity_ids: Iterable[int]) -> dict[int, int]:
-        """The tempo splits of each listed activity's stored verdict (those judged against a plan)."""
+    def verdicts_for(self, activity_ids: Iterable[int]) -> dict[int, dict[str, object]]:
+        """The stored verdict (the judge's JSON contract) of each listed activity that has one."""
         ids = list(activity_ids)
-        out: dict[int, int] = {}
+        out: dict[int, dict[str, object]] = {}
         with self._engine.connect() as connection:
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start : chunk_start + 500]
@@ -437,9 +437,9 @@ class Store:
                     select(V.c.activity_id, V.c.verdict_json).where(V.c.activity_id.in_(chunk))
                 ).all()
                 for activity_id, verdict_json in rows:
-                    tempo = json.loads(verdict_json).get("tempo_splits") if verdict_json else None
-                    if isinstance(tempo, int):
-                        out[activity_id] = tempo
+                    details = json.loads(verdict_json) if verdict_json else None
+                    if isinstance(details, dict):
+                        out[activity_id] = details
         return out
 
     def load_activity(self, activity_id: int) -> Activity:

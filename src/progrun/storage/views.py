@@ -10,14 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 from progrun.progress import (
     Effort,
     FitnessEstimate,
-    GuardResult,
     LoadSeries,
     ProgressionRun,
-    Session,
     Trend,
     best_effort,
     estimate_vdot,
-    frequency_guard,
+    final_progression_pace,
     hr_at_pace,
     load_series,
     tempo_splits_held,
@@ -25,6 +23,7 @@ from progrun.progress import (
 )
 from progrun.storage.records import SplitRecord
 from progrun.storage.store import Store
+from progrun.training_guard import GUARD_HISTORY_DAYS, GuardResult, Session, frequency_guard
 
 
 @dataclass(frozen=True)
@@ -40,49 +39,71 @@ def _whole(splits: tuple[SplitRecord, ...]) -> list[SplitRecord]:
 
 
 def progress_view(store: Store) -> ProgressView:
-    """Progression runs with their final-split pace, score, HR at a fixed pace and tempo splits held.
+    """Progression runs with their final-split pace, score, HR at a fixed pace and tempo splits.
 
-    Tempo splits are the judge's count, against the plan the run was judged by and in its split
-    unit; a run without a verdict counts its trailing km splits at the profile's threshold pace.
+    The final split and the tempo splits are the judge's: the last split of the progression it
+    matched (never the cooldown, `final_progression_pace`) and its tempo count, against the plan the
+    run was judged by. A run without a verdict falls back to its last whole km split and its trailing
+    km splits at the profile's threshold pace (else the median final split).
     """
     summaries = [s for s in store.list_activities(progression_only=True) if s.start is not None]
     splits = store.splits_for([s.id for s in summaries])
-    judged_tempo = store.tempo_splits_for([s.id for s in summaries])
+    verdicts = store.verdicts_for([s.id for s in summaries])
     profile = store.profile()
-    finals = [_whole(splits[s.id])[-1].pace_s_per_km for s in summaries if _whole(splits[s.id])]
+    finals = [_final_pace(splits[s.id], verdicts.get(s.id)) for s in summaries]
+    known_finals = [pace for pace in finals if pace is not None]
     all_paces = [split.pace_s_per_km for s in summaries for split in _whole(splits[s.id])]
     reference = profile.threshold_s_per_km or (statistics.median(all_paces) if all_paces else 300.0)
-    tempo = profile.threshold_s_per_km or (statistics.median(finals) if finals else 300.0)
+    tempo = profile.threshold_s_per_km or (statistics.median(known_finals) if known_finals else 300.0)
     runs: list[ProgressionRun] = []
-    for summary in summaries:
+    for summary, final in zip(summaries, finals, strict=True):
         whole = _whole(splits[summary.id])
-        if not whole or summary.start is None:
+        if final is None or summary.start is None:
             continue
         paces = [s.pace_s_per_km for s in whole]
+        judged = verdicts.get(summary.id, {}).get("tempo_splits")
         runs.append(
             ProgressionRun(
                 day=summary.start.date(),
-                final_split_pace_s_per_km=paces[-1],
+                final_split_pace_s_per_km=final,
                 score=summary.score,
-                hr_at_reference_bpm=hr_at_pace(paces, [s.avg_hr_bpm for s in whole], reference),
+                hr_at_reference_bpm=hr_at_pace(paces, [s.avg_hr_bpm for s in whole], reference)
+                if whole
+                else None,
                 # As the judge counted them against the run's plan (in its unit); else against tempo.
-                tempo_splits_held=judged_tempo.get(summary.id, tempo_splits_held(paces, tempo)),
+                tempo_splits_held=judged if isinstance(judged, int) else tempo_splits_held(paces, tempo),
                 activity_id=summary.id,
             )
         )
     return ProgressView(tuple(runs), weekly_trend(runs), reference, tempo)
 
 
-def sessions(store: Store, since: date | None = None) -> list[Session]:
+def _final_pace(splits: tuple[SplitRecord, ...], verdict: dict[str, object] | None) -> float | None:
+    """The final split of the progression as the judge matched it; without a verdict, the last whole
+    km split."""
+    if verdict is not None:
+        matched = verdict.get("splits")
+        if isinstance(matched, list):
+            return final_progression_pace([split for split in matched if isinstance(split, dict)])
+    whole = _whole(splits)
+    return whole[-1].pace_s_per_km if whole else None
+
+
+def sessions(store: Store, since: date | None = None, until: date | None = None) -> list[Session]:
+    """The logged sessions from `since` to `until` (inclusive) with kind, load, moving time, distance."""
     start = None if since is None else _midnight(since)
+    end = None if until is None else _midnight(until + timedelta(days=1))
     return [
-        Session(s.start.date(), s.kind) for s in store.list_activities(since=start) if s.start is not None
+        Session(s.start.date(), s.kind, s.load, s.moving_s or s.duration_s, s.distance_m)
+        for s in store.list_activities(since=start, until=end)
+        if s.start is not None
     ]
 
 
 def guard(store: Store, today: date) -> GuardResult:
-    """The frequency guard over the last 8 days of the log (for `progrun plan` and `progrun next`)."""
-    return frequency_guard(sessions(store, today - timedelta(days=8)), today)
+    """The frequency guard and the hard-day rules over the log (for `progrun plan` and `progrun next`)."""
+    history = sessions(store, today - timedelta(days=GUARD_HISTORY_DAYS), today)
+    return frequency_guard(history, today, unit=store.profile().units)
 
 
 def fitness(store: Store, today: date) -> FitnessEstimate:

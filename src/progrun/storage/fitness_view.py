@@ -1,0 +1,95 @@
+"""The runner's current fitness and the progression runs it gives: one computation for `next` and `block`.
+
+`current_fitness` decides the VDOT once:
+
+1. the log's re-estimate for the day (`progrun.progress.estimate_vdot`: the best effort of the 8 weeks
+   up to it);
+2. for a log whose runs all ended more than 8 weeks ago, the same estimate as of its latest run
+   (the fitness it last showed, said so);
+3. else the profile's VDOT (`progrun profile --race 5k=20:00`).
+
+`block_plans` turns it into the sessions of a block and their plans (`progrun.progress.build_block`,
+`progrun.planner.build_plan`, mile splits); `next` shows the first of them, so the paces `next`
+suggests are the paces of the block's first run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from progrun.paces import training_paces_for_vdot
+from progrun.plan import METRES_PER_MILE, Plan, SplitUnit
+from progrun.planner import build_plan
+from progrun.progress import FITNESS_WINDOW_DAYS, BlockSession, FitnessEstimate, build_block
+from progrun.storage.store import Store
+from progrun.storage.views import fitness
+from progrun.training_paces import TrainingPaces
+
+#: The current progression distance: the longest of the latest this many progression runs ...
+RECENT_PROGRESSION_RUNS = 4
+#: ... else (no progression run in the fitness window) the method's shortest run.
+DEFAULT_DISTANCE_M = 3 * METRES_PER_MILE
+
+
+@dataclass(frozen=True)
+class CurrentFitness:
+    """The VDOT to train from, where it came from, and the progression distance the runner is at."""
+
+    as_of: date
+    estimate: FitnessEstimate
+    vdot: float | None
+    source: str
+    distance_m: float
+
+    @property
+    def paces(self) -> TrainingPaces | None:
+        """Daniels' training paces for the VDOT (None without one)."""
+        return training_paces_for_vdot(self.vdot) if self.vdot is not None else None
+
+
+def current_fitness(store: Store, today: date) -> CurrentFitness:
+    """The fitness `next` and `block` both train from on `today` (module docstring)."""
+    as_of = today
+    estimate = fitness(store, today)
+    if estimate.vdot is None:
+        latest = store.list_activities(until=_midnight(today + timedelta(days=1)), limit=1)
+        if latest and latest[0].start is not None and latest[0].start.date() < today:
+            as_of = latest[0].start.date()
+            estimate = fitness(store, as_of)
+    if estimate.vdot is not None:
+        source = "the log" if as_of == today else f"the log as of its latest run ({as_of.isoformat()})"
+        vdot: float | None = estimate.vdot
+    else:
+        vdot = store.profile().vdot
+        source = "the profile" if vdot is not None else "nothing (no run of 3 km or more, no profile race)"
+    window = _midnight(as_of - timedelta(days=FITNESS_WINDOW_DAYS))
+    recent = store.list_activities(
+        since=window, until=_midnight(as_of + timedelta(days=1)), progression_only=True
+    )[-RECENT_PROGRESSION_RUNS:]
+    distance = max((run.distance_m for run in recent), default=DEFAULT_DISTANCE_M)
+    return CurrentFitness(as_of, estimate, vdot, source, distance)
+
+
+def block_plans(
+    current: CurrentFitness, first_day: date, weeks: int, *, per_week: int = 2
+) -> tuple[tuple[BlockSession, Plan], ...]:
+    """The block's sessions from the current distance, each with its plan at the current paces."""
+    paces = current.paces
+    if paces is None:
+        return ()
+    sessions = build_block(first_day, weeks, current_distance_m=current.distance_m, per_week=per_week)
+    return tuple(
+        (s, build_plan(paces, s.distance_m, unit=SplitUnit.MILE, tempo_splits=s.tempo_splits))
+        for s in sessions
+    )
+
+
+def next_progression(current: CurrentFitness, day: date) -> tuple[BlockSession, Plan] | None:
+    """The next progression run: the first run of a block that starts on `day` (None without a VDOT)."""
+    plans = block_plans(current, day, 1, per_week=1)
+    return plans[0] if plans else None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
