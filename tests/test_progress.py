@@ -15,6 +15,7 @@ from progrun.progress import (
     best_effort,
     build_block,
     estimate_vdot,
+    final_progression_pace,
     hr_at_pace,
     load_series,
     rtss,
@@ -131,3 +132,14 @@ def test_block_has_down_weeks_and_stays_in_the_method() -> None:
     assert miles[:6] == [3.0, 3.0, 3.5, 3.5, 4.0, 4.0]
     days = sorted(s.day for s in sessions)
     assert all((b - a).days >= 2 for a, b in itertools.pairwise(days))
+
+
+def test_final_progression_pace_skips_the_cooldown_and_unfinished_splits() -> None:
+    def split(kind: str, status: str, pace: float | None) -> dict[str, object]:
+        return {"kind": kind, "status": status, "actual_s_per_km": pace}
+
+    splits = [split("build", "run", 300.0), split("tempo", "run", 265.0), split("cooldown", "run", 420.0)]
+    assert final_progression_pace(splits) == 265.0
+    assert final_progression_pace([*splits[:2], split("tempo", "partial", 262.0), splits[2]]) == 265.0
+    assert final_progression_pace([*splits[:2], split("tempo", "not run", None)]) == 265.0
+    assert final_progression_pace([split("cooldown", "run", 420.0)]) is None

@@ -179,10 +179,17 @@ def test_ics_uid_is_stable_for_the_same_plan_and_slot() -> None:
     assert first["uid"] != later["uid"]
 
 
-def test_ics_with_a_zone_keeps_it() -> None:
-    start = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
-    event = _event(export_plan(make_plan(), ExportFormat.ICS, start=start).data)
-    assert event.decoded("dtstart") == start
+@pytest.mark.parametrize("hours", [-8, -5, 0, 2, 9])
+def test_ics_is_floating_local_time_even_from_an_aware_start(hours: int) -> None:
+    """One rule (`progrun.formats.ics`): 07:00 in the start's own zone is written as floating 07:00."""
+    from datetime import timezone
+
+    start = datetime(2026, 12, 1, 7, 0, tzinfo=timezone(timedelta(hours=hours)))
+    data = export_plan(make_plan(), ExportFormat.ICS, start=start).data
+    event = _event(data)
+    assert event.decoded("dtstart") == datetime(2026, 12, 1, 7, 0)
+    assert b"DTSTART:20261201T070000\r\n" in data and b"TZID" not in data
+    assert event.decoded("dtend").tzinfo is None
 
 
 def test_ics_needs_a_start() -> None:

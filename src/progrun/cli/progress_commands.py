@@ -216,12 +216,12 @@ def print_advice(advice: Advice, console: Console) -> None:
         console.print("Fitness: no run of 3 km or more in the last 8 weeks to estimate VDOT from")
     if upcoming is not None:
         session, plan = upcoming
+        tempo = session.tempo_splits
         console.print(
-            f"Next progression run: {format_distance(session.distance_m, 'mi')}, start near "
+            f"Next progression run: {format_distance(session.distance_m, 'mi')} in mile splits, start near "
             f"{pace_text(plan.start_pace_s_per_km, unit)}, build to "
-            f"{pace_text(plan.target_pace_s_per_km, unit)} ({plan.target_kind} pace), "
-            f"{session.tempo_splits} split{'s' if session.tempo_splits > 1 else ''} there "
-            "(the first run of `progrun block`)",
+            f"{pace_text(plan.target_pace_s_per_km, unit)} ({plan.target_kind} pace) for the last "
+            f"{'mile' if tempo == 1 else f'{tempo} miles'} (the first run of `progrun block`)",
             markup=False,
         )
     ctl, atl, tsb, acwr = (
