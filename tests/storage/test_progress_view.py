@@ -74,7 +74,7 @@ def test_the_final_split_is_the_progressions_last_split_never_the_cooldown(store
     ]
     assert len(covering) >= 6
     splits = store.splits_for([activity_id for _, activity_id in covering])
-    for plan, activity_id in covering:
+    for _, activity_id in covering:
         last_whole = [s for s in splits[activity_id] if s.distance_m >= 990.0][-1]
         assert by_id[activity_id].final_split_pace_s_per_km < last_whole.pace_s_per_km - 100.0
 
