@@ -372,8 +372,8 @@ def profile(  # noqa: PLR0917 (one parameter per option)
         done, failed = reanalysed
         report = make_console(stderr=as_json)
         report.print(
-            f"re-analysed {done} stored runs with the new profile (threshold pace: kinds and rTSS "
-            f"loads; heart rate max/rest: TRIMP loads), failed {len(failed)}",
+            f"re-analysed {done} stored run{'' if done == 1 else 's'} with the new profile (threshold "
+            f"pace: kinds and rTSS loads; heart rate max/rest: TRIMP loads), failed {len(failed)}",
             markup=False,
         )
         for activity_id, reason in failed:
@@ -386,6 +386,8 @@ def profile(  # noqa: PLR0917 (one parameter per option)
         shown = (
             pace_text(value, current.units)
             if key.endswith("_s_per_km")
+            else f"{value:.1f}"
+            if key == "vdot" and isinstance(value, float)
             else ("-" if value in (None, "") else value)
         )
         console.print(f"{key:20} {shown}", markup=False)
