@@ -16,6 +16,7 @@ from progrun.planner import build_plan
 from progrun.simulate import simulate_run
 from progrun.storage import Store
 from progrun.storage.analysis import analyse, load_context
+from progrun.storage.fitness_view import current_fitness, progression_distance_m
 from progrun.storage.records import VerdictRecord
 from progrun.storage.views import progress_view
 
@@ -104,3 +105,17 @@ def test_the_tempo_column_is_the_verdicts_count(store: Store, judged_tempo: int)
     store.add_run(replace(run, verdict=VerdictRecord(**{**vars(run.verdict), "details": details})))
     (only,) = progress_view(store).runs
     assert only.tempo_splits_held == judged_tempo
+
+
+@pytest.mark.parametrize("race_s", RACE_TIMES_S)
+def test_the_current_distance_leaves_the_cooldown_out(store: Store, race_s: float) -> None:
+    """A 5-mile progression with a 10-minute cooldown jog is a 5-mile progression: `next` and `block`
+    build on 5 miles, not on the 5.4 to 6 miles the watch recorded."""
+    plan = build_plan(
+        training_paces_from_race(5000.0, race_s), 5 * METRES_PER_MILE, unit=SplitUnit.MILE, cooldown_s=600.0
+    )
+    activity_id = _add_planned_run(store, plan, 0)
+    assert store.summary(activity_id).distance_m > 5.3 * METRES_PER_MILE
+    current = current_fitness(store, FIRST_DAY.date() + timedelta(days=1))
+    assert current.distance_m == pytest.approx(5 * METRES_PER_MILE, rel=0.005)
+    assert progression_distance_m(9000.0, None) == 9000.0

@@ -26,7 +26,8 @@ from progrun.storage.store import Store
 from progrun.storage.views import fitness
 from progrun.training_paces import TrainingPaces
 
-#: The current progression distance: the longest of the latest this many progression runs ...
+#: The current progression distance: the longest progression (cooldown left out) of the latest this
+#: many progression runs ...
 RECENT_PROGRESSION_RUNS = 4
 #: ... else (no progression run in the fitness window) the method's shortest run.
 DEFAULT_DISTANCE_M = 3 * METRES_PER_MILE
@@ -67,8 +68,29 @@ def current_fitness(store: Store, today: date) -> CurrentFitness:
     recent = store.list_activities(
         since=window, until=_midnight(as_of + timedelta(days=1)), progression_only=True
     )[-RECENT_PROGRESSION_RUNS:]
-    distance = max((run.distance_m for run in recent), default=DEFAULT_DISTANCE_M)
+    verdicts = store.verdicts_for([run.id for run in recent])
+    distance = max(
+        (progression_distance_m(run.distance_m, verdicts.get(run.id)) for run in recent),
+        default=DEFAULT_DISTANCE_M,
+    )
     return CurrentFitness(as_of, estimate, vdot, source, distance)
+
+
+def progression_distance_m(run_distance_m: float, verdict: dict[str, object] | None) -> float:
+    """How far the progression of a run went: the judge's matched splits without the cooldown (a
+    5-mile progression with its cooldown jog is 5 miles, not 5.4); without a verdict, the whole run."""
+    splits = verdict.get("splits") if verdict is not None else None
+    if not isinstance(splits, list):
+        return run_distance_m
+    covered = [
+        split["distance_m"]
+        for split in splits
+        if isinstance(split, dict)
+        and split.get("kind") != "cooldown"
+        and split.get("status") in {"run", "partial"}
+        and isinstance(split.get("distance_m"), int | float)
+    ]
+    return float(sum(covered)) if covered else run_distance_m
 
 
 def block_plans(
