@@ -7,6 +7,8 @@ For each format: files, records, errors (broken files are counted, not fatal), t
 decoding the same FIT files (records only, no splits), and the ratio. Times are the best of
 `--repeat` passes for progrun and of one pass for the
 (much slower) pure-Python decoders (one core, in process). Peak RSS is the whole process at the end.
+Last, the split accuracy against the devices' own auto laps (`benchmarks/auto_laps.py`), on our
+corpus and, separately, on `activities-more` (files no rule was tuned on).
 """
 
 from __future__ import annotations
@@ -139,6 +141,12 @@ def main(argv: list[str] | None = None) -> None:
         f"python {sys.version.split()[0]}; progrun: best of {args.repeat} passes; "
         "fitdecode, garmin-fit-sdk: 1 pass"
     )
+    print()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from auto_laps import CORPORA, lap_checks, summary
+
+    for label, corpus in CORPORA.items():
+        print(summary(label, lap_checks(corpus)))
 
 
 if __name__ == "__main__":

@@ -309,6 +309,8 @@ def final_progression_pace(verdict_splits: Sequence[Mapping[str, object]]) -> fl
 
 #: Only efforts at least this long count (shorter ones overstate VDOT in the Daniels formula's use here).
 MIN_EFFORT_M = 3000.0
+#: The 1000 m world record speed (Noah Ngeny, 2:11.96 in 1999; World Athletics): no split is faster.
+FASTEST_SPEED_M_S = 1000.0 / 131.96
 FITNESS_WINDOW_DAYS = 56
 
 
@@ -334,15 +336,30 @@ class FitnessEstimate:
 
 
 def best_effort(
-    day: date, split_distances_m: Sequence[float], split_times_s: Sequence[float], activity_id: int = 0
+    day: date,
+    split_distances_m: Sequence[float],
+    split_times_s: Sequence[float],
+    activity_id: int = 0,
+    suspect: Sequence[bool] = (),
 ) -> Effort | None:
-    """The highest-VDOT stretch of >= 3 consecutive whole (~1 km) splits of one run."""
-    whole = [(d, t) for d, t in zip(split_distances_m, split_times_s, strict=True) if d >= 990.0 and t > 0]
+    """The highest-VDOT stretch of >= 3 consecutive whole (~1 km) splits of one run.
+
+    A stretch never crosses a split with glitched distance: one flagged `suspect` (`Split.suspect_distance`)
+    or faster than the 1000 m world record, which no runner's split can be.
+    """
+    flags = list(suspect) or [False] * len(split_distances_m)
+    whole = [
+        (d, t, flag or d / t > FASTEST_SPEED_M_S)
+        for d, t, flag in zip(split_distances_m, split_times_s, flags, strict=True)
+        if d >= 990.0 and t > 0
+    ]
     best: Effort | None = None
     for start in range(len(whole)):
         distance = 0.0
         time = 0.0
-        for d, t in whole[start:]:
+        for d, t, glitched in whole[start:]:
+            if glitched:
+                break
             distance += d
             time += t
             if distance >= MIN_EFFORT_M:

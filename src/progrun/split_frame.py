@@ -164,10 +164,14 @@ class Prepared:
         self.activity = activity
         self.track = Track.build(activity, moving_threshold_m_s)
         times = activity.time_s[~np.isnan(activity.time_s)]
-        # From the activity start (time 0, even when the first sample comes later) to the last sample.
+        # From the activity start (time 0, even when the first sample comes later) to the last sample;
+        # from the device's timer start when the watch wrote records before it (its laps count from there).
         self.first_s, self.last_s = (
             (0.0, 0.0) if times.size == 0 else (min(0.0, float(times[0])), float(times[-1]))
         )
+        timer_start_s = activity.extra.get("timer_start_s")
+        if isinstance(timer_start_s, float) and self.first_s < timer_start_s < self.last_s:
+            self.first_s = timer_start_s
         self.has_pauses = bool(activity.pauses)
         #: Work derived from this preparation (splits by length, the whole-run summary), by key.
         self.derived: dict[Hashable, object] = {}

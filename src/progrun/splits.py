@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from progrun.activity import Activity, FloatArray, Format, LapTrigger
+from progrun.distance_glitch import distance_glitches, overlaps
 from progrun.split_frame import Prepared, SplitFrame, prepare, summarise
 
 #: Strava's running "moving" threshold: faster than a 30-minute mile.
@@ -88,6 +89,9 @@ class Split:
     start_distance_m: float = 0.0
     #: Device lap trigger for a split by lap ("" for a split by distance).
     trigger: str = ""
+    #: The distance grows faster than the sport allows somewhere in the split (`progrun.distance_glitch`):
+    #: its pace is not the runner's, and fitness never uses it.
+    suspect_distance: bool = False
 
     def to_row(self) -> Row:
         """The split as a plain dict, NaN as None (ready for JSON or CSV)."""
@@ -196,7 +200,9 @@ def split_by_distance(
             frame, total = _with_total(prepared, bounds)
             prepared.derived["total"] = total
         prepared.derived[frame_key] = frame
-    splits = Splits(_to_splits(frame), unit_label(split_m), split_m, _total(prepared))
+    splits = Splits(
+        _to_splits(frame, suspect=_suspect(prepared, frame)), unit_label(split_m), split_m, _total(prepared)
+    )
     prepared.derived[key] = splits
     return splits
 
@@ -303,7 +309,8 @@ def _with_total(prepared: Prepared, bounds: Bounds) -> tuple[SplitFrame, Split]:
         np.append(column, value) for column, value in zip(bounds, _total_bounds(prepared), strict=True)
     ]
     both = summarise(prepared, *columns)
-    return both.head(len(both) - 1), _to_splits(both.tail(1), first_index=0)[0]
+    tail = both.tail(1)
+    return both.head(len(both) - 1), _to_splits(tail, first_index=0, suspect=_suspect(prepared, tail))[0]
 
 
 def split_by_lap(activity: Activity, *, moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S) -> Splits:
@@ -333,7 +340,7 @@ def split_by_lap(activity: Activity, *, moving_threshold_m_s: float = STRAVA_MOV
         prepared, start_s=start_s, end_s=end_s, start_m=start_m, end_m=end_m, distance_m=distance_m
     )
     triggers = [lap.trigger.value for lap in activity.laps]
-    return Splits(_to_splits(frame, triggers), "lap", None, total)
+    return Splits(_to_splits(frame, triggers, suspect=_suspect(prepared, frame)), "lap", None, total)
 
 
 def track_total(activity: Activity, moving_threshold_m_s: float) -> Split:
@@ -347,13 +354,30 @@ def _total(prepared: Prepared) -> Split:
     if isinstance(found, Split):
         return found
     columns = [np.array([value], dtype=np.float64) for value in _total_bounds(prepared)]
-    total = _to_splits(summarise(prepared, *columns), first_index=0)[0]
+    frame = summarise(prepared, *columns)
+    total = _to_splits(frame, first_index=0, suspect=_suspect(prepared, frame))[0]
     prepared.derived["total"] = total
     return total
 
 
+def _suspect(prepared: Prepared, frame: SplitFrame) -> list[bool]:
+    """Which spans of the frame hold glitched distance (`progrun.distance_glitch`)."""
+    glitches = prepared.derived.get("glitches")
+    if not isinstance(glitches, tuple):
+        glitches = distance_glitches(prepared.activity)
+        prepared.derived["glitches"] = glitches
+    if not glitches:
+        return [False] * len(frame)
+    flags: list[bool] = overlaps(glitches, frame.start_s, frame.end_s).tolist()
+    return flags
+
+
 def _to_splits(
-    frame: SplitFrame, triggers: list[str] | None = None, *, first_index: int = 1
+    frame: SplitFrame,
+    triggers: list[str] | None = None,
+    *,
+    first_index: int = 1,
+    suspect: list[bool] | None = None,
 ) -> tuple[Split, ...]:
     """`Split` objects from a full frame (index from `first_index`; lap triggers when given)."""
     columns = zip(
@@ -372,6 +396,7 @@ def _to_splits(
         frame.cadence_avg.tolist(),
         frame.start_m.tolist(),
         triggers if triggers is not None else [""] * len(frame),
+        suspect if suspect is not None else [False] * len(frame),
         strict=True,
     )
     return tuple(
@@ -392,6 +417,7 @@ def _to_splits(
             cadence_value,
             start_distance,
             trigger,
+            flagged,
         )
         for number, (
             start,
@@ -409,6 +435,7 @@ def _to_splits(
             cadence_value,
             start_distance,
             trigger,
+            flagged,
         ) in enumerate(columns)
     )
 

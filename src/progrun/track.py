@@ -15,6 +15,9 @@ the cleaned columns and with the filter for the activity's sport:
 3. Optional light smoothing: a centred moving average of `smoothing_window` fixes (odd; 1 = off).
 4. Stationary jitter: a fix less than `min_step_m` (3 m) from the last counted fix adds no distance
    until the runner has moved at least that far (GPS wanders a few metres while you stand still).
+   The distance so counted is shared among the steps since the last counted fix in proportion to
+   their raw lengths (`_spread_over_steps`), so a slow runner at 1 Hz does not read as stopped
+   every other second.
 5. Great-circle (haversine) distance on a sphere of radius 6,371,008.8 m, summed; samples without
    a usable fix get the distance interpolated in time between their neighbours.
 
@@ -215,12 +218,49 @@ def distance_from_positions(
     fix_times = time_s[index]
     for pause in pauses:
         counted &= ~((fix_times[:-1] <= pause.start_s) & (fix_times[1:] >= pause.end_s))
-    cumulative = _cumulative_length(lat, lon, gps_filter.min_step_m, counted)
+    cumulative = _spread_over_steps(
+        fix_times, _cumulative_length(lat, lon, gps_filter.min_step_m, counted), counted, lat, lon
+    )
     if index.size == n:
         return TrackDistance(cumulative, spikes, int(index.size))
     times = time_s if np.all(np.isfinite(time_s)) else np.arange(n, dtype=np.float64)
     distance = np.interp(times, times[index], cumulative)
     return TrackDistance(distance, spikes, int(index.size))
+
+
+def _spread_over_steps(
+    fix_times: FloatArray, cumulative: FloatArray, counted: BoolArray, lat: FloatArray, lon: FloatArray
+) -> FloatArray:
+    """Each counted step spread over the fixes since the last counted fix, by how far each moved.
+
+    The jitter filter adds a step only at the fix that gets `min_step_m` away; the fixes in between
+    hold the distance still, which reads as standing still every other second at 1 Hz below about
+    5:30/km. The runner covered that distance over the whole interval, so it is shared among the
+    steps between the two counted fixes in proportion to their raw lengths (in time where they are
+    all zero): a slow runner's even steps share it evenly, while after a stop the jitter steps get
+    next to nothing and the step that leaves the spot gets the rest. Steps over a pause stay flat.
+    """
+    size = cumulative.size
+    if size < 3 or not np.all(np.isfinite(fix_times)):
+        return cumulative
+    knot = np.zeros(size, dtype=np.bool_)
+    knot[0] = knot[-1] = True
+    knot[1:] |= cumulative[1:] != cumulative[:-1]
+    knot[:-1] |= ~counted  # both ends of a step over a pause
+    knot[1:] |= ~counted
+    if knot.all():
+        return cumulative
+    knots = np.flatnonzero(knot)
+    position = np.arange(size)
+    left = knots[np.searchsorted(knots, position, side="right") - 1]
+    right = knots[np.searchsorted(knots, position, side="left")]
+    walked = np.concatenate(([0.0], np.cumsum(np.where(counted, _neighbour_haversine_m(lat, lon), 0.0))))
+    span_m = walked[right] - walked[left]
+    span_s = fix_times[right] - fix_times[left]
+    by_time = np.divide(fix_times - fix_times[left], span_s, out=np.zeros(size), where=span_s > 0)
+    fraction = np.divide(walked - walked[left], span_m, out=by_time, where=span_m > 0)
+    spread: FloatArray = cumulative[left] + (cumulative[right] - cumulative[left]) * fraction
+    return spread
 
 
 def _cumulative_length(lat: FloatArray, lon: FloatArray, min_step_m: float, counted: BoolArray) -> FloatArray:

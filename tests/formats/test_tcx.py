@@ -157,7 +157,7 @@ def test_several_activities_read_the_first() -> None:
     data = tcx(one).replace(b"</Activity>", b'</Activity><Activity Sport="Biking"><Id>x</Id></Activity>', 1)
     activity = read_activity(data)
     assert activity.sport == "running"
-    assert "file holds 2 activities; read the first" in activity.warnings
+    assert "file holds 2 activities (running, cycling); read the first" in activity.warnings
 
 
 @pytest.mark.parametrize("path", sorted((ACTIVITIES / "tcx").glob("*.tcx")), ids=lambda p: p.name)

@@ -171,7 +171,23 @@ def _read(data: bytes, label: str, on_error: OnError, max_bytes: int) -> Activit
     extra = dict(activity.extra)
     if compression:
         extra["compression"] = compression
-    return dataclasses.replace(activity, source=label, extra=extra)
+    warnings = activity.warnings + _glitch_warnings(activity, extra)
+    return dataclasses.replace(activity, source=label, extra=extra, warnings=warnings)
+
+
+def _glitch_warnings(activity: Activity, extra: dict[str, object]) -> tuple[str, ...]:
+    """A warning per stretch of impossible distance (`progrun.distance_glitch`), kept in `extra` too."""
+    from progrun.distance_glitch import distance_glitches, top_speed_m_s
+
+    glitches = distance_glitches(activity)
+    if not glitches:
+        return ()
+    extra["distance_glitches"] = [(g.start_s, g.end_s, g.distance_m) for g in glitches]
+    return tuple(
+        f"distance jumps {g.distance_m:.0f} m in {g.end_s - g.start_s:g} s at {g.start_s:.0f} s, faster than "
+        f"{top_speed_m_s(activity.sport):g} m/s: the splits there are flagged and left out of fitness"
+        for g in glitches
+    )
 
 
 def _dispatch(file_format: Format, data: bytes, label: str, on_error: OnError) -> Activity:

@@ -309,6 +309,10 @@ def _build_activity(decoded: FitDecoded, name: str, warnings: list[str]) -> Acti
     start, relative = _start(origin, tables["timestamp_correlation"], warnings)
     workout_name, steps = fit_summary.workout(tables["workout"], tables["workout_step"])
     extra: dict[str, object] = {"sessions": [s.sport for s in session_list], "fit_files": decoded.units}
+    laps = fit_summary.laps(tables["lap"], origin, windows, sport)
+    if laps and laps[0].start_s > 0.0:
+        # Records written before the timer started (FR110: 3 s): the laps count from the timer start.
+        extra["timer_start_s"] = float(laps[0].start_s)
     if sub_sport:
         extra["sub_sport"] = sub_sport
     return Activity(
@@ -325,7 +329,7 @@ def _build_activity(decoded: FitDecoded, name: str, warnings: list[str]) -> Acti
         format=Format.FIT,
         sport=sport or "generic",
         device=fit_summary.device_name(tables["file_id"]),
-        laps=fit_summary.laps(tables["lap"], origin, windows, sport),
+        laps=laps,
         pauses=tuple(pauses),
         workout_steps=steps,
         workout_name=workout_name,

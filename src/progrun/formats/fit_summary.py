@@ -61,22 +61,37 @@ class Session:
 
 
 def sessions(table: MessageTable) -> list[Session]:
-    """Session windows in file order; a missing start is end - total_elapsed_time, and vice versa."""
-    result: list[Session] = []
+    """Session windows in time order, from each session's start and elapsed time.
+
+    Where a session message sits in the file says nothing about its records: some devices write
+    every session first (triathlons), stamped when the file was opened. So a session runs from its
+    `start_time` for `total_elapsed_time` (the wall-clock time, pauses included); its `timestamp`
+    only extends that when it comes later (the stop press after the timer stopped), never past the
+    next session's start. A missing start is end - total_elapsed_time; a missing elapsed time leaves
+    the timestamp as the end.
+    """
+    found: list[Session] = []
     sport = table.column("sport")
     sub_sport = table.column("sub_sport")
     start = table.column("start_time")
     end = table.column("timestamp")
     elapsed = table.column("total_elapsed_time")
     for i in range(len(table)):
-        begin, finish = float(start[i]), float(end[i])
-        if math.isnan(begin) and not math.isnan(finish) and not math.isnan(elapsed[i]):
-            begin = finish - float(elapsed[i])
-        if math.isnan(finish) and not math.isnan(begin) and not math.isnan(elapsed[i]):
-            finish = begin + float(elapsed[i])
-        result.append(
+        begin, stamp, took = float(start[i]), float(end[i]), float(elapsed[i])
+        if math.isnan(begin) and not math.isnan(stamp) and not math.isnan(took):
+            begin = stamp - took
+        finish = stamp
+        if not math.isnan(begin) and not math.isnan(took):
+            finish = begin + took if math.isnan(stamp) or stamp < begin + took else stamp
+        found.append(
             Session(enum_name("sport", sport[i]), enum_name("sub_sport", sub_sport[i]), begin, finish)
         )
+    ordered = sorted(found, key=lambda session: (math.isnan(session.start), session.start))
+    result: list[Session] = []
+    for number, session in enumerate(ordered):
+        later = [s.start for s in ordered[number + 1 :] if s.start > session.start]
+        capped = later[0] if later and session.end > later[0] else session.end
+        result.append(Session(session.sport, session.sub_sport, session.start, capped))
     return result
 
 

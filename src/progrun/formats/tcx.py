@@ -13,6 +13,9 @@
   the difference is placed in the lap's largest gaps between trackpoints (smart recording also
   leaves gaps, so a gap alone is not a pause).
 - Start: the first lap's StartTime (or the first trackpoint when it is earlier). Device: Creator/Name.
+- Multi-sport files (a `MultiSportSession`, or several `Activity` elements): the running legs are
+  read, joined into one run (laps numbered on, distance continued, the time between legs a pause);
+  with no running leg, the first activity.
 """
 
 from __future__ import annotations
@@ -69,11 +72,19 @@ def read_tcx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
         raise CorruptFile(
             name, "has no <Activity>", format="tcx", hint="a course or workout file is not a run"
         )
+    legs = _run_legs(activities)
+    activity = legs[0]
     if len(activities) > 1:
-        warnings.append(f"file holds {len(activities)} activities; read the first")
-    activity = activities[0]
+        sports = ", ".join(normalise_sport(leg.get("Sport") or "") or "unknown" for leg in activities)
+        read = "the first" if len(legs) == 1 and legs[0] is activities[0] else f"{len(legs)} running leg(s)"
+        warnings.append(f"file holds {len(activities)} activities ({sports}); read {read}")
 
-    points, lap_rows, naive = points_and_laps or _read_laps(activity, raw)
+    if len(legs) > 1:
+        points, lap_rows, naive = _join_legs([_read_laps(leg) for leg in legs])
+    elif activity is activities[0]:
+        points, lap_rows, naive = points_and_laps or _read_laps(activity, raw)
+    else:
+        points, lap_rows, naive = _read_laps(activity)
     if naive:
         warnings.append("times have no time zone; assumed UTC")
     times = np.asarray(points["time"], dtype=np.float64)
@@ -121,6 +132,38 @@ def read_tcx(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
         source=name,
         extra={"distance_source": source},
     )
+
+
+def _run_legs(activities: list[Any]) -> list[Any]:
+    """The running activities of a multi-sport file (a MultiSportSession's legs), else the first."""
+    runs = [leg for leg in activities if normalise_sport(leg.get("Sport") or "") == "running"]
+    return runs or activities[:1]
+
+
+def _join_legs(legs: list[_PointsAndLaps]) -> _PointsAndLaps:
+    """Several run legs as one run: laps numbered on, distance continued from leg to leg.
+
+    A leg whose trackpoint distance starts below where the previous leg ended restarted its counter,
+    so it continues from there. The time between two legs falls inside the last lap of the earlier
+    leg, past its timer time, so `_laps_and_pauses` makes it a pause (no distance across it).
+    """
+    points: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
+    naive = False
+    carried = 0.0
+    for leg_points, leg_rows, leg_naive in legs:
+        distance = np.asarray(leg_points["dist"], dtype=np.float64)
+        valid = distance[~np.isnan(distance)]
+        offset = carried if valid.size and valid[0] < carried else 0.0
+        leg_columns = dict(leg_points, dist=distance + offset)
+        leg_columns["lap"] = np.asarray(leg_points["lap"], dtype=np.float64) + len(rows)
+        for key, values in leg_columns.items():
+            points.setdefault(key, []).extend(np.asarray(values).tolist())
+        if valid.size:
+            carried = float(valid[-1]) + offset
+        rows += leg_rows
+        naive = naive or leg_naive
+    return points, rows, naive
 
 
 def _read_document(data: bytes, name: str) -> tuple[Any, tuple[str, ...], bytes, _PointsAndLaps | None]:
