@@ -313,7 +313,7 @@ def _judge(plan: Plan, activity: Activity, threshold_s_per_km: float | None) -> 
     coverage = min(1.0, match.covered_m / planned_m) if planned_m > 0 else 1.0
     inputs = ScoreInputs(
         slower_by_s_per_km=[split.delta_prev_s_per_km for split in trusted if split.slower_than_previous],
-        target_miss_s_per_km=target_miss if target_split is not None else 30.0,
+        target_miss_s_per_km=target_miss,
         tempo_splits=tempo_splits,
         tempo_cap=tempo_cap,
         cooldown_s=match.cooldown_s,

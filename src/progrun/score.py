@@ -12,8 +12,8 @@ Deductions (paces in s/km of GAP), each capped:
 - *a split slower than the one before*: 8 + 0.5 x (s/km beyond the 3 s/km noise allowance) each, at
   most 20 each and 40 in all. The one thing a progression run must not do; the first second over the
   allowance costs the most.
-- *target missed*: 10 + 0.5 x (s/km slower than the target band), at most 25. Finishing at tempo is
-  the point of the workout.
+- *target missed*: 10 + 0.5 x (s/km slower than the target band), at most 25 (25 when no split was
+  run: `target_miss_s_per_km` is infinite). Finishing at tempo is the point of the workout.
 - *too many tempo splits*: 6 per split over the cap (3, or the plan's own if higher), at most 15. More
   time at tempo turns a controlled build into a race.
 - *no cooldown*: 10 x (1 - cooldown / 180 s), at most 10. About 5 minutes are planned; 3 minutes or
@@ -151,6 +151,8 @@ def _target(inputs: ScoreInputs) -> Deduction | None:
     miss = inputs.target_miss_s_per_km
     if not (miss > 0.0):
         return None
+    if math.isinf(miss):
+        return Deduction("missed_target", TARGET_CAP, "no split was run, so the target was not reached")
     return Deduction(
         "missed_target",
         min(TARGET_CAP, TARGET_BASE + TARGET_PER_S * miss),
