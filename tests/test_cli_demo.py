@@ -153,7 +153,7 @@ def test_progress_shows_the_improvement_built_in(demo: Demo) -> None:
     assert max(scores[:2]) < 60 and scores[-3:] == [100, 100, 100]
     assert heart_rates[-1] < heart_rates[0]
     assert (
-        "Trend: getting faster: final split 1.8 s/km quicker each week; steadier: score +3.4 a week" in text
+        "Trend: getting faster: final split 1.8 s/km quicker each week; steadier: score +4.0 a week" in text
     )
     with Store.open(f"sqlite:///{demo.folder / 'progrun.db'}") as store:
         trend = progress_view(store).trend

@@ -132,3 +132,33 @@ def test_a_bad_plan_file_exits_1(tmp_path: Path, recorded: tuple[Path, Path]) ->
     bad.write_text("{}", encoding="utf-8")
     result = _run("judge", str(run_path), "--plan", str(bad))
     assert result.returncode == 1 and result.stderr.startswith("Error: ")
+
+
+def test_a_ride_is_refused_by_judge_and_not_detected(tmp_path: Path) -> None:
+    from tests.synthetic_runs import gpx_text, synthetic_run, week_start
+
+    ride = tmp_path / "ride.gpx"
+    text = gpx_text(synthetic_run(week_start(0), [300.0 - 20.0 * index for index in range(5)]))
+    ride.write_text(text.replace("<type>running</type>", "<type>cycling</type>"), encoding="utf-8")
+    judged = _run("judge", str(ride), "--race", "5k=20:00", "--distance", "5km")
+    assert judged.returncode == 1 and judged.stdout == ""
+    assert judged.stderr.startswith("Error: sport: ") and "'cycling', not a run" in judged.stderr
+    assert len(judged.stderr.strip().splitlines()) == 1
+    detected = CliRunner().invoke(cli, ["detect", str(ride), "--json"])
+    assert detected.exit_code == 0
+    data = json.loads(detected.output)
+    assert data["is_progression"] is False and "'cycling', not a run" in data["reasons"][0]
+    as_run = tmp_path / "run.gpx"
+    as_run.write_text(text, encoding="utf-8")
+    assert json.loads(CliRunner().invoke(cli, ["detect", str(as_run), "--json"]).output)["is_progression"]
+
+
+def test_judge_json_carries_the_new_checks(recorded: tuple[Path, Path]) -> None:
+    plan_path, run_path = recorded
+    data = json.loads(
+        CliRunner().invoke(cli, ["judge", str(run_path), "--plan", str(plan_path), "--json"]).output
+    )
+    assert data["coverage"] == 1.0 and data["stopped_s"] == 0.0
+    assert data["final_split"] == 5 and data["judged_on"] == "grade-adjusted pace"
+    assert data["threshold_s_per_km"] == pytest.approx(256.0, abs=0.5)
+    assert all(split["gps_suspect"] is False and split["stalled"] is False for split in data["splits"])

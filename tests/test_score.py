@@ -20,7 +20,8 @@ DEVIATIONS = {
     "went_out_too_fast": replace(PERFECT, went_out_too_fast=True),
     "outside_band": replace(PERFECT, band_offsets_s_per_km=[0.0, 6.0, 0.0, 0.0, 0.0]),
     "erratic_pace": replace(PERFECT, split_cvs=[0.02, 0.12, 0.02, 0.02, 0.02]),
-    "splits_not_run": replace(PERFECT, splits_not_run=1),
+    "stalled": replace(PERFECT, stalled_short_s_per_km=[16.0]),
+    "coverage": replace(PERFECT, coverage=0.72),
 }
 
 
@@ -48,7 +49,10 @@ def test_the_documented_numbers() -> None:
     assert pace_control_score(DEVIATIONS["erratic_pace"]).value == pytest.approx(
         100 - 15 * (0.7 / 5), abs=0.05
     )
-    assert pace_control_score(DEVIATIONS["splits_not_run"]).value == 95.0
+    assert pace_control_score(DEVIATIONS["stalled"]).value == 88.0  # 5 + 0.5 * 16, cap 12
+    assert pace_control_score(DEVIATIONS["coverage"]).value == 72.0
+    half = replace(PERFECT, coverage=0.5, target_miss_s_per_km=4.0)
+    assert pace_control_score(half).value == 44.0  # (100 - 12) x 0.5
 
 
 def test_bigger_mistakes_cost_more_and_caps_hold() -> None:
@@ -64,7 +68,8 @@ def test_bigger_mistakes_cost_more_and_caps_hold() -> None:
         went_out_too_fast=True,
         band_offsets_s_per_km=[60.0] * 9,
         split_cvs=[0.5] * 5,
-        splits_not_run=9,
+        stalled_short_s_per_km=[30.0] * 5,
+        coverage=0.1,
     )
     assert pace_control_score(everything).value == 0.0
 
@@ -92,10 +97,39 @@ def test_score_is_bounded_and_a_worse_target_never_scores_higher(
     cvs: list[float],
     extra_miss: float,
 ) -> None:
-    inputs = ScoreInputs(slower, miss, tempo, 3, cooldown, False, offsets, cvs, 0)
+    inputs = ScoreInputs(slower, miss, tempo, 3, cooldown, False, offsets, cvs)
     score = pace_control_score(inputs).value
     assert 0.0 <= score <= 100.0
     worse = pace_control_score(replace(inputs, target_miss_s_per_km=max(miss, 0.0) + extra_miss)).value
     assert worse <= score
     more = pace_control_score(replace(inputs, slower_by_s_per_km=[*slower, 10.0])).value
     assert more <= score
+
+
+@given(
+    miss=st.floats(-20.0, 100.0),
+    offsets=st.lists(st.floats(-60.0, 60.0), max_size=10),
+    shorts=st.lists(st.floats(0.0, 60.0), max_size=6),
+    coverage=st.floats(0.0, 1.0),
+)
+def test_coverage_bounds_the_score(
+    miss: float, offsets: list[float], shorts: list[float], coverage: float
+) -> None:
+    full = ScoreInputs(
+        target_miss_s_per_km=miss, band_offsets_s_per_km=offsets, stalled_short_s_per_km=shorts
+    )
+    whole = pace_control_score(full)
+    part = pace_control_score(replace(full, coverage=coverage))
+    assert part.value <= round(coverage * 100.0, 1) + 0.05
+    assert part.value == pytest.approx(whole.value * coverage, abs=0.1)
+    assert sum(item.points for item in part.deductions) == pytest.approx(100.0 - part.value, abs=0.06)
+
+
+def test_details_show_the_display_unit() -> None:
+    inputs = replace(PERFECT, target_miss_s_per_km=10.0, unit="mi", unit_m=1609.344, too_fast_label="Mile 2")
+    details = {
+        item.check: item.detail
+        for item in pace_control_score(replace(inputs, went_out_too_fast=True)).deductions
+    }
+    assert details["missed_target"] == "final split 16 s/mi slower than its band"
+    assert details["went_out_too_fast"] == "Mile 2 faster than its band"

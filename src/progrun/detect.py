@@ -72,6 +72,7 @@ from progrun.score import NOISE_ALLOWANCE_S_PER_KM
 from progrun.split_evenness import sustained_variation
 from progrun.split_frame import shared_work
 from progrun.splits import Crossing, Split, distance_frame
+from progrun.sport import not_a_run_reason
 
 __all__ = [
     "CONFIDENCE_THRESHOLD",
@@ -172,6 +173,9 @@ def detect_progression(activity: Activity) -> Detection:
 def _detect(activity: Activity) -> Detection:
     unit_m = _unit_m(activity)
     unit = "mi" if unit_m == METRES_PER_MILE else "km"
+    not_a_run = not_a_run_reason(activity)
+    if not_a_run is not None:
+        return _not_progression(unit, f"{not_a_run}: only runs are progression runs")
     trace = pace_trace(activity)
     if trace is None:
         return _not_progression(unit, "the file has no distance to split")

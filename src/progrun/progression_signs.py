@@ -1,5 +1,6 @@
-"""The six signs of a progression, read on a run's split paces: monotone, reversal, drop, order, spread
-and steady, each scored 0 to 1 with 0.5 at the method's rule (the rules are in `progrun.detect`).
+"""The seven signs of a progression, read on a run's split paces: monotone, reversal, drop, order,
+spread, steady and step, each scored 0 to 1 with 0.5 at the method's rule (the rules are in
+`progrun.detect`).
 
 The statistics behind them are here too: the closest never-slower sequence (`decreasing_fit`), the
 largest single speed-up's share (`largest_jump_share`), Spearman's rank correlation and the
@@ -15,7 +16,30 @@ from dataclasses import dataclass
 import numpy as np
 
 from progrun.activity import FloatArray
+from progrun.plan import METRES_PER_MILE
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
+
+#: The method's least step: "each mile increase your pace by 15-30 seconds per mile" (9.3 s/km).
+LEAST_STEP_S_PER_KM = 15.0 / METRES_PER_MILE * 1000.0
+#: A build's mean step is read within this of the truth (s/km): the judge's split-to-split noise.
+STEP_TOLERANCE_S_PER_KM = NOISE_ALLOWANCE_S_PER_KM
+
+
+def build_step(paces: FloatArray) -> float:
+    """The build's mean step (s/km): from the first split to the first split at the target, per split.
+
+    The target splits are those within max(3 s/km, half the median speed-up) of the fastest, as the
+    detector infers them; 0 when the first split is already at the target.
+    """
+    speedups = np.maximum(-np.diff(paces), 0.0)
+    positive = speedups[speedups > 0]
+    median_step = float(np.median(positive)) if positive.size else 0.0
+    tolerance = max(NOISE_ALLOWANCE_S_PER_KM, median_step / 2.0)
+    at_tempo = paces <= float(np.min(paces)) + tolerance
+    first_tempo = int(np.argmax(at_tempo))
+    if first_tempo == 0:
+        return 0.0
+    return (float(paces[0]) - float(np.mean(paces[at_tempo]))) / first_tempo
 
 
 def decreasing_fit(values: FloatArray) -> FloatArray:
@@ -121,6 +145,8 @@ def read_signs(
     rho = _spearman(paces)
     inside = (halves.start_s >= first_start_s - 1.0) & (halves.end_s <= last_end_s + 1.0)
     spread = largest_jump_share(halves.judged_s_per_km[inside])
+    step = build_step(paces)
+    least = LEAST_STEP_S_PER_KM
     signs = (
         ("monotone", _ramp(monotone_share, 0.5, 0.9)),
         ("reversal", _ramp(-worst_slowdown, -12.0, -4.0)),
@@ -128,6 +154,7 @@ def read_signs(
         ("order", _ramp(-rho, 0.5, 0.9)),
         ("spread", _ramp(-spread, -0.85, -0.5)),
         ("steady", _ramp(-sustained, -0.04, -0.02) if math.isfinite(sustained) else 1.0),
+        ("step", _ramp(step, least - 2.0 * STEP_TOLERANCE_S_PER_KM, least)),
     )
     variation = f"{sustained * 100:.1f} %" if math.isfinite(sustained) else "unknown (too few 100 m pieces)"
     reasons = (
@@ -138,5 +165,7 @@ def read_signs(
         f"rank correlation of pace with split number {rho:.2f}",
         f"largest single speed-up {spread * 100:.0f} % of all speed-ups",
         f"sustained within-split variation (surges) {variation}",
+        f"build step {step:.1f} s/km a split (the method's least is {least:.1f} s/km, "
+        f"{STEP_TOLERANCE_S_PER_KM:g} s/km allowed for noise)",
     )
     return Reading(first_split, signs, min(value for _, value in signs), reasons)

@@ -12,8 +12,8 @@ Deductions (paces in s/km of GAP), each capped:
 - *a split slower than the one before*: 8 + 0.5 x (s/km beyond the 3 s/km noise allowance) each, at
   most 20 each and 40 in all. The one thing a progression run must not do; the first second over the
   allowance costs the most.
-- *target missed*: 10 + 0.5 x (s/km slower than the target band), at most 25. Finishing at tempo is
-  the point of the workout.
+- *target missed*: 10 + 0.5 x (s/km slower than the target band), at most 25 (25 when no split was
+  run: `target_miss_s_per_km` is infinite). Finishing at tempo is the point of the workout.
 - *too many tempo splits*: 6 per split over the cap (3, or the plan's own if higher), at most 15. More
   time at tempo turns a controlled build into a race.
 - *no cooldown*: 10 x (1 - cooldown / 180 s), at most 10. About 5 minutes are planned; 3 minutes or
@@ -23,7 +23,14 @@ Deductions (paces in s/km of GAP), each capped:
   Pace control means hitting the band, not just the trend; a second or two off costs about a point.
 - *erratic pace inside a split*: 15 x the mean over splits of min(1, (CV - 5 %) / 10 %), at most 15.
   A split's average can be on target while the running inside it surges and fades.
-- *splits not run*: 5 each, at most 20. A shorter run did not finish the progression.
+- *stalled splits*: 5 + 0.5 x (s/km of the planned speed-up not made) for each split planned faster
+  than the one before that got faster by less than half the planned step (and was not yet at the
+  target), at most 12 each and 30 in all. A steady run is not a progression: not getting faster is
+  the first thing the method asks for.
+
+Then *coverage* bounds the score: `score = (100 - deductions) x covered share of the plan's running
+distance`. A run that covered 3.6 of 5 planned miles perfectly scores 72; 159 m of a 5-mile plan
+scores about 2, whatever it did in those metres.
 
 CV is the coefficient of variation of the grade-adjusted pace of the 100 m pieces of a split. Steady
 running with a watch, GPS noise included, stays under 5 %; surges of 30 s/km push it past 10 %.
@@ -64,8 +71,10 @@ BAND_PER_S = 0.5
 BAND_SPLIT_CAP = 5.0
 BAND_CAP = 25.0
 ERRATIC_POINTS = 15.0
-NOT_RUN_POINTS = 5.0
-NOT_RUN_CAP = 20.0
+STALL_BASE = 5.0
+STALL_PER_S = 0.5
+STALL_SPLIT_CAP = 12.0
+STALL_CAP = 30.0
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,10 @@ class ScoreInputs:
     slower it was (the full difference, allowance included). `target_miss_s_per_km`: how much the final
     split was slower than the target band (0 or less when reached). `band_offsets_s_per_km`: each run
     split's distance outside its band (0 inside). `split_cvs`: each run split's within-split CV (NaN
-    when it cannot be measured).
+    when it cannot be measured). `stalled_short_s_per_km`: for each stalled split, the planned speed-up
+    it did not make. `coverage`: the share of the plan's running distance covered (0..1).
+    `unit`/`unit_m` only choose how the details show paces (s/mi or s/km), `too_fast_label` names the
+    split that went out too fast.
     """
 
     slower_by_s_per_km: Sequence[float] = ()
@@ -108,7 +120,15 @@ class ScoreInputs:
     went_out_too_fast: bool = False
     band_offsets_s_per_km: Sequence[float] = ()
     split_cvs: Sequence[float] = ()
-    splits_not_run: int = 0
+    stalled_short_s_per_km: Sequence[float] = ()
+    coverage: float = 1.0
+    unit: str = "km"
+    unit_m: float = 1000.0
+    too_fast_label: str = "the first split"
+
+    def per_unit(self, s_per_km: float) -> int:
+        """Seconds per km as whole seconds per display unit (as the verdict's table shows them)."""
+        return math.floor(s_per_km * self.unit_m / 1000.0 + 0.5)
 
 
 def _slower(inputs: ScoreInputs) -> Deduction | None:
@@ -123,7 +143,7 @@ def _slower(inputs: ScoreInputs) -> Deduction | None:
         "slower_split",
         min(SLOWER_CAP, sum(each)),
         f"{count} split{'s' if count > 1 else ''} slower than the one before "
-        f"(by up to {max(inputs.slower_by_s_per_km):.0f} s/km)",
+        f"(by up to {inputs.per_unit(max(inputs.slower_by_s_per_km))} s/{inputs.unit})",
     )
 
 
@@ -131,10 +151,12 @@ def _target(inputs: ScoreInputs) -> Deduction | None:
     miss = inputs.target_miss_s_per_km
     if not (miss > 0.0):
         return None
+    if math.isinf(miss):
+        return Deduction("missed_target", TARGET_CAP, "no split was run, so the target was not reached")
     return Deduction(
         "missed_target",
         min(TARGET_CAP, TARGET_BASE + TARGET_PER_S * miss),
-        f"final split {miss:.0f} s/km off",
+        f"final split {inputs.per_unit(miss)} s/{inputs.unit} slower than its band",
     )
 
 
@@ -171,7 +193,8 @@ def _band(inputs: ScoreInputs) -> Deduction | None:
     return Deduction(
         "outside_band",
         points,
-        f"{count} split{'s' if count > 1 else ''} outside the band (up to {max(offsets):.0f} s/km)",
+        f"{count} split{'s' if count > 1 else ''} outside the band "
+        f"(up to {inputs.per_unit(max(offsets))} s/{inputs.unit})",
     )
 
 
@@ -186,6 +209,20 @@ def _erratic(inputs: ScoreInputs) -> Deduction | None:
     return Deduction("erratic_pace", points, f"pace varied by up to {max(cvs) * 100:.0f} % inside a split")
 
 
+def _stalled(inputs: ScoreInputs) -> Deduction | None:
+    shorts = [max(0.0, short) for short in inputs.stalled_short_s_per_km if math.isfinite(short)]
+    if not shorts:
+        return None
+    points = min(STALL_CAP, sum(min(STALL_SPLIT_CAP, STALL_BASE + STALL_PER_S * short) for short in shorts))
+    count = len(shorts)
+    return Deduction(
+        "stalled",
+        points,
+        f"{count} split{'s' if count > 1 else ''} not faster than the one before "
+        f"(up to {inputs.per_unit(max(shorts))} s/{inputs.unit} of the planned speed-up not made)",
+    )
+
+
 def pace_control_score(inputs: ScoreInputs) -> Score:
     """The score for what the judge measured; see the module docstring for the formula."""
     found = [
@@ -193,19 +230,23 @@ def pace_control_score(inputs: ScoreInputs) -> Score:
         _target(inputs),
         _tempo(inputs),
         _cooldown(inputs),
-        Deduction("went_out_too_fast", TOO_FAST_POINTS, "first split faster than its band")
+        Deduction("went_out_too_fast", TOO_FAST_POINTS, f"{inputs.too_fast_label} faster than its band")
         if inputs.went_out_too_fast
         else None,
         _band(inputs),
         _erratic(inputs),
-        Deduction(
-            "splits_not_run",
-            min(NOT_RUN_CAP, NOT_RUN_POINTS * inputs.splits_not_run),
-            f"{inputs.splits_not_run} planned split{'s' if inputs.splits_not_run > 1 else ''} not run",
-        )
-        if inputs.splits_not_run > 0
-        else None,
+        _stalled(inputs),
     ]
-    deductions = tuple(item for item in found if item is not None and item.points > 0.0)
+    deductions = [item for item in found if item is not None and item.points > 0.0]
     value = max(0.0, 100.0 - sum(item.points for item in deductions))
-    return Score(round(value, 1), deductions)
+    coverage = min(1.0, max(0.0, inputs.coverage)) if math.isfinite(inputs.coverage) else 0.0
+    if coverage < 1.0 and value > 0.0:
+        deductions.append(
+            Deduction(
+                "coverage",
+                value * (1.0 - coverage),
+                f"covered {coverage * 100:.0f} % of the plan's running distance: the score is scaled by it",
+            )
+        )
+        value *= coverage
+    return Score(round(value, 1), tuple(deductions))

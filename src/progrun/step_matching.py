@@ -25,6 +25,18 @@ EXTRA_MIN_M = 50.0
 
 
 @dataclass(frozen=True)
+class Match:
+    """The plan laid on a run: a span per running step (None: not run), the cooldown's seconds, metres run
+    past the plan, metres of the plan's running steps that were covered, and warnings."""
+
+    spans: list[Span | None]
+    cooldown_s: float
+    extra_m: float
+    covered_m: float
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
 class Span:
     """Where a planned step was run: seconds from the start, and how much of it."""
 
@@ -37,7 +49,7 @@ def ran_workout(activity: Activity) -> bool:
     return bool(activity.workout_steps) and any(lap.workout_step_index is not None for lap in activity.laps)
 
 
-def match_by_workout(plan: Plan, activity: Activity) -> tuple[list[Span | None], float, float, list[str]]:
+def match_by_workout(plan: Plan, activity: Activity) -> Match:
     """Spans of the running steps from the watch's workout laps, cooldown seconds, extra metres."""
     warnings: list[str] = []
     if len(activity.workout_steps) != len(plan.steps):
@@ -51,6 +63,7 @@ def match_by_workout(plan: Plan, activity: Activity) -> tuple[list[Span | None],
         if lap.workout_step_index is not None:
             by_step.setdefault(lap.workout_step_index, []).append(lap)
     spans: list[Span | None] = []
+    covered_m = 0.0
     for index, step in enumerate(plan.running_steps):
         laps = by_step.get(index, [])
         if not laps:
@@ -63,6 +76,7 @@ def match_by_workout(plan: Plan, activity: Activity) -> tuple[list[Span | None],
         fraction = min(1.0, covered / planned) if planned > 0 and covered > 0 else 1.0
         if planned > 0 and covered >= planned - EXTRA_MIN_M:
             fraction = 1.0
+        covered_m += fraction * planned
         spans.append(Span(start_s, end_s, fraction) if fraction >= 0.5 else None)
     cooldown_index = len(plan.running_steps)
     cooldown_laps = by_step.get(cooldown_index, []) if len(plan.steps) > cooldown_index else []
@@ -70,15 +84,17 @@ def match_by_workout(plan: Plan, activity: Activity) -> tuple[list[Span | None],
     extra_m = sum(
         lap.distance_m or 0.0 for key, laps in by_step.items() if key >= len(plan.steps) for lap in laps
     )
-    return spans, cooldown_s, extra_m, warnings
+    return Match(spans, cooldown_s, extra_m, covered_m, warnings)
 
 
-def match_by_distance(plan: Plan, activity: Activity) -> tuple[list[Span | None], float, float, list[str]]:
+def match_by_distance(plan: Plan, activity: Activity) -> Match:
     """Spans of the running steps laid on by distance, cooldown seconds from the slowdown, extra metres."""
     trace = pace_trace(activity)
     running = plan.running_steps
     if trace is None:
-        return [None] * len(running), 0.0, 0.0, ["the file has no distance, so no split could be matched"]
+        return Match(
+            [None] * len(running), 0.0, 0.0, 0.0, ["the file has no distance, so no split could be matched"]
+        )
     judged = [step for step in running if step.kind is not StepKind.WARMUP] or list(running)
     slow_pace = max(step.high_s_per_km for step in judged) + COOLDOWN_MARGIN_S_PER_KM
     half_s = float(np.interp(plan.total_distance_m / 2.0, trace.distance_m, trace.time_s))
@@ -99,7 +115,10 @@ def match_by_distance(plan: Plan, activity: Activity) -> tuple[list[Span | None]
         stop_s = float(crossings[index + 1]) if run_m >= edges[index + 1] else end_s
         spans.append(Span(float(crossings[index]), stop_s, 1.0 if full else covered / planned))
     extra_m = max(0.0, run_m - float(edges[-1]))
-    return spans, cooldown_s, extra_m if extra_m >= EXTRA_MIN_M else 0.0, []
+    covered_m = min(max(run_m, 0.0), float(edges[-1]))
+    if covered_m >= float(edges[-1]) - EXTRA_MIN_M:
+        covered_m = float(edges[-1])
+    return Match(spans, cooldown_s, extra_m if extra_m >= EXTRA_MIN_M else 0.0, covered_m, [])
 
 
 def measure(activity: Activity, spans: list[Span | None]) -> tuple[list[Split | None], list[float]]:

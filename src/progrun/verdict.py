@@ -2,7 +2,10 @@
 
 `SplitVerdict` is one planned split against what was run, `Verdict` the whole run with the method's
 checks and the pace-control score; `Verdict.to_dict` is the JSON contract of `progrun judge --json` and
-`coach_findings` the verdict text, most important finding first. `progrun.judge` builds them.
+`progrun.verdict_words.coach_findings` the verdict text, most important finding first. `progrun.judge`
+builds them. Every pace in a SplitVerdict is already rounded to whole seconds per display unit (mile or
+km) and every difference is taken between rounded paces, so what the table, the sentences and the
+chart show is one number each.
 """
 
 from __future__ import annotations
@@ -11,8 +14,7 @@ import math
 from dataclasses import dataclass
 
 from progrun.plan import Plan, SplitUnit, StepKind
-from progrun.score import NOISE_ALLOWANCE_S_PER_KM, Score
-from progrun.units import format_duration, format_pace
+from progrun.score import Score
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,17 @@ class SplitVerdict:
     pace_cv: float
     heart_rate_avg: float
     elevation_gain_m: float
+    cadence_avg: float = math.nan
+    moving_s: float = math.nan
+    #: Elapsed minus moving seconds: time stopped inside the split.
+    stopped_s: float = 0.0
+    #: Planned faster than the split before, got faster by less than half the planned step.
+    stalled: bool = False
+    #: The pace jumped off target while heart rate and cadence say it was run as planned.
+    gps_suspect: bool = False
+    #: The paces heart rate and cadence imply (`progrun.gps_trust`); NaN when they cannot say.
+    heart_rate_pace_s_per_km: float = math.nan
+    cadence_pace_s_per_km: float = math.nan
 
     @property
     def was_run(self) -> bool:
@@ -73,6 +86,23 @@ class Verdict:
     splits_not_run: int
     findings: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    #: Share of the plan's running distance covered (0..1); it scales the score.
+    coverage: float = 1.0
+    covered_m: float = math.nan
+    #: Seconds stopped inside the splits run (only stops of 20 s or more).
+    stopped_s: float = 0.0
+    #: The runner's threshold pace the tempo count uses (NaN when unknown).
+    threshold_s_per_km: float = math.nan
+    #: A split at or faster than this counts as at tempo (s/km).
+    tempo_edge_s_per_km: float = math.nan
+    #: "grade-adjusted pace" or "pace": what the checks were judged on.
+    judged_on: str = "pace"
+
+    @property
+    def final_split(self) -> SplitVerdict | None:
+        """The last split of the progression that was run, as the judge matched it (never the cooldown)."""
+        run = [split for split in self.splits if split.was_run]
+        return run[-1] if run else None
 
     @property
     def text(self) -> str:
@@ -81,8 +111,8 @@ class Verdict:
 
     @property
     def cumulative_delta_s(self) -> float:
-        """Running time minus planned time for the splits run (+ slower than plan)."""
-        return self.running_s - self.planned_running_s
+        """Moving time minus planned time for the splits run (+ slower than plan); stops are apart."""
+        return self.running_s - self.stopped_s - self.planned_running_s
 
     def to_dict(self) -> dict[str, object]:
         """The JSON contract of `progrun judge --json` (NaN as None)."""
@@ -102,6 +132,12 @@ class Verdict:
             "cumulative_delta_s": _plain(self.cumulative_delta_s),
             "extra_distance_m": _plain(self.extra_distance_m),
             "splits_not_run": self.splits_not_run,
+            "coverage": round(self.coverage, 4),
+            "covered_m": _plain(self.covered_m),
+            "stopped_s": _plain(self.stopped_s),
+            "threshold_s_per_km": _plain(self.threshold_s_per_km),
+            "judged_on": self.judged_on,
+            "final_split": self.final_split.index if self.final_split is not None else None,
             "deductions": [
                 {"check": item.check, "points": round(item.points, 1), "detail": item.detail}
                 for item in self.score.deductions
@@ -125,6 +161,10 @@ class Verdict:
                     "elapsed_s": _plain(split.elapsed_s),
                     "heart_rate_avg": _plain(split.heart_rate_avg),
                     "pace_cv": _plain(split.pace_cv),
+                    "cadence_avg": _plain(split.cadence_avg),
+                    "stopped_s": _plain(split.stopped_s),
+                    "stalled": split.stalled,
+                    "gps_suspect": split.gps_suspect,
                 }
                 for split in self.splits
             ],
@@ -134,102 +174,3 @@ class Verdict:
 
 def _plain(value: float) -> float | None:
     return round(float(value), 2) if math.isfinite(value) else None
-
-
-def _per_unit(delta_s_per_km: float, unit: SplitUnit) -> float:
-    return delta_s_per_km * unit.metres / 1000.0
-
-
-def _lower(label: str) -> str:
-    return label[0].lower() + label[1:] if label.startswith(("Mile", "Km", "The")) else label
-
-
-def coach_findings(verdict: Verdict) -> list[str]:
-    """The verdict as short sentences, most important first (the paces a runner reads: per mile or km)."""
-    unit = verdict.unit
-    u = unit.value
-    run = [split for split in verdict.splits if split.was_run]
-    if not run:
-        return ["No planned split was run: the file does not cover the plan's first split."]
-    findings: list[str] = []
-    slower = [split for split in run if split.slower_than_previous]
-    if verdict.progressed and verdict.target_reached and verdict.score.value < 90.0:
-        findings.append(f"You progressed every split and reached the target (score {verdict.score.value:g}).")
-    elif verdict.progressed and verdict.target_reached:
-        findings.append(
-            "Good progression run: every split as fast or faster than the one before "
-            f"(score {verdict.score.value:g})."
-        )
-    elif verdict.progressed:
-        findings.append(f"You progressed split by split (score {verdict.score.value:g}).")
-    else:
-        findings.append(f"Not a clean progression (score {verdict.score.value:g}).")
-    for split in slower:
-        previous = run[run.index(split) - 1]
-        seconds = _per_unit(split.delta_prev_s_per_km, unit)
-        reason = ": you went out too fast" if verdict.went_out_too_fast and split is slower[0] else ""
-        findings.append(f"{split.label} was {seconds:.0f} s slower than {_lower(previous.label)}{reason}.")
-    if verdict.went_out_too_fast and not slower:
-        first = next(split for split in run[:2] if split.off_s_per_km < 0)
-        findings.append(
-            f"You went out too fast: {_lower(first.label)} at {format_pace(first.judged_s_per_km, u)} "
-            "against "
-            f"{format_pace(first.target_s_per_km, u)} planned."
-        )
-    for split in run:
-        if split.slower_than_previous or not math.isfinite(split.gap_s_per_km):
-            continue
-        raw_delta = split.actual_s_per_km - (
-            run[run.index(split) - 1].actual_s_per_km if run.index(split) else math.nan
-        )
-        if math.isfinite(raw_delta) and raw_delta > NOISE_ALLOWANCE_S_PER_KM and split.elevation_gain_m >= 10:
-            findings.append(
-                f"{split.label} looks slower on the watch, but it climbed {split.elevation_gain_m:.0f} m: "
-                "by grade-adjusted pace it held the progression."
-            )
-    last = run[-1]
-    final = verdict.plan.running_steps[-1]
-    if verdict.target_reached:
-        findings.append(
-            f"Target reached: {_lower(last.label)} at {format_pace(last.judged_s_per_km, u)} "
-            f"(target {format_pace(final.pace_s_per_km, u)})."
-        )
-    else:
-        miss = _per_unit(last.judged_s_per_km - final.high_s_per_km, unit)
-        findings.append(
-            f"Target missed: {_lower(last.label)} at {format_pace(last.judged_s_per_km, u)}, "
-            f"{miss:.0f} s slower than "
-            f"the {format_pace(final.pace_s_per_km, u)} target."
-        )
-    if verdict.tempo_splits > verdict.tempo_cap:
-        findings.append(
-            f"{verdict.tempo_splits} splits at tempo, more than the cap of {verdict.tempo_cap}: "
-            "keep the early splits easy."
-        )
-    if verdict.cooldown_done:
-        findings.append(f"Cooldown {format_duration(verdict.cooldown_s)}: good.")
-    elif verdict.cooldown_s >= 1.0:
-        findings.append(f"Cooldown only {format_duration(verdict.cooldown_s)}: walk or jog about 5 minutes.")
-    else:
-        findings.append("No cooldown: walk or jog about 5 minutes to bring your heart rate down.")
-    erratic = [split for split in run if math.isfinite(split.pace_cv) and split.pace_cv > 0.08]
-    if erratic:
-        worst = max(erratic, key=lambda split: split.pace_cv)
-        findings.append(
-            f"{worst.label} was uneven (pace varied by {worst.pace_cv * 100:.0f} %): settle into the pace."
-        )
-    if verdict.splits_not_run:
-        findings.append(
-            f"{verdict.splits_not_run} planned "
-            f"{'splits were' if verdict.splits_not_run > 1 else 'split was'} not run."
-        )
-    if verdict.extra_distance_m > 0:
-        findings.append(f"You ran {verdict.extra_distance_m:.0f} m more than planned before the cooldown.")
-    delta = verdict.cumulative_delta_s
-    if math.isfinite(delta) and abs(delta) >= 1.0:
-        side = "slower" if delta > 0 else "faster"
-        findings.append(
-            f"Overall {format_duration(abs(delta))} {side} than planned "
-            f"({format_duration(verdict.running_s)} against {format_duration(verdict.planned_running_s)})."
-        )
-    return findings

@@ -14,47 +14,27 @@ from progrun.detect import detect_progression
 from progrun.formats import read_activity
 from progrun.judge import Verdict
 from progrun.judge import judge as judge_run
-from progrun.plan import SplitUnit
 from progrun.units import format_pace
+from progrun.verdict_words import table_columns, table_rows
 
 
 def _pace(value: float, unit: str) -> str:
     return format_pace(value, unit, suffix=False) if math.isfinite(value) and value > 0 else "-"
 
 
-def _signed(value: float, unit: SplitUnit) -> str:
-    if not math.isfinite(value):
-        return "-"
-    per_unit = round(value * unit.metres / 1000.0)
-    return f"{per_unit:+d}" if per_unit else "0"
-
-
 def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
     """The verdict as a split table, the checks and the coach's words (on `console`, default stdout)."""
     console = console or make_console()
     u = verdict.unit.value
+    columns = table_columns(verdict.unit)
     table = make_table(
-        f"Judged against the plan (matched by {verdict.matched_by}; paces per {u})",
-        ["Split", "Target", "Band", "Actual", "GAP", f"Off s/{u}", f"vs prev s/{u}", "HR", "Status"],
-        right=["Target", "Band", "Actual", "GAP", f"Off s/{u}", f"vs prev s/{u}", "HR"],
+        f"Judged against the plan (matched by {verdict.matched_by}; judged on {verdict.judged_on}; "
+        f"paces per {u})",
+        columns,
+        right=columns[1:-1],
     )
-    for split in verdict.splits:
-        band = f"{_pace(split.high_s_per_km, u)}-{_pace(split.low_s_per_km, u)}"
-        status = split.status if split.in_band is None else ("in band" if split.in_band else "outside band")
-        if split.status == "partial":
-            status += " (partial)"
-        heart = f"{split.heart_rate_avg:.0f}" if math.isfinite(split.heart_rate_avg) else "-"
-        table.add_row(
-            split.label,
-            _pace(split.target_s_per_km, u),
-            band,
-            _pace(split.actual_s_per_km, u),
-            _pace(split.gap_s_per_km, u),
-            _signed(split.off_s_per_km, verdict.unit),
-            _signed(split.delta_prev_s_per_km, verdict.unit),
-            heart,
-            status,
-        )
+    for row in table_rows(verdict):
+        table.add_row(*(row[column] for column in columns))
     console.print(table)
     yes = {True: "yes", False: "no"}
     console.print(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -35,6 +36,10 @@ from progrun.plan import SplitUnit
 IN_BAND = "#2e9e5b"
 TOO_FAST = "#e8a317"
 TOO_SLOW = "#d1495b"
+#: A split whose GPS distance is suspect (`progrun.gps_trust`): not judged on pace.
+GPS_SUSPECT = "#bbbbbb"
+#: The headline under the title is cut to this many characters.
+HEADLINE_CHARS = 110
 BAND = "#9cc3e6"
 BAND_EDGE = "#3d7ab8"
 PLAN_LINE = "#1f3b57"
@@ -54,6 +59,8 @@ def _clock(value: float, _position: object = None) -> str:
 
 
 def _colour(split: SplitVerdict) -> str:
+    if split.gps_suspect:
+        return GPS_SUSPECT
     if split.in_band is None or not math.isfinite(split.off_s_per_km):
         return "none"
     if split.off_s_per_km > 0:
@@ -194,6 +201,7 @@ def draw_verdict(verdict: Verdict) -> Figure:
         pad=26,
     )
     headline = verdict.findings[1] if len(verdict.findings) > 1 else verdict.text
+    headline = textwrap.shorten(headline, HEADLINE_CHARS, placeholder=" …")
     axis.text(
         0.0, 1.02, headline, transform=axis.transAxes, fontsize=9, color="#444444", ha="left", va="bottom"
     )
