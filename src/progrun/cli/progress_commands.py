@@ -13,7 +13,14 @@ from rich.console import Console
 
 from progrun.activity import FloatArray
 from progrun.cli.log_commands import db_option, open_store, pace_text, parse_today
-from progrun.cli.output import make_console, make_table, print_json, print_warnings
+from progrun.cli.output import (
+    make_console,
+    make_table,
+    output_file,
+    output_folder,
+    print_json,
+    print_warnings,
+)
 from progrun.errors import ProgrunError
 from progrun.progress import FitnessEstimate, GuardResult, LoadSeries
 from progrun.storage import Store
@@ -91,6 +98,8 @@ def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
     """
     from progrun.storage.views import progress_view
 
+    if chart is not None:
+        output_file(chart, "--chart")
     with open_store(db) as store:
         view = progress_view(store)
         unit = store.profile().units
@@ -259,6 +268,10 @@ def block(  # noqa: PLR0917
     from progrun.progress import build_block
     from progrun.storage.views import fitness
 
+    if ics is not None:
+        output_file(ics, "--ics")
+    if fit_dir is not None and not fit_dir.is_dir():
+        output_file(fit_dir, "--fit-dir")  # its parent must exist; the folder is made when writing
     today = datetime.now(UTC).date()
     first = parse_today(start_text) if start_text else today + timedelta(days=(7 - today.weekday()) % 7 or 7)
     with open_store(db) as store:
@@ -281,7 +294,7 @@ def block(  # noqa: PLR0917
         build_plan(paces, s.distance_m, unit=SplitUnit.MILE, tempo_splits=s.tempo_splits) for s in sessions
     ]
     if fit_dir is not None:
-        fit_dir.mkdir(parents=True, exist_ok=True)
+        output_folder(fit_dir, "--fit-dir")
         for session, plan in zip(sessions, plans, strict=True):
             result = export_plan(
                 plan, ExportFormat.FIT, name=f"Prog W{session.week} {session.distance_m / 1609.344:g}mi"
