@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from progrun.cli import cli
-from progrun.errors import PaceError
 from progrun.units import parse_pace
 
 CONTRACT_EQUIVALENTS = {"1500m", "mile", "5k", "10k", "half", "marathon"}
