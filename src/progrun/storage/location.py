@@ -51,18 +51,25 @@ class LogLocation:
 
 
 def shown_url(url: str) -> str:
-    """The URL as it may be printed: the password masked, also when the URL cannot be parsed."""
+    """The URL as it may be printed: the password masked, also when the URL cannot be parsed.
+
+    A URL SQLAlchemy parses (one `@` at most before the host) is rendered with `hide_password`; in
+    any other the whole user part before the last `@` becomes `***`.
+    """
     if "://" not in url:
         return url
     scheme, rest = url.split("://", 1)
     authority, slash, path = rest.partition("/")
     if "@" not in authority:
         return url
-    userinfo, host = authority.rsplit("@", 1)
-    if "@" in userinfo or ":" in userinfo:
-        user = userinfo.split(":", 1)[0].split("@", 1)[0]
-        return f"{scheme}://{user}:***@{host}{slash}{path}"
-    return url
+    if authority.count("@") == 1:
+        try:
+            return make_url(url).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):
+            pass
+    user = authority.rsplit("@", 1)[0].split(":", 1)[0].split("@", 1)[0] if ":" in authority else ""
+    host = authority.rsplit("@", 1)[1]
+    return f"{scheme}://{user + ':' if user else ''}***@{host}{slash}{path}"
 
 
 def parse_log_url(url: str) -> LogLocation:
@@ -89,7 +96,9 @@ def parse_log_url(url: str) -> LogLocation:
             f"PostgreSQL; {URL_HINT}"
         )
     database = parsed.database or ""
-    path = Path(database) if backend == "sqlite" and database and database != ":memory:" else None
+    is_file = backend == "sqlite" and database and database != ":memory:"
+    # an SQLite URI (sqlite:///file:...?uri=true) is SQLite's to open, not a path to create
+    path = Path(database) if is_file and parsed.query.get("uri") not in {"true", "1"} else None
     shown = str(path) if path is not None else parsed.render_as_string(hide_password=True)
     return LogLocation(parsed, shown, path)
 
