@@ -56,6 +56,13 @@ def describe_os_error(error: OSError) -> str:
     problem = error.strerror or str(error)
     if error.errno == errno.ENOSPC:
         return f"{where}: no space left on the disk; free some space and try again"
+    if error.errno in {errno.ENOENT, errno.ENOTDIR} and error.filename is not None:
+        from pathlib import Path
+
+        folder = Path(str(error.filename)).parent
+        if not folder.is_dir():
+            problem = "is a file, not a folder" if folder.exists() else "does not exist"
+            return f"{where}: the folder {folder} {problem}; create it first or choose another path"
     if error.errno in {errno.EACCES, errno.EPERM, errno.EROFS}:
         return f"{where}: {problem}; choose a place you can write to"
     return f"{where}: {problem}; check the path"

@@ -411,6 +411,7 @@ def export_data(out_dir: Path, fmt: str, db: str | None) -> None:
     Example:
       progrun export-data ./my-runs
     """
+    output_folder(out_dir, "export-data")
     with open_store(db) as store:
         runs = store.list_activities()
         splits = store.splits_for([run.id for run in runs])
@@ -436,7 +437,6 @@ def export_data(out_dir: Path, fmt: str, db: str | None) -> None:
         for run in runs
     ]
     split_rows = [{"activity_id": run_id, **vars(split)} for run_id, rows in splits.items() for split in rows]
-    output_folder(out_dir, "export-data")
     written = [
         _write_table(out_dir / "activities", activity_rows, fmt),
         _write_table(out_dir / "splits", split_rows, fmt),
