@@ -35,7 +35,7 @@ def history_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run(args: list[str], db: Path) -> str:
     result = CliRunner().invoke(cli, [*args, "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout  # stderr may say "created a new training log at ..."
 
 
 def test_import_history_show_progress_next(history_dir: Path, tmp_path: Path) -> None:
@@ -130,7 +130,9 @@ def test_errors_exit_1_without_traceback(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stderr.startswith("Error: no activity '999' in the training log")
+    created, error = result.stderr.splitlines()
+    assert created == f"created a new training log at {tmp_path / 'log.db'}"
+    assert error.startswith("Error: no activity '999' in the training log")
     assert "Traceback" not in result.stderr
     with pytest.raises(SystemExit) as usage:
         main(["history", "--limit", "0", "--db", str(tmp_path / "log.db")])

@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from progrun.cli import cli
-from progrun.errors import PaceError
 from progrun.units import parse_pace
 
 CONTRACT_EQUIVALENTS = {"1500m", "mile", "5k", "10k", "half", "marathon"}
@@ -165,10 +164,11 @@ def test_usage_errors_exit_2(args, message):
     assert message in result.output
 
 
-def test_domain_errors_reach_main_as_pace_errors():
+def test_domain_errors_are_one_error_line_under_clirunner_too():
     result = run("--race", "5k=10:00")
     assert result.exit_code == 1
-    assert isinstance(result.exception, PaceError)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: race: 5000 m in 10:00 gives a VDOT of")
 
 
 def test_a_race_outside_the_model_exits_1_with_one_line():

@@ -12,6 +12,7 @@ ProgrunError                  the only thing the CLI (and later the web app) cat
 │   └── NotAnActivity         a valid file with no recorded activity (FIT monitoring, settings)
 ├── ExportError               a plan that a format cannot carry (format, reason)
 ├── StorageError              the training log cannot be opened or written (reason)
+│   ├── DiskFull              no space left for the log or an import's temporary files (where)
 │   └── NotFound              a storage lookup failed (kind, key)
 ```
 
@@ -111,6 +112,17 @@ class StorageError(ProgrunError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class DiskFull(StorageError):
+    """The disk is full: an import stops at the first such error, whatever file it was on."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        super().__init__(
+            f"no space left on the disk while writing {where}; the import stopped and nothing partial was "
+            "kept; free some space and run the import again (files already imported are skipped)"
+        )
 
 
 class NotFound(StorageError):

@@ -1,8 +1,9 @@
 """The progrun command line: one lazy Click group, one module per command family.
 
 Every command parses its options, calls one library function and formats the result. This
-module is the one place where a ProgrunError becomes a one-line message and exit status 1;
-Click's usage errors exit 2. No traceback ever reaches the user.
+module is the one place where a ProgrunError (or an OSError writing an output file) becomes a
+one-line message, with its control characters replaced, and exit status 1; Click's usage errors
+exit 2. No traceback ever reaches the user.
 """
 
 from __future__ import annotations
@@ -37,8 +38,50 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class CommandError(click.ClickException):
+    """A ProgrunError or an OSError as Click prints it: one line "Error: ...", exit status 1."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        from progrun.cli.safe_text import terminal_text
+
+        super().__init__(terminal_text(message))
+        self.exit_code = exit_code  # type: ignore[misc]
+
+
+def describe_os_error(error: OSError) -> str:
+    """An OSError as "<path>: <problem>; <what to do>" (a full disk, a missing folder, no permission)."""
+    import errno
+
+    where = error.filename if error.filename is not None else "output"
+    problem = error.strerror or str(error)
+    if error.errno == errno.ENOSPC:
+        return f"{where}: no space left on the disk; free some space and try again"
+    if error.errno in {errno.ENOENT, errno.ENOTDIR} and error.filename is not None:
+        from pathlib import Path
+
+        folder = Path(str(error.filename)).parent
+        if not folder.is_dir():
+            problem = "is a file, not a folder" if folder.exists() else "does not exist"
+            return f"{where}: the folder {folder} {problem}; create it first or choose another path"
+    if error.errno in {errno.EACCES, errno.EPERM, errno.EROFS}:
+        return f"{where}: {problem}; choose a place you can write to"
+    return f"{where}: {problem}; check the path"
+
+
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use, so `progrun --help` stays fast."""
+    """A group whose subcommands are imported on first use, so `progrun --help` stays fast.
+
+    It is also the one place where a ProgrunError (and an OSError writing an output file) becomes
+    "Error: ..." and exit status 1, for `progrun` and for CliRunner alike.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ProgrunError as error:
+            raise CommandError(str(error), error.exit_code) from error
+        except OSError as error:
+            raise CommandError(describe_os_error(error)) from error
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -22,7 +22,7 @@ from rich.console import Console
 from progrun.cli.export_command import FORMAT_USES, default_file_name, pace_band_fidelity
 from progrun.cli.judge_command import print_verdict
 from progrun.cli.log_commands import import_summary, pace_text, print_import_report, race_profile_fields
-from progrun.cli.output import escape, make_console, make_table
+from progrun.cli.output import escape, make_console, make_table, output_folder
 from progrun.cli.plan_command import print_plan
 from progrun.cli.progress_commands import advise, print_advice, print_progress, write_progress_chart
 from progrun.demo_history import (
@@ -76,8 +76,7 @@ def _demo_folder(out: Path | None) -> Path:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         what = "a file" if not out.is_dir() else "not empty"
         raise ProgrunError(f"--out {out} is {what}; give a new or empty folder, or leave --out out")
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+    return output_folder(out, "--out")
 
 
 # -- 1. paces and plan -------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TimeRemainingColumn
 from rich.text import Text
 
-from progrun.cli.output import make_console, make_table, print_json
+from progrun.cli.output import make_console, make_table, output_folder, print_json
+from progrun.cli.safe_text import csv_cell, terminal_cell, terminal_text
 from progrun.errors import ProgrunError, UnitError
 from progrun.settings import Settings
 from progrun.storage import Profile, Store
@@ -42,7 +43,10 @@ def open_store(db: str | None) -> Store:
     from progrun.storage.location import default_data_dir
 
     settings = Settings.from_environment(db, default_data_dir=default_data_dir)
-    return Store.open(settings.db_url)
+    store = Store.open(settings.db_url)
+    if store.created:
+        click.echo(f"created a new training log at {terminal_text(store.shown_url)}", err=True)
+    return store
 
 
 def open_existing_store(db: str | None) -> Store | None:
@@ -191,7 +195,7 @@ def history(limit: int | None, as_json: bool, db: str | None) -> None:
             pace_text(pace, unit),
             run.kind,
             f"{run.score:.0f}" if run.score is not None else "",
-            run.name or Path(run.source_name.split("!")[-1]).name,
+            terminal_cell(run.name or Path(run.source_name.split("!")[-1]).name),
         )
     make_console().print(table)
     print_profile_notes(runner, make_console())
@@ -237,7 +241,7 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
         )
         return
     console = make_console()
-    console.print(f"Run {run.id}: {run.name or run.source_name}", markup=False)
+    console.print(f"Run {run.id}: {terminal_text(run.name or run.source_name)}", markup=False)
     console.print(
         f"  {_when(run.start)}  {run.sport}  {format_distance(run.distance_m, unit)} in "
         f"{format_duration(run.duration_s)} (moving {format_duration(run.moving_s)})  kind: {run.kind}"
@@ -260,8 +264,10 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
         details = detail.verdict.details
         cooldown_s = details.get("cooldown_s")
         cooldown = format_duration(float(cooldown_s)) if isinstance(cooldown_s, int | float) else "-"
-        console.print(f"Judged against {details.get('judged_against', 'a plan')}:", markup=False)
-        console.print(f"  {details.get('verdict', '')}", markup=False)
+        console.print(
+            f"Judged against {terminal_text(str(details.get('judged_against', 'a plan')))}:", markup=False
+        )
+        console.print(f"  {terminal_text(str(details.get('verdict', '')))}", markup=False)
         console.print(
             f"  progressed: {'yes' if detail.verdict.progressed else 'no'}, target reached: "
             f"{'yes' if detail.verdict.target_reached else 'no'}, tempo splits: "
@@ -436,6 +442,7 @@ def export_data(out_dir: Path, fmt: str, db: str | None) -> None:
     Example:
       progrun export-data ./my-runs
     """
+    output_folder(out_dir, "export-data")
     with open_store(db) as store:
         runs = store.list_activities()
         splits = store.splits_for([run.id for run in runs])
@@ -461,7 +468,6 @@ def export_data(out_dir: Path, fmt: str, db: str | None) -> None:
         for run in runs
     ]
     split_rows = [{"activity_id": run_id, **vars(split)} for run_id, rows in splits.items() for split in rows]
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = [
         _write_table(out_dir / "activities", activity_rows, fmt),
         _write_table(out_dir / "splits", split_rows, fmt),
@@ -489,7 +495,7 @@ def _write_table(stem: Path, rows: list[dict[str, Any]], fmt: str) -> Path:
         if rows:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
     return path
 
 

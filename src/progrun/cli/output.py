@@ -7,15 +7,18 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
+
+from progrun.cli.safe_text import json_text, terminal_markup
+from progrun.errors import ProgrunError
 
 #: Width used when stdout is not a terminal (pipes, CliRunner), so output is the same everywhere.
 DEFAULT_WIDTH = 100
@@ -23,7 +26,8 @@ DEFAULT_WIDTH = 100
 
 def make_console(*, stderr: bool = False) -> Console:
     """A rich console on the current stdout (or stderr), looked up at call time so CliRunner captures it."""
-    console = Console(file=sys.stderr if stderr else sys.stdout, highlight=False)
+    # emoji=False: a name like ":warning:" from a file stays text (see progrun.cli.safe_text)
+    console = Console(file=sys.stderr if stderr else sys.stdout, highlight=False, emoji=False)
     if not console.is_terminal:
         console.width = DEFAULT_WIDTH
     return console
@@ -54,7 +58,7 @@ def _clean(value: Any) -> Any:
 
 def print_json(obj: Any) -> None:
     """Print `obj` as indented JSON on stdout (plain text, no colour, so scripts can read it)."""
-    click.echo(json.dumps(_clean(obj), indent=2, ensure_ascii=False))
+    click.echo(json_text(_clean(obj)))
 
 
 def print_warnings(warnings: Sequence[str], console: Console | None = None) -> None:
@@ -65,7 +69,31 @@ def print_warnings(warnings: Sequence[str], console: Console | None = None) -> N
 
 
 def escape(text: str) -> str:
-    """Text with rich markup characters escaped, for printing user or library text through rich."""
-    from rich.markup import escape as rich_escape
+    """Text with rich markup escaped and control characters replaced (`safe_text.terminal_markup`)."""
+    return terminal_markup(text)
 
-    return rich_escape(text)
+
+def output_file(path: Path, option: str) -> Path:
+    """Check that `path` can be written: its folder must exist (progrun never creates a folder not named)."""
+    if path.is_dir():
+        raise ProgrunError(f"{option} {path}: is a folder; give a file name")
+    _require_parent(path, option)
+    return path
+
+
+def output_folder(path: Path, option: str) -> Path:
+    """Create the folder `path` (only it, never its parents) if it is new."""
+    if path.exists() and not path.is_dir():
+        raise ProgrunError(f"{option} {path}: is a file, not a folder; give a folder")
+    _require_parent(path, option)
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _require_parent(path: Path, option: str) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        problem = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise ProgrunError(
+            f"{option} {path}: the folder {folder} {problem}; create it first or choose another path"
+        )

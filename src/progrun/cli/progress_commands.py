@@ -13,7 +13,13 @@ from rich.console import Console
 
 from progrun.activity import FloatArray
 from progrun.cli.log_commands import db_option, open_store, pace_text, parse_today, print_profile_notes
-from progrun.cli.output import make_console, make_table, print_json
+from progrun.cli.output import (
+    make_console,
+    make_table,
+    output_file,
+    output_folder,
+    print_json,
+)
 from progrun.errors import ProgrunError
 from progrun.progress import LoadSeries
 from progrun.storage import Store
@@ -96,6 +102,8 @@ def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
     from progrun.storage.analysis import profile_notes
     from progrun.storage.views import progress_view
 
+    if chart is not None:
+        output_file(chart, "--chart")
     with open_store(db) as store:
         view = progress_view(store)
         runner = store.profile()
@@ -291,6 +299,10 @@ def block(  # noqa: PLR0917
     from progrun.formats.export import ExportFormat, export_plan
     from progrun.storage.fitness_view import block_plans, current_fitness
 
+    if ics is not None:
+        output_file(ics, "--ics")
+    if fit_dir is not None and not fit_dir.is_dir():
+        output_file(fit_dir, "--fit-dir")  # its parent must exist; the folder is made when writing
     today = parse_today(today_text)
     first = parse_today(start_text) if start_text else today + timedelta(days=(7 - today.weekday()) % 7 or 7)
     with open_store(db) as store:
@@ -305,7 +317,7 @@ def block(  # noqa: PLR0917
     sessions = [session for session, _ in planned]
     plans = [plan for _, plan in planned]
     if fit_dir is not None:
-        fit_dir.mkdir(parents=True, exist_ok=True)
+        output_folder(fit_dir, "--fit-dir")
         for session, plan in zip(sessions, plans, strict=True):
             result = export_plan(
                 plan, ExportFormat.FIT, name=f"Prog W{session.week} {session.distance_m / 1609.344:g}mi"

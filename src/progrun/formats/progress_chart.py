@@ -49,7 +49,6 @@ def render_progress_chart(trend: Trend, path: Path, *, unit_label: str = "/km") 
         axis.grid(True, alpha=0.3)
     figure.autofmt_xdate()
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, format=suffix[1:])
     plt.close(figure)
     return path

@@ -6,17 +6,25 @@ into a temporary file whose name we choose). Every limit bounds bytes *actually 
 * the member count is checked from the central directory before anything is read (> MAX_MEMBERS: refused);
 * each member's declared size must be <= MAX_MEMBER_BYTES, and reading stops at that limit + 1 whatever
   the header says (zipfile itself stops at the declared size and checks the CRC);
-* the declared sizes may add up to at most MAX_TOTAL_BYTES (counted across nested archives too);
+* **one budget for the whole upload** (`UploadBudget`): the declared sizes of every member at every
+  level (the nested zips themselves and what they hold) are summed into it, and it allows at most
+  MAX_EXPANSION times the upload's own bytes (at least MIN_BUDGET_BYTES, at most MAX_TOTAL_BYTES). A
+  nested zip bomb (a 3.2 MB zip of 50 zips that each declare 64 MiB) is refused as a whole, once,
+  after a few hundred kilobytes of temporary files, not after writing 3.2 GB;
 * overlapping entries -- the "quoted-overlap" zip bomb of CVE-2024-0450, which CPython 3.11.7 does not
   detect -- are refused: every local header is read and the byte ranges [header, header + local header
   + compressed size) must not overlap, nor run past the central directory (a forged compress_size);
 * unsafe names (absolute, drive letters, `..`, NUL, over 1024 chars), symlinks, encrypted members and
   compression methods other than stored/deflate are refused member by member, with a reason;
-* one level of nested zip is accepted (Garmin's `UploadedFiles_*_Part*.zip`); deeper nesting is refused.
+* one level of nested zip is accepted (Garmin's `UploadedFiles_*_Part*.zip`); deeper nesting is refused;
+* macOS metadata (`__MACOSX/...`, `._name` AppleDouble files, which end in `.fit` like the file they
+  describe) is skipped and only counted (`Listing.ignored`);
+* a full disk (ENOSPC, EDQUOT) while copying a nested zip is `DiskFull`: the import stops there.
 """
 
 from __future__ import annotations
 
+import errno
 import itertools
 import stat
 import struct
@@ -27,12 +35,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from progrun.errors import CorruptFile, UnsafeFile
+from progrun.errors import CorruptFile, DiskFull, UnsafeFile
 
 MAX_MEMBERS = 100_000
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 16 * 1024 * 1024 * 1024
 MAX_NESTED_ZIP_BYTES = 4 * 1024 * 1024 * 1024
+#: An upload may expand to this many times its own size (zlib's own limit is about 1032): real exports
+#: of FIT, GPX and TCX files deflate 2-15 times.
+MAX_EXPANSION = 100
+MIN_BUDGET_BYTES = 256 * 1024 * 1024
 MAX_NAME_CHARS = 1024
 CHUNK_BYTES = 1024 * 1024
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -61,11 +73,52 @@ class Refused:
 
 @dataclass(frozen=True)
 class Listing:
-    """What an archive holds: members to read, members refused (with reasons), nested zips."""
+    """What an archive holds: members to read, members refused (with reasons), macOS metadata skipped."""
 
     members: tuple[Member, ...]
     refused: tuple[Refused, ...]
     declared_total: int
+    ignored: int = 0
+
+
+class BudgetExceeded(UnsafeFile):
+    """The upload, nested archives included, expands past its budget: it is refused as a whole."""
+
+
+class UploadBudget:
+    """The bytes one upload may expand to, shared by every archive in it and every archive nested in those.
+
+    Each archive met at the top adds `MAX_EXPANSION` times its size to the allowance (the sum at least
+    MIN_BUDGET_BYTES, at most MAX_TOTAL_BYTES); every listing takes its members' declared sizes from it.
+    zipfile never reads past a member's declared size, so bytes read and written stay within it.
+    """
+
+    def __init__(self) -> None:
+        self.allowed_bytes = 0
+        self.used_bytes = 0
+
+    def add_archive(self, size_bytes: int) -> None:
+        self.allowed_bytes = min(
+            MAX_TOTAL_BYTES, max(MIN_BUDGET_BYTES, self.allowed_bytes + MAX_EXPANSION * size_bytes)
+        )
+
+    def take(self, size_bytes: int, display: str) -> None:
+        """Count `size_bytes` against the budget; UnsafeFile naming the archive when it runs out."""
+        if self.used_bytes + size_bytes > self.allowed_bytes:
+            raise BudgetExceeded(
+                display,
+                f"the upload expands past {self.allowed_bytes:,} bytes in all, nested archives included "
+                f"({MAX_EXPANSION} times its own size; a zip bomb?); nothing in it was imported",
+                format="zip",
+                hint="split the export into smaller archives",
+            )
+        self.used_bytes += size_bytes
+
+
+def is_macos_metadata(name: str) -> bool:
+    """A macOS `__MACOSX/` folder entry or `._name` AppleDouble file (metadata, not an activity)."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return "__MACOSX" in parts or (bool(parts) and parts[-1].startswith("._"))
 
 
 def unsafe_name_reason(name: str) -> str | None:
@@ -90,12 +143,16 @@ def open_zip(path: Path, display: str) -> zipfile.ZipFile:
         raise CorruptFile(display, f"not a valid zip archive ({error})", format="zip") from None
 
 
-def list_members(archive: zipfile.ZipFile, display: str, *, budget_left: int = MAX_TOTAL_BYTES) -> Listing:
+def list_members(archive: zipfile.ZipFile, display: str, *, budget: UploadBudget | None = None) -> Listing:
     """Check an opened archive and list the members that may be read.
 
     Raises UnsafeFile for whole-archive problems (too many members, overlapping entries, a
-    declared total over the budget); refuses single members with a reason.
+    declared total over the upload's budget); refuses single members with a reason; skips macOS
+    metadata. Without a budget the archive gets one of its own.
     """
+    if budget is None:
+        budget = UploadBudget()
+        budget.add_archive(archive.start_dir)
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise UnsafeFile(
@@ -109,9 +166,13 @@ def list_members(archive: zipfile.ZipFile, display: str, *, budget_left: int = M
     refused: list[Refused] = []
     seen: set[str] = set()
     total = 0
+    ignored = 0
     for index, info in enumerate(infos):
         name = info.filename
         if info.is_dir():
+            continue
+        if is_macos_metadata(name):
+            ignored += 1
             continue
         reason = unsafe_name_reason(name)
         mode = info.external_attr >> 16
@@ -132,14 +193,8 @@ def list_members(archive: zipfile.ZipFile, display: str, *, budget_left: int = M
         seen.add(name)
         total += info.file_size
         members.append(Member(index, name, info.file_size))
-    if total > budget_left:
-        raise UnsafeFile(
-            display,
-            f"members declare {total} bytes in all, more than the {budget_left} allowed",
-            format="zip",
-            hint="split the export into smaller archives",
-        )
-    return Listing(tuple(members), tuple(refused), total)
+    budget.take(total, display)
+    return Listing(tuple(members), tuple(refused), total, ignored)
 
 
 def _check_overlaps(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], display: str) -> None:
@@ -269,7 +324,12 @@ def copy_member(
                 if written > limit:
                     raise UnsafeFile(display, f"expands past {limit} bytes", format="zip")
                 out.write(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+    except OSError as error:
+        target.unlink(missing_ok=True)
+        if error.errno in {errno.ENOSPC, errno.EDQUOT}:
+            raise DiskFull(f"a temporary copy of {display}") from None
+        raise CorruptFile(display, f"damaged nested archive ({error})", format="zip") from None
+    except (zipfile.BadZipFile, EOFError, ValueError) as error:
         target.unlink(missing_ok=True)
         raise CorruptFile(display, f"damaged nested archive ({error})", format="zip") from None
     except UnsafeFile:
@@ -298,11 +358,14 @@ def is_zip(path: Path) -> bool:
 __all__ = [
     "MAX_MEMBERS",
     "MAX_MEMBER_BYTES",
+    "BudgetExceeded",
     "Listing",
     "Member",
     "MemberBytes",
     "Refused",
+    "UploadBudget",
     "copy_member",
+    "is_macos_metadata",
     "is_zip",
     "list_members",
     "open_zip",

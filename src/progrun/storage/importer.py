@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,13 +26,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from progrun.errors import ActivityFileError, NotAnActivity, ProgrunError, UnsafeFile
+from progrun.errors import ActivityFileError, DiskFull, NotAnActivity, ProgrunError, UnsafeFile
 from progrun.formats.compression import gunzip, is_gzip
 from progrun.split_frame import shared_work
 from progrun.storage import archive
 from progrun.storage.analysis import AnalysisContext, analyse, is_run, load_context, sha256_hex
 from progrun.storage.records import AddOutcome, ImportedRun
 from progrun.storage.store import Store
+from progrun.storage.workspace import import_workspace
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 MAX_FILE_BYTES = archive.MAX_MEMBER_BYTES
@@ -82,6 +82,8 @@ class ImportReport:
     failed: list[Failed] = field(default_factory=list)
     duplicate_of: list[tuple[str, int, str]] = field(default_factory=list)
     imported_ids: list[int] = field(default_factory=list)
+    #: macOS metadata members skipped silently (`__MACOSX/`, `._name`)
+    ignored: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -135,6 +137,9 @@ class Plan:
 
     sources: list[Source] = field(default_factory=list)
     failed: list[Failed] = field(default_factory=list)
+    #: macOS metadata members skipped (`__MACOSX/`, `._name`), only counted
+    ignored: int = 0
+    budget: archive.UploadBudget = field(default_factory=archive.UploadBudget)
 
 
 def plan_sources(paths: Sequence[Path], workdir: Path) -> Plan:
@@ -163,9 +168,13 @@ def plan_sources(paths: Sequence[Path], workdir: Path) -> Plan:
 
 
 def _plan_zip(path: Path, display: str, plan: Plan, workdir: Path, *, depth: int) -> None:
+    planned, failed = len(plan.sources), len(plan.failed)
     try:
         with archive.open_zip(path, display) as opened:
-            listing = archive.list_members(opened, display)
+            if depth == 0:
+                plan.budget.add_archive(path.stat().st_size)
+            listing = archive.list_members(opened, display, budget=plan.budget)
+            plan.ignored += listing.ignored
             metadata: dict[str, tuple[str, str]] = {}
             for member in listing.members:
                 if PurePosixPath(member.name).name.lower() == "activities.csv":
@@ -189,6 +198,11 @@ def _plan_zip(path: Path, display: str, plan: Plan, workdir: Path, *, depth: int
                 elif _is_activity_name(member.name):
                     meta = metadata.get(_csv_key(member.name), ("", ""))
                     plan.sources.append(Source(shown, str(path), member.index, meta[0], meta[1]))
+    except archive.BudgetExceeded as error:
+        if depth > 0:
+            raise  # the whole top-level archive is refused
+        del plan.sources[planned:], plan.failed[failed:]  # one line for the archive, none of it imported
+        plan.failed.append(Failed(display, error.reason))
     except ActivityFileError as error:
         plan.failed.append(Failed(display, error.reason))
 
@@ -312,9 +326,10 @@ def import_paths(
         context = load_context(store)
     workers = workers or os.cpu_count() or 1
     report = ImportReport()
-    with tempfile.TemporaryDirectory(prefix="progrun-import-") as workdir:
-        plan = plan_sources(list(paths), Path(workdir))
+    with import_workspace() as workdir:
+        plan = plan_sources(list(paths), workdir)
         report.failed.extend(plan.failed)
+        report.ignored = plan.ignored
         if on_start is not None:
             on_start(len(plan.sources))
         with store.run_writer() as add_run:
@@ -332,6 +347,8 @@ def _record(
     if isinstance(result, ImportedRun):
         try:
             outcome = add_run(result)
+        except DiskFull:
+            raise  # every later run would fail the same way: stop at the first
         except ProgrunError as error:
             report.failed.append(Failed(source.display, str(error)))
         else:

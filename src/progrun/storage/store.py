@@ -13,18 +13,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any, cast
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, Table, bindparam, create_engine, func, select, text, update
+from sqlalchemy import Connection, Engine, Table, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from progrun.activity import Activity, Format, make_activity
-from progrun.errors import NotFound, StorageError
+from progrun.errors import DiskFull, NotFound, StorageError
+from progrun.storage.location import create_sqlite_file, parse_log_url
+from progrun.storage.opening import create_log_engine, is_disk_full, lock_runner, migrate, storage_error
 from progrun.storage.records import (
     ActivityDetail,
     ActivitySummary,
@@ -36,9 +35,8 @@ from progrun.storage.records import (
     VerdictRecord,
     decode_streams,
 )
-from progrun.storage.rows import db_time, first_line, safe_url, summary_from_row, utc
+from progrun.storage.rows import db_time, first_line, summary_from_row, utc
 from progrun.storage.schema import ActivityRow, BlobRow, PlanRow, RunnerRow, SplitRow, StreamRow, VerdictRow
-from progrun.storage.sqlite import configure_sqlite
 from progrun.storage.statements import (
     ACTIVITY_KEYS,
     BLOB_KEYS,
@@ -48,7 +46,6 @@ from progrun.storage.statements import (
     CompiledStatement,
 )
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 #: Same run in another format: starts within this many seconds ...
 SAME_RUN_START_S = 60.0
 #: ... and distance and duration each within this fraction (or the absolute floors below).
@@ -84,6 +81,9 @@ class Store:
         self._engine = engine
         self.runner_id = runner_id
         self.dialect = engine.dialect.name
+        self.shown_url = str(engine.url.render_as_string(hide_password=True))
+        #: Whether opening created the log (it had no schema yet).
+        self.created = False
         # The import's statements, compiled once for this dialect and run on the DBAPI cursor
         # (`CompiledStatement`): building a Core statement per call cost ~1 ms of SQLAlchemy coercion per
         # activity, and SQLAlchemy's per-execution work still cost more than the SQL itself.
@@ -112,33 +112,29 @@ class Store:
 
     @staticmethod
     def open(url: str, *, create: bool = True) -> Store:
-        """Open (and migrate to the newest schema) the training log at an SQLAlchemy URL."""
-        try:
-            if url.startswith("sqlite"):
-                database = url.split(":///", 1)[1] if ":///" in url else ""
-                if database and database != ":memory:" and create:
-                    Path(database).parent.mkdir(parents=True, exist_ok=True)
-                engine = create_engine(url)
-                configure_sqlite(engine)
-            else:
-                engine = create_engine(url, pool_pre_ping=True)
-            store = Store(engine)
-            store.migrate()
-            store._ensure_runner()
-        except SQLAlchemyError as error:
-            raise StorageError(
-                f"cannot open the training log at {safe_url(url)}: {first_line(error)}; "
-                "check --db / PROGRUN_DB and that the database server is running"
-            ) from None
-        return store
+        """Open (and migrate to the newest schema) the training log at an SQLAlchemy URL.
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision, in one transaction."""
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with self._engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        A new SQLite file is created 0600 in folders created 0700 (`storage.location`); `created`
+        tells whether the log was new (no schema yet), so the CLI can say so. Migrations run under
+        the database's lock (`storage.opening`). Every failure is a StorageError naming the log.
+        """
+        location = parse_log_url(url)
+        if location.sqlite_path is not None:
+            if not create and not location.sqlite_path.is_file():
+                raise StorageError(f"there is no training log at {location.sqlite_path}")
+            create_sqlite_file(location.sqlite_path)
+        engine = create_log_engine(location)
+        try:
+            store = Store(engine)
+            store.shown_url = location.shown
+            store.created = migrate(engine, location.shown, store.runner_id)
+        except (SQLAlchemyError, OSError) as error:
+            engine.dispose()
+            raise storage_error(error, location.shown) from None
+        except StorageError:
+            engine.dispose()
+            raise
+        return store
 
     def schema_revision(self) -> str | None:
         with self._engine.connect() as connection:
@@ -153,19 +149,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _ensure_runner(self) -> None:
-        with self._engine.begin() as connection:
-            exists = connection.execute(select(R.c.id).where(R.c.id == self.runner_id)).first()
-            if exists is None:
-                connection.execute(
-                    self._insert(R).values(
-                        id=self.runner_id,
-                        name="runner",
-                        profile_json=json.dumps(asdict(Profile())),
-                        created_at=datetime.now(UTC),
-                    )
-                )
 
     def _insert(self, table: Any) -> Any:
         return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
@@ -199,9 +182,13 @@ class Store:
                         return self._add_run(cursor, run)
                     finally:
                         cursor.close()
-            except (SQLAlchemyError, self._dbapi_error) as error:
+            except (SQLAlchemyError, StorageError, self._dbapi_error) as error:
                 self._release(held)
                 held = None
+                if is_disk_full(error):
+                    raise DiskFull(f"the training log {self.shown_url}") from None
+                if isinstance(error, StorageError):
+                    raise
                 raise StorageError(f"cannot store {run.source_name}: {first_line(error)}") from None
 
         try:
@@ -212,10 +199,11 @@ class Store:
     def _release(self, connection: Connection | None) -> None:
         """Give a held connection back to the pool (a broken one is discarded by it)."""
         if connection is not None:
-            with suppress(SQLAlchemyError, self._dbapi_error):
+            with suppress(SQLAlchemyError, StorageError, self._dbapi_error):
                 connection.close()
 
     def _add_run(self, cursor: Any, run: ImportedRun) -> AddOutcome:
+        lock_runner(cursor, self.dialect, self.runner_id)  # the same-run check and insert as one step
         by_sha = {"runner": self.runner_id, "sha": run.sha256}
         existing = self._by_sha.scalar(cursor, by_sha)
         if existing is not None:
