@@ -37,7 +37,8 @@ def marathon_slowdown_s_per_km(marathon_time_s: float) -> float:
     """
     held = min(marathon_time_s, MARATHON_SLOWDOWN_UNTIL_S)
     hours_beyond = max(0.0, held - MARATHON_SLOWDOWN_FROM_S) / 3600.0
-    return MARATHON_SLOWDOWN_S_PER_KM * hours_beyond**MARATHON_SLOWDOWN_POWER
+    return MARATHON_SLOWDOWN_S_PER_KM * float(hours_beyond**MARATHON_SLOWDOWN_POWER)
+
 
 #: The paces a TrainingPaces holds, slow to fast; field names are these plus "_s_per_km".
 PACE_NAMES: tuple[str, ...] = (
