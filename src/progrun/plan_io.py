@@ -297,11 +297,19 @@ def plan_to_csv(plan: Plan) -> str:
     return buffer.getvalue()
 
 
+def plan_length_text(plan: Plan) -> str:
+    """The run's length as a runner asked for it: "5 mi", or for a plan by time "40:00 (about 5.59 mi)"."""
+    distance = format_distance(plan.total_distance_m, plan.unit.value)
+    if plan.timed:
+        return f"{format_duration(plan.running_time_s)} (about {distance})"
+    return distance
+
+
 def plan_summary(plan: Plan) -> str:
-    """One line: distance, estimated time (cooldown included) and time at tempo."""
+    """One line: distance (or time), estimated time (cooldown included) and time at the target."""
     unit = plan.unit.value
     return (
-        f"{format_distance(plan.total_distance_m, unit)} in about {format_duration(plan.estimated_time_s)} "
+        f"{plan_length_text(plan)} in about {format_duration(plan.estimated_time_s)} "
         f"with the cooldown; {format_duration(plan.tempo_time_s)} at {plan.target_kind or 'target'} pace "
         f"{format_pace(plan.target_pace_s_per_km, unit)}"
     )

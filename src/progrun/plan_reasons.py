@@ -142,7 +142,8 @@ def explain(
                 f"{range_text(other, unit)} gives {alternative.tempo_splits}"
             )
         else:
-            why = f"both starts fit; a {layout.start.kind} start gives the more even steps"
+            article = "an" if layout.start.kind == "easy" else "a"
+            why = f"both starts fit; {article} {layout.start.kind} start gives the more even steps"
     lines = [f"start: {layout.start.kind} pace {start_text} ({why})"]
     if layout.start.kind == "easy" and layout.start.slow_s_per_unit - layout.start.fast_s_per_unit > EPSILON:
         lines[0] += (

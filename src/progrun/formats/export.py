@@ -160,7 +160,9 @@ def step_length(step: Step) -> float:
 
 
 def plan_name(plan: Plan) -> str:
-    """A short name for the plan, e.g. "Progression 5mi" (15 characters, what a watch shows)."""
+    """A short name for the plan, e.g. "Progression 5mi" or "Progression 40min" (what a watch shows)."""
+    if plan.timed:
+        return f"Progression {round(plan.running_time_s / 60.0)}min"
     distance = format_distance(plan.total_distance_m, plan.unit.value).replace(" ", "")
     return f"Progression {distance}"
 
@@ -174,8 +176,8 @@ def step_label(plan: Plan, index: int) -> str:
         return "cooldown"
     unit_word = "mile" if plan.unit is SplitUnit.MILE else "km"
     number = split_number(plan, index)
-    if step.distance_m is None:  # a timed split (from a hand-written plan JSON)
-        return f"{unit_word} {number} ({format_duration(step.expected_time_s)})"
+    if step.distance_m is None:  # a timed split (a plan by time)
+        return f"split {number} ({format_duration(step.expected_time_s)})"
     if abs(step.distance_m - plan.unit.metres) > 0.5:
         return f"{unit_word} {number} ({format_distance(step.distance_m, plan.unit.value)})"
     return f"{unit_word} {number}"
