@@ -99,8 +99,10 @@ def export_plan(
 ) -> ExportResult:
     """Export `plan` as `fmt`.
 
-    `threshold_pace_s_per_km` is needed for ZWO (Zwift scales run targets by the runner's threshold
-    pace). `start` (date and time of the run) is needed for ICS; `repeat` makes it recur.
+    `threshold_pace_s_per_km` is no longer needed: Zwift's run targets are fractions of a race pace the
+    runner sets in Zwift, and ZWO steps are written against the plan's target pace (`formats.zwo`); it
+    is accepted so existing callers keep working. `start` (date and time of the run) is needed for ICS;
+    `repeat` makes it recur.
     `created` stamps the FIT file and the ICS DTSTAMP (default: now), so tests can pin the bytes.
     `name` overrides the workout's name (default: "Progression 5mi").
     """
@@ -113,13 +115,7 @@ def export_plan(
     if fmt is ExportFormat.ZWO:
         from progrun.formats.zwo import write_zwo
 
-        if threshold_pace_s_per_km is None:
-            raise ExportError(
-                "ZWO",
-                "Zwift sets run targets as a fraction of the runner's threshold pace, and none was given; "
-                "pass --threshold-pace (or --race, which derives it)",
-            )
-        return write_zwo(plan, threshold_pace_s_per_km, name=workout_name)
+        return write_zwo(plan, name=workout_name)
     if fmt is ExportFormat.ICS:
         from progrun.formats.ics import write_ics
 
