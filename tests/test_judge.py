@@ -50,7 +50,8 @@ def test_per_split_figures() -> None:
     assert third.label == "Mile 3" and third.status == "run"
     assert third.target_s_per_km == pytest.approx(PLAN.steps[2].pace_s_per_km)
     assert third.actual_s_per_km == pytest.approx(PLAN.steps[2].pace_s_per_km + 10.0, abs=0.3)
-    assert third.off_s_per_km == pytest.approx(10.0 - 3.0, abs=0.3)  # slow edge is 3 s/km off the pace
+    slow_edge = PLAN.steps[2].high_s_per_km - PLAN.steps[2].pace_s_per_km  # 2 % of speed (issue 9)
+    assert third.off_s_per_km == pytest.approx(10.0 - slow_edge, abs=0.3)
     assert third.in_band is False
     assert third.delta_prev_s_per_km == pytest.approx(
         PLAN.steps[2].pace_s_per_km + 10 - PLAN.steps[1].pace_s_per_km, abs=0.3

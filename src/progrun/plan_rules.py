@@ -110,15 +110,8 @@ def step_midpoint(unit: SplitUnit) -> float:
     return (low + high) / 2.0
 
 
-#: The bands as fixed s/km offsets (fast side, slow side) at a 5:00/km pace, for code that still takes
-#: offsets (`progrun.detect`'s plan from a detected run); the planner uses `band_edges`.
-_REFERENCE_PACE_S_PER_KM = 300.0
-
-
-def _offsets(percent: tuple[float, float]) -> tuple[float, float]:
-    fast, slow = band_edges(_REFERENCE_PACE_S_PER_KM, percent)
-    return _REFERENCE_PACE_S_PER_KM - fast, slow - _REFERENCE_PACE_S_PER_KM
-
-
-BUILD_BAND_S_PER_KM = _offsets(BUILD_BAND_PERCENT)
-TEMPO_BAND_S_PER_KM = _offsets(TEMPO_BAND_PERCENT)
+#: Fixed (fast side, slow side) s/km offsets that `progrun.detect` gives the plan it infers from a detected
+#: run (the bands before issue 9). The planner's own bands scale with pace (`band_edges`); these stay as
+#: they were so a detected run is judged as before until detection moves to `band_edges` too.
+BUILD_BAND_S_PER_KM = (6.0, 3.0)
+TEMPO_BAND_S_PER_KM = (4.0, 2.0)
