@@ -202,3 +202,17 @@ def test_a_plan_by_time_is_judged_split_by_split_on_the_clock(
     faded = judge(plan, _run_of(plan, slow_last, plan.steps[-1].pace_s_per_km))
     assert faded.splits[-1].judged_s_per_km == pytest.approx(on_plan[-1] + 30.0, abs=1.0)
     assert faded.splits[-1].off_s_per_km > 0
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+@pytest.mark.parametrize("vdot", [16.0, 50.0])
+def test_a_plan_by_time_exports_to_every_format(fmt: ExportFormat, vdot: float) -> None:
+    plan = build_duration_plan(training_paces_for_vdot(vdot), 40 * 60.0, unit=SplitUnit.MILE)
+    result = export_plan(plan, fmt, start=datetime(2026, 12, 1, 7), created=datetime(2026, 11, 1, tzinfo=UTC))
+    assert result.data
+    lengths = [
+        row for row in result.fidelity if row.step is not None and row.target in ("distance", "duration")
+    ]
+    assert all(row.target == "duration" for row in lengths)
+    if fmt is ExportFormat.INTERVALS:
+        assert result.data.decode().count(" 8m ") == len(plan.running_steps)

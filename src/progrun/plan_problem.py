@@ -163,8 +163,8 @@ class PlanProblem:
         else:
             at_threshold = threshold_m(layout, self.request)
             reasons.append(
-                f"at or faster than threshold pace {threshold_text}: {format_distance(at_threshold, 'mi')} "
-                f"(the method's cap is {format_distance(rules.MAX_THRESHOLD_M, 'mi')})"
+                f"at or faster than threshold pace {threshold_text}: {format_distance(at_threshold, u)} "
+                f"(the method's cap is {self._cap_text()})"
             )
         uncapped = best_layout(
             self.starts, len(self.lengths), replace(self.request, max_threshold_m=math.inf)
@@ -174,9 +174,8 @@ class PlanProblem:
             over = threshold_m(uncapped, self.request)
             warnings.append(
                 f"{layout.tempo_splits} split(s) at the target, not {uncapped.tempo_splits}: "
-                f"{uncapped.tempo_splits} would put {format_distance(over, 'mi')} at or faster than "
-                f"threshold pace {threshold_text}, over the method's "
-                f"{format_distance(rules.MAX_THRESHOLD_M, 'mi')}"
+                f"{uncapped.tempo_splits} would put {format_distance(over, u)} at or faster than "
+                f"threshold pace {threshold_text}, over the method's {self._cap_text()}"
             )
         return reasons, warnings
 
@@ -244,6 +243,15 @@ class PlanProblem:
                 "hold_splits": layout.hold_splits,
             },
             threshold_pace_s_per_km=self.threshold_s_per_km,
+        )
+
+    def _cap_text(self) -> str:
+        """The method's 3 miles, in km first for km splits: "4.83 km, 3 mi"."""
+        miles = format_distance(rules.MAX_THRESHOLD_M, "mi")
+        return (
+            miles
+            if self.unit is SplitUnit.MILE
+            else f"{format_distance(rules.MAX_THRESHOLD_M, 'km')}, {miles}"
         )
 
     def _target_word(self) -> str:
