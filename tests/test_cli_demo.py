@@ -62,7 +62,7 @@ def test_paces_and_plan_read_like_a_coach(demo: Demo) -> None:
     text = _section(demo.output, 1)
     assert (
         "A sample runner ran 5 km in 22:30 (VDOT 43.4). Their paces per mile: easy 8:53-10:01, "
-        "marathon 8:11, threshold 7:41, 10k 7:31, 5k 7:15."
+        "marathon 8:13, threshold 7:41, 10k 7:31, 5k 7:15."  # M with the long-race slowdown (issue 9)
     ) in text.replace("\n", " ")
     assert "Their progression run, mile by mile" in text
     assert "Total: 5 mi in about 45:21 with the cooldown; 15:01 at 10k pace 7:31/mi." in text
@@ -82,7 +82,7 @@ def test_exports_the_plan_for_watch_calendar_and_wrist(demo: Demo) -> None:
         "progression-5mi.fit",
         "Garmin workout",
         f"{size} B",
-        "exact",
+        "approximate",  # the watch alerts on a range wider than the band (issue 9)
         "copy to GARMIN/NewFiles (USB)",
     ]
     zwo_row = next(line for line in text.splitlines() if line.startswith("progression-5mi.zwo"))

@@ -60,22 +60,19 @@ def test_zwo_from_a_race_uses_its_threshold_pace(tmp_path: Path) -> None:
     assert code == 0, output
     root = ET.fromstring(out.read_bytes())
     assert len(root.findall("./workout/SteadyState")) == 6
-    assert "threshold pace" in output
+    assert "Zwift 10 km pace" in output
 
 
-def test_zwo_from_a_plan_file_needs_a_threshold(tmp_path: Path) -> None:
+def test_zwo_from_a_plan_file_needs_no_threshold(tmp_path: Path) -> None:
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(plan_to_json(make_plan()), encoding="utf-8")
     out = tmp_path / "p.zwo"
-    code, _ = run(["--plan", str(plan_file), "--to", "zwo", "-o", str(out)])
-    assert code == 1
-    code, output = run(
-        ["--plan", str(plan_file), "--to", "zwo", "--threshold-pace", "7:15/mi", "-o", str(out)]
-    )
+    code, output = run(["--plan", str(plan_file), "--to", "zwo", "-o", str(out)])
     assert code == 0, output
     power = ET.fromstring(out.read_bytes()).findall("./workout/SteadyState")[0].get("Power")
-    # 7:15/mi is 270.3 s/km; mile 1 is at 300 s/km
-    assert power == "0.9010"
+    # the 10k target is 264 s/km; mile 1 is at 300 s/km
+    assert power == "0.8800"
+    assert "Zwift 10 km pace" in output
 
 
 def test_ics_twice_weekly(tmp_path: Path) -> None:
@@ -130,8 +127,8 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
         ([*RACE, "--to", "ics"], "Error: ICS export: a calendar event needs a date"),
         ([*RACE, "--to", "ics", "--date", "2026-12-01", "--time", "7h"], "Error: '7h' is not a time of day"),
         (
-            ["--race", "5k=20:00", "--distance", "50mi", "--to", "fit"],
-            "Error: FIT export: the plan has 51 steps",
+            ["--race", "5k=20:00", "--distance", "99999km", "--to", "fit"],
+            "Error: distance: 99999 km is longer than any progression run (at most a marathon, 42.2 km)",
         ),
         (["--plan", "missing.json", "--to", "fit"], "Error: missing.json: no such file"),
     ],

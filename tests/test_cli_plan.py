@@ -56,7 +56,7 @@ def test_table_for_5k_20_00_five_miles() -> None:
         "│",
         "7:58",
         "│",
-        "7:49-8:03",
+        "7:53-8:08",
         "│",
         "7:58",
         "│",
@@ -142,7 +142,7 @@ def test_csv_and_markdown() -> None:
         "10:35/mi",
     ]
     result = run("--race", "5k=20:00", "--distance", "5mi", "--markdown")
-    assert result.output.splitlines()[2] == "| 1 | 1 mi | 7:58/mi | 7:49-8:03 | 7:58 | 7:58 | settle in |"
+    assert result.output.splitlines()[2] == "| 1 | 1 mi | 7:58/mi | 7:53-8:08 | 7:58 | 7:58 | settle in |"
 
 
 def test_output_file_round_trips(tmp_path: Path) -> None:

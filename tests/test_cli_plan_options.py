@@ -89,11 +89,8 @@ def _help_records(command_name: str) -> dict[str, tuple[str, str]]:
 def test_every_command_declares_the_plan_options_with_the_same_help() -> None:
     plan, export, judge = (_help_records(name) for name in ("plan", "export", "judge"))
     for flag in PLAN_OPTIONS.values():
-        if flag == "--distance":
-            assert plan[flag] == ("--distance DIST", "Total run: 5mi, 8km, 5.5mi.  [required]")
-            assert export[flag] == judge[flag] == ("--distance DIST", "Total run: 5mi, 8km, 5.5mi.")
-        else:
-            assert plan[flag] == export[flag] == judge[flag], flag
+        assert plan[flag] == export[flag] == judge[flag], flag
+    assert plan["--distance"] == ("--distance DIST", "Total run: 5mi, 8km, 5.5mi (or --duration).")
     assert plan["--race"] == ("--race DIST=TIME", "A race result: 5k=20:00, 10k=50:00, half=1:45:00.")
     assert plan["--cooldown"] == ("--cooldown DURATION", "Walk/jog after the run (0: none).  [default: 5min]")
     assert export["--plan"] == judge["--plan"]
@@ -122,7 +119,7 @@ def test_export_builds_the_plan_plan_builds_from_entered_paces_and_cooldown(
         298.3,
         279.6,
         279.6,
-        440.0,
+        439.0,
     ]
     assert exported["target_s_per_km"] == pytest.approx(450 / 1.609344, abs=0.01)  # 7:30/mi, read per mile
     assert exported["steps"][-1]["kind"] == "cooldown"
@@ -130,19 +127,16 @@ def test_export_builds_the_plan_plan_builds_from_entered_paces_and_cooldown(
     assert exported["total_distance_m"] == pytest.approx(4 * METRES_PER_MILE)
 
 
-def test_export_zwo_from_entered_paces_uses_their_threshold(
+def test_export_zwo_from_entered_paces_is_against_their_target_pace(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "p.zwo"
     code, output, _ = run_main(capsys, "export", *PACES, "--to", "zwo", "-o", str(out))
-    assert code == 0, output  # a --plan file would need --threshold-pace; entered paces derive it
-    plan, paces = build_requested_plan(
-        PlanRequest(marathon_pace="8:30", target_pace="7:30", distance_text="4mi")
-    )
-    threshold = paces.threshold_s_per_km if paces is not None else None
-    assert threshold == pytest.approx(291.2, abs=0.1) and threshold is not None
+    assert code == 0, output
+    plan, _ = build_requested_plan(PlanRequest(marathon_pace="8:30", target_pace="7:30", distance_text="4mi"))
+    assert plan.target_pace_s_per_km == pytest.approx(279.62, abs=0.01)  # the 7:30/mi entered
     powers = [step.get("Power") for step in ET.fromstring(out.read_bytes()).findall("./workout/SteadyState")]
-    assert powers[0] == f"{threshold / plan.running_steps[0].pace_s_per_km:.4f}" == "0.9190"
+    assert powers[0] == f"{279.617 / plan.running_steps[0].pace_s_per_km:.4f}" == "0.8824"
 
 
 def test_judge_builds_the_plan_from_entered_paces_and_cooldown(
@@ -209,7 +203,11 @@ RACE = ["--race", "5k=20:00", "--distance", "5mi"]
         ([*RACE, "--target-pace", "7:30"], 2, "Error: give either --race or --target-pace, not both"),
         ([*RACE, "--cooldown", "soon"], 2, "Error: Invalid value for '--cooldown': 'soon' is not a duration"),
         ([*RACE, "--start", "fast"], 2, "Error: Invalid value for '--start': 'fast' is not one of 'auto',"),
-        (["--race", "5k=20:00"], 2, "Error: Missing option '--distance'."),
+        (
+            ["--race", "5k=20:00"],
+            2,
+            "Error: give the run's length: --distance 5mi, or a run by time: --duration 40min",
+        ),
         (
             [*RACE, "--tempo-splits", "4"],
             1,

@@ -39,8 +39,9 @@ def test_the_plan_exports_as_a_fit_workout_the_official_decoder_reads(plan: Plan
     steps = messages["workout_step_mesgs"]
     assert len(steps) == len(plan.steps)
     first = plan.steps[0]
+    # the watch alerts outside the band widened by 4 % of speed (issue 9: no beeping at GPS noise)
     assert pace_from_mm_s(steps[0]["custom_target_speed_high"] * 1000) == pytest.approx(
-        first.low_s_per_km, abs=1.0
+        first.low_s_per_km / 1.04, abs=1.0
     )
 
 

@@ -51,7 +51,8 @@ def test_per_split_figures() -> None:
     # paces are rounded once to whole seconds per mile (0.31 s/km at most), differences taken after
     assert third.target_s_per_km == pytest.approx(PLAN.steps[2].pace_s_per_km, abs=0.32)
     assert third.actual_s_per_km == pytest.approx(PLAN.steps[2].pace_s_per_km + 10.0, abs=0.62)
-    assert third.off_s_per_km == pytest.approx(10.0 - 3.0, abs=0.7)  # slow edge is 3 s/km off the pace
+    slow_edge = PLAN.steps[2].high_s_per_km - PLAN.steps[2].pace_s_per_km  # 2 % of speed (issue 9)
+    assert third.off_s_per_km == pytest.approx(10.0 - slow_edge, abs=0.7)
     assert third.in_band is False
     assert third.delta_prev_s_per_km == pytest.approx(
         PLAN.steps[2].pace_s_per_km + 10 - PLAN.steps[1].pace_s_per_km, abs=0.7

@@ -39,6 +39,7 @@ TOP_KEYS = {
     "target_s_per_km",
     "step_s",
     "tempo_splits",
+    "threshold_s_per_km",
     "start_kind",
     "target_kind",
     "options",
@@ -115,7 +116,7 @@ def _good() -> dict[str, object]:
         (
             lambda d: d["steps"][3].update(low_s_per_km=400.0),
             "steps[3].pace_s_per_km",
-            "248.785 is outside its band 400-250.785",
+            "248.785 is outside its band 400-251.298",
         ),
         (lambda d: d.update(tempo_splits=1.5), "tempo_splits", "1.5 is not a whole number"),
         (lambda d: d.update(warnings="none"), "warnings", "must be a list of text"),
@@ -152,7 +153,7 @@ def test_csv_rows_and_text() -> None:
     rows = plan_csv_rows(plan)
     assert [row["split"] for row in rows] == ["1", "2", "3", "4", "5", "CD"]
     assert [row["pace"] for row in rows[:5]] == ["7:58/mi", "7:32/mi", "7:06/mi", "6:40/mi", "6:40/mi"]
-    assert rows[0]["band"] == "7:49-8:03"
+    assert rows[0]["band"] == "7:53-8:08"
     assert rows[-1]["cumulative_time_s"] == pytest.approx(plan.estimated_time_s)
     parsed = list(csv.DictReader(io.StringIO(plan_to_csv(plan))))
     assert tuple(parsed[0]) == CSV_COLUMNS
@@ -167,6 +168,6 @@ def test_markdown_table() -> None:
     text = plan_to_markdown(build_plan(FIVE_K_20, 5 * METRES_PER_MILE))
     lines = text.splitlines()
     assert lines[0] == "| # | distance | pace | band (/mi) | time | clock | cue |"
-    assert lines[2] == "| 1 | 1 mi | 7:58/mi | 7:49-8:03 | 7:58 | 7:58 | settle in |"
+    assert lines[2] == "| 1 | 1 mi | 7:58/mi | 7:53-8:08 | 7:58 | 7:58 | settle in |"
     assert lines[7] == "| CD | 5:00 | 10:35/mi | 8:59-19:19 | 5:00 | 40:58 | walk/jog 5 min |"
     assert "**Total:** 5 mi in about 40:58 with the cooldown; 13:21 at 10k pace 6:40/mi." in lines

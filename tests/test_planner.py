@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from progrun.errors import PlanError
 from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, StepKind
-from progrun.plan_rules import MAX_TEMPO_SPLITS, TEMPO_BAND_S_PER_KM, step_bounds
+from progrun.plan_rules import MAX_TEMPO_SPLITS, step_bounds
 from progrun.planner import StartChoice, TargetChoice, build_plan, split_distances
 from progrun.training_paces import TrainingPaces
 
@@ -170,21 +170,32 @@ def test_warmup_is_the_first_split_at_easy_pace() -> None:
 def test_bands_are_asymmetric_and_build_bands_stop_at_the_target() -> None:
     plan = build_plan(FIVE_K_20, 5 * MILE)
     build, tempo = plan.steps[0], plan.steps[3]
-    assert build.pace_s_per_km - build.low_s_per_km == pytest.approx(6.0)
-    assert build.high_s_per_km - build.pace_s_per_km == pytest.approx(3.0)
-    fast, slow = TEMPO_BAND_S_PER_KM
-    assert tempo.pace_s_per_km - tempo.low_s_per_km == pytest.approx(fast)
-    assert tempo.high_s_per_km - tempo.pace_s_per_km == pytest.approx(slow)
-    close = TrainingPaces(None, None, 260.5, None, None, None, 250.0, None)  # marathon only 10.5 s/km slower
-    tight = build_plan(close, 3000.0, unit=SplitUnit.KM, step_s=5, tempo_splits=1)
-    assert [step.pace_s_per_km for step in tight.running_steps] == pytest.approx([260.5, 255.5, 250.0])
-    assert tight.steps[1].low_s_per_km == pytest.approx(250.0)  # not 249.5: no build split faster than target
+    # build 7:58.4/mi = 297.25 s/km: 1.2 % faster speed 293.72, 2.0 % slower speed 303.32 (leans slow)
+    assert build.low_s_per_km == pytest.approx(build.pace_s_per_km / 1.012)
+    assert build.high_s_per_km == pytest.approx(build.pace_s_per_km / 0.98)
+    assert (
+        build.pace_s_per_km - build.low_s_per_km,
+        build.high_s_per_km - build.pace_s_per_km,
+    ) == pytest.approx((3.52, 6.07), abs=0.01)
+    assert tempo.low_s_per_km == pytest.approx(tempo.pace_s_per_km / 1.015)
+    assert tempo.high_s_per_km == pytest.approx(tempo.pace_s_per_km / 0.99)
+    close = TrainingPaces(None, None, 254.0, None, None, None, 250.0, None)  # marathon only 4 s/km slower
+    tight = build_plan(close, 3000.0, unit=SplitUnit.KM, step_s=2, tempo_splits=1)
+    assert [step.pace_s_per_km for step in tight.running_steps] == pytest.approx([254.0, 252.0, 250.0])
+    assert tight.steps[1].low_s_per_km == pytest.approx(250.0)  # not 249.0: no build split faster than target
 
 
-def test_target_5k_and_three_tempo_splits() -> None:
+def test_target_5k_and_three_tempo_splits_keeps_3_miles_at_or_faster_than_threshold() -> None:
+    """Issue 9: 3 splits at 5k pace plus a build mile faster than T were 4 miles at threshold or faster."""
     plan = build_plan(FIVE_K_20, 6 * MILE, target=TargetChoice.FIVE_K, tempo_splits=3)
     assert plan.target_pace_s_per_km == pytest.approx(240.0)
-    assert plan.tempo_splits == 3
+    assert plan.tempo_splits == 2
+    at_threshold = [step for step in plan.running_steps if step.pace_s_per_km <= 256.024 + 0.5]
+    assert sum(step.distance_m or 0.0 for step in at_threshold) / MILE == pytest.approx(3.0)
+    assert plan.warnings == (
+        "2 split(s) at the target, not 3: 3 would put 4 mi at or faster than threshold pace 6:52/mi, "
+        "over the method's 3 mi",
+    )
 
 
 def test_short_remainder_is_folded_into_the_last_split() -> None:

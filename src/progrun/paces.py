@@ -28,14 +28,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from progrun.errors import PaceError
-from progrun.training_paces import PACE_NAMES, TrainingPaces
+from progrun.training_paces import (
+    PACE_NAMES,
+    TABLE_MAX_VDOT,
+    TABLE_MIN_VDOT,
+    TrainingPaces,
+    marathon_slowdown_s_per_km,
+)
 from progrun.units import HALF_MARATHON_M, MARATHON_M, METRES_PER_MILE, format_duration, format_pace
 
 MIN_RACE_M = 1500.0
 MAX_RACE_M = MARATHON_M
-MIN_VDOT = 20.0
+#: VDOT 12 is a 5k in 1:02:36 (12:31/km), the slowest a running plan makes sense for; the
+#: published tables start at VDOT 30 (a 30:40 5k) and paces below it carry a warning.
+MIN_VDOT = 12.0
 MAX_VDOT = 90.0
-#: Rounding slack on the VDOT range, so a time computed for VDOT 20 or 90 is accepted back.
+#: Rounding slack on the VDOT range, so a time computed for VDOT 12 or 90 is accepted back.
 _VDOT_SLACK = 1e-6
 
 #: The race distances of the equivalents table, in metres, shortest first.
@@ -76,7 +84,7 @@ FORMULAS: tuple[str, ...] = (
     "F(t) = 0.8 + 0.1894393 exp(-0.012778 t) + 0.2989558 exp(-0.1932605 t)  (VO2max share held)",
     "VDOT = VO2(v) / F(t)",
     "pace at fraction f: v(f × VDOT), the positive root of VO2(v) = f × VDOT",
-    "marathon pace = marathon race-equivalent time / 42.195 km",
+    "marathon pace = marathon race-equivalent pace + 6.7 s/km × (hours beyond 3:20)^1.25",
     "repetition pace = interval pace − 6 s per 400 m from VDOT 50, − 8 s up to VDOT 47",
     "race-equivalent time at distance d: the t with VDOT(d, t) = VDOT (bisection)",
 )
@@ -145,7 +153,7 @@ def _check_vdot(vdot: float, field: str, what: str) -> None:
 def vdot_from_race(distance_m: float, time_s: float) -> float:
     """The Daniels–Gilbert VDOT of a race: `vdot_from_race(5000, 1200)` -> 49.81.
 
-    Raises PaceError for a distance outside 1500 m..marathon or a result outside VDOT 20..90.
+    Raises PaceError for a distance outside 1500 m..marathon or a result outside VDOT 12..90.
     """
     _check_distance(distance_m, "race")
     if not math.isfinite(time_s) or time_s <= 0:
@@ -211,13 +219,19 @@ def repetition_gain_s_per_km(vdot: float) -> float:
     return repetition_gain_s_per_400m(vdot) * 1000.0 / 400.0
 
 
+def _marathon_pace(vdot: float) -> float:
+    """M pace, s/km: the marathon race-equivalent pace plus the long-race slowdown."""
+    marathon = race_time_for_vdot(vdot, MARATHON_M)
+    return marathon / (MARATHON_M / 1000.0) + marathon_slowdown_s_per_km(marathon)
+
+
 def _paces_for_vdot(vdot: float) -> dict[str, float]:
     """Every training pace (s/km) at `vdot`, keyed like TrainingPaces without the `_s_per_km` suffix."""
     interval = _pace_at_fraction(vdot, FRACTIONS["interval"])
     return {
         "easy_slow": _pace_at_fraction(vdot, FRACTIONS["easy_slow"]),
         "easy_fast": _pace_at_fraction(vdot, FRACTIONS["easy_fast"]),
-        "marathon": race_time_for_vdot(vdot, MARATHON_M) / (MARATHON_M / 1000.0),
+        "marathon": _marathon_pace(vdot),
         "threshold": _pace_at_fraction(vdot, FRACTIONS["threshold"]),
         "interval": interval,
         "repetition": interval - repetition_gain_s_per_km(vdot),
@@ -244,11 +258,26 @@ def _training_paces(
     )
 
 
+def table_warnings(vdot: float) -> list[str]:
+    """A warning when `vdot` is outside the published tables (30 to 85) and the paces are extrapolated."""
+    if vdot < TABLE_MIN_VDOT:
+        return [
+            f"VDOT {vdot:.1f} is below the published tables (VDOT {TABLE_MIN_VDOT:g} to {TABLE_MAX_VDOT:g}): "
+            "the paces are extrapolated from the formulas; run by feel and treat them as a guide"
+        ]
+    if vdot > TABLE_MAX_VDOT:
+        return [
+            f"VDOT {vdot:.1f} is above the published tables (VDOT {TABLE_MIN_VDOT:g} to {TABLE_MAX_VDOT:g}): "
+            "the paces are extrapolated from the formulas"
+        ]
+    return []
+
+
 def training_paces_for_vdot(vdot: float, source: str = "") -> TrainingPaces:
-    """Daniels' training paces (s/km) for a VDOT between 20 and 90."""
+    """Daniels' training paces (s/km) for a VDOT between 12 and 90 (warned outside the tables' 30-85)."""
     _check_vdot(vdot, "vdot", "the request")
     values: dict[str, float | None] = dict(_paces_for_vdot(vdot))
-    return _training_paces(values, vdot, source or f"VDOT {vdot:.1f}", [])
+    return _training_paces(values, vdot, source or f"VDOT {vdot:.1f}", table_warnings(vdot))
 
 
 def training_paces_from_race(distance_m: float, time_s: float) -> TrainingPaces:
@@ -296,6 +325,9 @@ def _implied_vdot(name: str, pace_s_per_km: float) -> float:
     label = _LABELS[name]
     if name == "threshold":
         vdot = oxygen_cost(60_000.0 / pace_s_per_km) / FRACTIONS["threshold"]
+    elif name == "marathon" and _marathon_pace(MAX_VDOT) <= pace_s_per_km <= _marathon_pace(MIN_VDOT):
+        # M pace includes the long-race slowdown, so it is inverted as the training pace it is
+        vdot = _bisect(lambda v: _marathon_pace(v) - pace_s_per_km, MIN_VDOT, MAX_VDOT)
     else:
         distance_m = _ENTERED_RACE_M[name]
         vdot = _vdot(distance_m, pace_s_per_km * distance_m / 1000.0)
@@ -391,6 +423,7 @@ def training_paces_from_entered(
     warnings += _spread_warnings(implied)
     vdot = statistics.fmean(implied.values())
     _check_vdot(vdot, "paces", "the paces given")
+    warnings += table_warnings(vdot)
     derived = _paces_for_vdot(vdot)
     values = dict(derived)
     for name in ("marathon", "race_10k", "race_5k", "threshold"):
@@ -438,7 +471,7 @@ def _rule(name: str, vdot: float | None, entered: bool) -> str:
     if name in FRACTIONS:
         return f"v({FRACTIONS[name]:.4f} × VDOT)"
     if name == "marathon":
-        return "marathon race-equivalent time / 42.195 km"
+        return "marathon race-equivalent pace + long-race slowdown"
     if name == "race_10k":
         return "10k race-equivalent time / 10 km"
     if name == "race_5k":

@@ -86,6 +86,9 @@ class Plan:
     reasons: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     options: dict[str, object] = field(default_factory=dict)
+    #: The runner's threshold (T) pace, s/km, when known: every split at or faster than it counts against
+    #: the method's 3 miles at tempo or threshold.
+    threshold_pace_s_per_km: float | None = None
 
     @property
     def running_steps(self) -> tuple[Step, ...]:
@@ -93,9 +96,19 @@ class Plan:
         return tuple(step for step in self.steps if step.kind is not StepKind.COOLDOWN)
 
     @property
+    def timed(self) -> bool:
+        """True for a plan by time: its running splits last a duration instead of a distance."""
+        return any(step.distance_m is None for step in self.running_steps)
+
+    @property
     def total_distance_m(self) -> float:
-        """Metres of the running steps (the cooldown is not counted)."""
-        return sum(step.distance_m or 0.0 for step in self.running_steps)
+        """Metres of the running steps (the cooldown is not counted); timed splits at their target pace."""
+        return sum(step.expected_distance_m for step in self.running_steps)
+
+    @property
+    def running_time_s(self) -> float:
+        """Seconds of the running steps at their target paces (the cooldown is not counted)."""
+        return sum(step.expected_time_s for step in self.running_steps)
 
     @property
     def estimated_time_s(self) -> float:

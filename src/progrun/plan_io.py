@@ -11,7 +11,7 @@ The JSON object is the contract scripts use (`progrun plan --json`, `progrun exp
  "total_distance_m": ..., "estimated_time_s": ..., "tempo_time_s": ...,
  "warnings": [...], "reasons": [...],
  "start_s_per_km": ..., "target_s_per_km": ..., "step_s": 26.0,
- "tempo_splits": 2, "start_kind": "easy", "target_kind": "10k", "options": {...}}
+ "tempo_splits": 2, "threshold_s_per_km": 256.0, "start_kind": "easy", "target_kind": "10k", "options": {...}}
 ```
 
 `step_s` is seconds per split unit (per mile or per km). The totals and `expected_time_s` are derived
@@ -86,6 +86,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "target_s_per_km": plan.target_pace_s_per_km,
         "step_s": plan.step_s_per_unit,
         "tempo_splits": plan.tempo_splits,
+        "threshold_s_per_km": plan.threshold_pace_s_per_km,
         "start_kind": plan.start_kind,
         "target_kind": plan.target_kind,
         "options": dict(plan.options),
@@ -176,6 +177,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     options = data.get("options", {})
     if not isinstance(options, dict):
         raise PlanError("options", f"{options!r} is not an object", _FIX)
+    threshold = None
+    if data.get("threshold_s_per_km") is not None:
+        threshold = _number(data, "threshold_s_per_km", "")
     return Plan(
         steps=steps,
         unit=unit,
@@ -188,6 +192,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         reasons=_texts(data, "reasons"),
         warnings=_texts(data, "warnings"),
         options=dict(options),
+        threshold_pace_s_per_km=threshold,
     )
 
 
@@ -292,11 +297,19 @@ def plan_to_csv(plan: Plan) -> str:
     return buffer.getvalue()
 
 
+def plan_length_text(plan: Plan) -> str:
+    """The run's length as a runner asked for it: "5 mi", or for a plan by time "40:00 (about 5.59 mi)"."""
+    distance = format_distance(plan.total_distance_m, plan.unit.value)
+    if plan.timed:
+        return f"{format_duration(plan.running_time_s)} (about {distance})"
+    return distance
+
+
 def plan_summary(plan: Plan) -> str:
-    """One line: distance, estimated time (cooldown included) and time at tempo."""
+    """One line: distance (or time), estimated time (cooldown included) and time at the target."""
     unit = plan.unit.value
     return (
-        f"{format_distance(plan.total_distance_m, unit)} in about {format_duration(plan.estimated_time_s)} "
+        f"{plan_length_text(plan)} in about {format_duration(plan.estimated_time_s)} "
         f"with the cooldown; {format_duration(plan.tempo_time_s)} at {plan.target_kind or 'target'} pace "
         f"{format_pace(plan.target_pace_s_per_km, unit)}"
     )

@@ -9,9 +9,11 @@ arithmetic and the order of preference are described in `progrun.planner`.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from progrun import plan_rules as rules
 from progrun.errors import PlanError
 from progrun.plan import SplitUnit
 from progrun.training_paces import TrainingPaces
@@ -65,6 +67,12 @@ class Layout:
     def gap_s_per_unit(self) -> float:
         return self.start_s_per_unit - self.target_s_per_unit
 
+    def paces_s_per_unit(self) -> list[float]:
+        """The pace of every progression split, s/unit: held, build, then tempo."""
+        paces = [self.start_s_per_unit] * self.hold_splits
+        paces += [self.start_s_per_unit - i * self.step_s_per_unit for i in range(self.build_splits)]
+        return paces + [self.target_s_per_unit] * self.tempo_splits
+
     def score(self, midpoint: float) -> tuple[float, ...]:
         return (
             self.hold_splits,
@@ -78,7 +86,11 @@ class Layout:
 
 @dataclass(frozen=True)
 class Rules:
-    """The bounds one request is solved under."""
+    """The bounds one request is solved under.
+
+    `lengths` are the progression splits' metres (or seconds, if `timed`); with `threshold_s_per_unit`
+    known, a layout may put at most `max_threshold_m` at or faster than it (`threshold_m`).
+    """
 
     target_s_per_unit: float
     cap: int
@@ -86,6 +98,11 @@ class Rules:
     jump_low: float
     jump_high: float
     midpoint: float
+    lengths: tuple[float, ...] = ()
+    timed: bool = False
+    unit_metres: float = 1000.0
+    threshold_s_per_unit: float | None = None
+    max_threshold_m: float = math.inf
 
 
 def per_unit(pace_s_per_km: float, unit: SplitUnit) -> float:
@@ -94,6 +111,26 @@ def per_unit(pace_s_per_km: float, unit: SplitUnit) -> float:
 
 def per_km(pace_s_per_unit: float, unit: SplitUnit) -> float:
     return pace_s_per_unit * 1000.0 / unit.metres
+
+
+def threshold_m(layout: Layout, request: Rules) -> float:
+    """Metres the layout runs at or faster than threshold pace (0 when T is unknown)."""
+    if request.threshold_s_per_unit is None or not request.lengths:
+        return 0.0
+    slack = rules.THRESHOLD_SLACK_S_PER_KM * request.unit_metres / 1000.0
+    paces = layout.paces_s_per_unit()
+    lengths = request.lengths
+    if len(lengths) != len(paces):  # a what-if with more or fewer splits: whole splits of the first's length
+        lengths = (lengths[0],) * len(paces)
+    total = 0.0
+    for pace, length in zip(paces, lengths, strict=True):
+        if pace <= request.threshold_s_per_unit + slack:
+            total += length / pace * request.unit_metres if request.timed else length
+    return total
+
+
+def _within_cap(layout: Layout, request: Rules) -> bool:
+    return threshold_m(layout, request) <= request.max_threshold_m + rules.DISTANCE_TOLERANCE_M
 
 
 def solve(
@@ -111,10 +148,14 @@ def solve(
             gap_high = min((build - 1) * step + request.jump_high, start.slow_s_per_unit - target)
             if gap_low > gap_high + EPSILON:
                 continue
-            gap = min(max(build * step, gap_low), gap_high)
-            layout = Layout(start, target + gap, step, build, tempo, hold, target)
-            if best is None or layout.score(request.midpoint) < best.score(request.midpoint):
-                best = layout
+            preferred = min(max(build * step, gap_low), gap_high)
+            for gap in (preferred, gap_high):  # a slower start may keep the builds off threshold
+                layout = Layout(start, target + gap, step, build, tempo, hold, target)
+                if not _within_cap(layout, request):
+                    continue
+                if best is None or layout.score(request.midpoint) < best.score(request.midpoint):
+                    best = layout
+                break
     return best
 
 

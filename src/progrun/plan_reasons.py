@@ -8,6 +8,7 @@ start, a 10k target, a free step). Paces are shown per split unit, as a runner r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from progrun import plan_rules as rules
 from progrun.errors import PlanError
@@ -87,20 +88,13 @@ def impossible(
         ideas.append(f"an easy start (--start easy, {range_text(easy, unit)})")
     if target is TargetChoice.FIVE_K and paces.race_10k_s_per_km is not None:
         ten_k = per_unit(paces.race_10k_s_per_km, unit)
-        relaxed = Rules(
-            ten_k, request.cap, request.steps, request.jump_low, request.jump_high, request.midpoint
-        )
+        relaxed = replace(request, target_s_per_unit=ten_k)
         if best_layout(starts, splits, relaxed) is not None:
             ideas.append(f"a 10k target (--target 10k, {format_pace(paces.race_10k_s_per_km, u)})")
     if explicit_step:
         low, high = rules.step_bounds(unit)
-        free = Rules(
-            request.target_s_per_unit,
-            request.cap,
-            tuple(float(step) for step in range(low, high + 1)),
-            low,
-            high,
-            request.midpoint,
+        free = replace(
+            request, steps=tuple(float(step) for step in range(low, high + 1)), jump_low=low, jump_high=high
         )
         if best_layout(starts, splits, free) is not None:
             ideas.append("letting the planner choose the step (leave out --step)")
@@ -148,7 +142,8 @@ def explain(
                 f"{range_text(other, unit)} gives {alternative.tempo_splits}"
             )
         else:
-            why = f"both starts fit; a {layout.start.kind} start gives the more even steps"
+            article = "an" if layout.start.kind == "easy" else "a"
+            why = f"both starts fit; {article} {layout.start.kind} start gives the more even steps"
     lines = [f"start: {layout.start.kind} pace {start_text} ({why})"]
     if layout.start.kind == "easy" and layout.start.slow_s_per_unit - layout.start.fast_s_per_unit > EPSILON:
         lines[0] += (

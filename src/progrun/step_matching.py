@@ -102,6 +102,8 @@ def match_by_distance(plan: Plan, activity: Activity) -> Match:
     end_s = cooldown_start if cooldown_start is not None else float(trace.time_s[-1])
     cooldown_s = float(trace.time_s[-1]) - end_s if cooldown_start is not None else 0.0
     run_m = float(np.interp(end_s, trace.time_s, trace.distance_m))
+    if plan.timed:  # a plan by time: the splits are laid on by the clock
+        return _match_by_time(plan, trace.time_s, trace.distance_m, end_s, cooldown_s)
     edges = np.concatenate([[0.0], np.cumsum([step.distance_m or 0.0 for step in running])])
     crossings = np.interp(edges, trace.distance_m, trace.time_s)
     spans: list[Span | None] = []
@@ -119,6 +121,29 @@ def match_by_distance(plan: Plan, activity: Activity) -> Match:
     if covered_m >= float(edges[-1]) - EXTRA_MIN_M:
         covered_m = float(edges[-1])
     return Match(spans, cooldown_s, extra_m if extra_m >= EXTRA_MIN_M else 0.0, covered_m, [])
+
+
+#: A timed split run this many seconds short still counts as whole (the watch's last second, rounding).
+SHORT_MIN_S = 15.0
+
+
+def _match_by_time(
+    plan: Plan, time_s: np.ndarray, distance_m: np.ndarray, end_s: float, cooldown_s: float
+) -> tuple[list[Span | None], float, float, list[str]]:
+    """Spans of a timed plan's running steps, laid on from the start of the run by their durations."""
+    durations = [step.duration_s or step.expected_time_s for step in plan.running_steps]
+    edges = float(time_s[0]) + np.concatenate([[0.0], np.cumsum(durations)])
+    spans: list[Span | None] = []
+    for index, planned in enumerate(durations):
+        start, stop = float(edges[index]), min(float(edges[index + 1]), end_s)
+        covered = stop - start
+        if covered < 0.5 * planned:
+            spans.append(None)
+            continue
+        spans.append(Span(start, stop, 1.0 if covered >= planned - SHORT_MIN_S else covered / planned))
+    extra_s = end_s - float(edges[-1])
+    extra_m = float(np.interp(end_s, time_s, distance_m) - np.interp(edges[-1], time_s, distance_m))
+    return spans, cooldown_s, extra_m if extra_s > 0 and extra_m >= EXTRA_MIN_M else 0.0, []
 
 
 def measure(activity: Activity, spans: list[Span | None]) -> tuple[list[Split | None], list[float]]:

@@ -30,6 +30,7 @@ PACE_EXAMPLE = "7:30/mi, 4:40/km or 7:30 min/mile"
 DURATION_EXAMPLE = "22:30, 1:45:00, 22:30.5, 45s, 90min or 1h30m"
 DISTANCE_EXAMPLE = "5mi, 8km, 10k, 5000m, half or marathon"
 RACE_EXAMPLE = "5k=20:00 or half=1:31:50"
+AMBIGUOUS_M_EXAMPLE = "{number}mi for miles or {number}m for metres (a capital M could be either)"
 UNIT_EXAMPLE = "km or mi"
 
 #: Names runners use for a pace or split unit -> the canonical unit ("km" or "mi").
@@ -212,11 +213,16 @@ def format_duration(seconds: float) -> str:
 def parse_distance(text: str) -> float:
     """Metres from a distance: `5mi`, `8km`, `10k`, `5000m`, `3.1mi`, `5 miles`, `half`, `marathon`, `mile`.
 
-    A bare number is refused because it could be metres, km or miles.
+    A bare number is refused because it could be metres, km or miles, and so is a capital `M` ("5M"),
+    which runners write for miles and SI for metres.
 
     >>> parse_distance("10k"), parse_distance("half"), parse_distance("1 mile")
     (10000.0, 21097.5, 1609.344)
     """
+    written = "".join(text.split())
+    if len(written) > 1 and written.endswith("M") and written[:-1].replace(".", "", 1).isdigit():
+        # "5M" is 5 miles to a runner and 5 metres to SI: refuse rather than guess
+        raise UnitError(text, "distance", AMBIGUOUS_M_EXAMPLE.format(number=written[:-1]))
     cleaned = " ".join(text.strip().lower().split())
     named = _NAMED_DISTANCES.get(cleaned)
     if named is not None:

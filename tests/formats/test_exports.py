@@ -17,8 +17,10 @@ from PIL import Image
 
 from progrun.errors import ExportError
 from progrun.formats.export import ExportFormat, Fidelity, Repeat, export_plan
+from progrun.paces import training_paces_for_vdot
 from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_from_json
+from progrun.planner import TargetChoice, build_duration_plan
 from progrun.units import parse_pace
 from tests.formats.test_fit_workout import make_plan, plans
 
@@ -96,34 +98,55 @@ def test_intervals_prompt_never_glues_a_number_to_a_unit() -> None:
 # --- ZWO -------------------------------------------------------------------------------------------
 
 
-def test_zwo_is_a_run_workout_with_speed_fractions_of_threshold() -> None:
-    plan = make_plan()
-    threshold = 270.0
-    result = export_plan(plan, ExportFormat.ZWO, threshold_pace_s_per_km=threshold)
+def test_zwo_steps_are_fractions_of_the_zwift_race_pace_of_the_target() -> None:
+    """Zwift reads a run step's Power against the race pace picked by `pace` (2 = 10 km), not threshold."""
+    plan = make_plan()  # 10k target at 264 s/km
+    result = export_plan(plan, ExportFormat.ZWO)
     root = ET.fromstring(result.data)
     assert root.tag == "workout_file"
     assert root.findtext("sportType") == "run"
     assert root.findtext("name") == "Progression 5mi"
+    assert root.findtext("description") == (
+        "Progression run. Targets are fractions of your Zwift 10 km pace: set it to 7:05/mi in Zwift, "
+        "or every target moves with it."
+    )
     steps = root.findall("./workout/SteadyState")
     assert len(steps) == len(plan.steps)
     for element, step in zip(steps, plan.steps, strict=True):
-        assert float(element.get("Power", "")) == pytest.approx(threshold / step.pace_s_per_km, abs=5e-5)
+        assert element.get("pace") == "2"
+        assert float(element.get("Power", "")) == pytest.approx(264.0 / step.pace_s_per_km, abs=5e-5)
         assert int(element.get("Duration", "")) == round(step.expected_time_s)
         assert element.find("textevent") is not None
-    # mile 1 at 300 s/km: 0.9 of threshold speed, 1609.344 m in 483 s
-    assert steps[0].get("Power") == "0.9000"
+    # mile 1 at 300 s/km is 0.88 of the 10 km pace's speed; the tempo miles are exactly 1.0
+    assert [step.get("Power") for step in steps[:5]] == ["0.8800", "0.9167", "0.9565", "1.0000", "1.0000"]
     assert steps[0].get("Duration") == "483"
-    assert steps[0].find("textevent").get("message") == "mile 1: 8:03/mi (8:09-7:53/mi), settle in"  # type: ignore[union-attr]
     distance_rows = [row for row in result.fidelity if row.target == "distance"]
     assert len(distance_rows) == 5
     assert all(row.fidelity is Fidelity.APPROXIMATE for row in distance_rows)
     bands = [row for row in result.fidelity if row.target == "pace band"]
     assert all(row.fidelity is Fidelity.NOT_CARRIED for row in bands)
+    (setting,) = [row for row in result.fidelity if row.target == "Zwift 10 km pace"]
+    assert setting.reason == (
+        "every target is a fraction of the 10 km pace set in Zwift: set it to 7:05/mi; at 7:21/mi "
+        "(10 s/km slower) Zwift would run the first split at 8:21/mi"
+    )
 
 
-def test_zwo_needs_a_threshold_pace() -> None:
-    with pytest.raises(ExportError, match="threshold pace"):
-        export_plan(make_plan(), ExportFormat.ZWO)
+@pytest.mark.parametrize("vdot", [14.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 85.0])
+@pytest.mark.parametrize("target", ["10k", "5k"])
+@pytest.mark.parametrize("unit", [SplitUnit.MILE, SplitUnit.KM])
+def test_zwift_runs_every_planned_pace_when_its_race_pace_is_the_plan_target(vdot, target, unit) -> None:
+    paces = training_paces_for_vdot(vdot)
+    plan = build_duration_plan(paces, 40 * 60.0, unit=unit, target=TargetChoice(target))
+    root = ET.fromstring(export_plan(plan, ExportFormat.ZWO).data)
+    reference = paces.race_10k_s_per_km if target == "10k" else paces.race_5k_s_per_km
+    assert reference is not None
+    for element, step in zip(root.findall("./workout/SteadyState"), plan.steps, strict=True):
+        assert element.get("pace") == ("2" if target == "10k" else "1")
+        run_s_per_km = reference / float(element.get("Power", ""))  # what Zwift holds with the pace set
+        assert run_s_per_km == pytest.approx(
+            step.pace_s_per_km, abs=0.25 if step.pace_s_per_km < 700 else 0.5
+        )
 
 
 # --- ICS -------------------------------------------------------------------------------------------
@@ -280,4 +303,4 @@ def test_a_timed_split_from_a_hand_written_plan_is_labelled_not_a_crash() -> Non
         Step(StepKind.COOLDOWN, 420.0, 360.0, 900.0, duration_s=300.0, cue="walk/jog 5 min"),
     )
     plan = Plan(steps, SplitUnit.KM, 300.0, 260.0, 40.0, 1)
-    assert [step_label(plan, index) for index in range(3)] == ["km 1", "km 2 (10:00)", "cooldown"]
+    assert [step_label(plan, index) for index in range(3)] == ["km 1", "split 2 (10:00)", "cooldown"]

@@ -31,7 +31,7 @@ from progrun.formats.fit_workout import (
     truncate,
     write_fit_workout,
 )
-from progrun.plan import Plan, SplitUnit
+from progrun.plan import Plan, SplitUnit, StepKind
 from tests.formats.workout_plans import CREATED, any_plan, hand_plans, make_plan, planner_plans, plans
 
 #: Multiplies the examples of the round-trip properties (docs/export.md reports the figure for 1 and 10).
@@ -116,9 +116,13 @@ def assert_valid_workout(plan: Plan, data: bytes, *, name: str | None = None) ->
         assert decoded["intensity"] == intensity[step.kind.value]
         assert decoded["target_type"] == "speed"
         assert decoded["target_value"] == 0
-        # low speed = slow edge (high s/km), high speed = fast edge (low s/km)
-        assert abs(pace_of(decoded["custom_target_speed_low"]) - step.high_s_per_km) < 1.0
-        assert abs(pace_of(decoded["custom_target_speed_high"]) - step.low_s_per_km) < 1.0
+        # low speed = slow edge (high s/km), high speed = fast edge (low s/km); build and tempo splits
+        # carry the watch-alert range: the band widened by 4 % of speed each side (within the field's range)
+        fast, slow = step.low_s_per_km, step.high_s_per_km
+        if step.kind in (StepKind.BUILD, StepKind.TEMPO):
+            fast, slow = max(60.0, fast / 1.04), min(1400.0, slow / 0.96)
+        assert abs(pace_of(decoded["custom_target_speed_low"]) - slow) < 1.0
+        assert abs(pace_of(decoded["custom_target_speed_high"]) - fast) < 1.0
         assert decoded["custom_target_speed_low"] <= decoded["custom_target_speed_high"]
         assert decoded["wkt_step_name"] == step_name(plan, index)
         assert len(decoded["wkt_step_name"].encode("utf-8")) <= MAX_NAME_BYTES
@@ -180,9 +184,10 @@ def test_five_mile_plan_decodes_with_the_official_decoder() -> None:
         "walk/jog 5min",
     ]
     assert steps[3]["notes"] == "12 s faster: tempo"
-    # mile 1 at 300 s/km with a (294, 304) band: 3.289 to 3.401 m/s, stored in mm/s
-    assert steps[0]["custom_target_value_low"] == 3289
-    assert steps[0]["custom_target_value_high"] == 3401
+    # mile 1 at 300 s/km with a (294, 304) band (3.289 to 3.401 m/s); the watch alerts outside the band
+    # widened by 4 % of speed: 304 / 0.96 = 316.7 s/km (3.158 m/s) to 294 / 1.04 = 282.7 s/km (3.537 m/s)
+    assert steps[0]["custom_target_value_low"] == 3158
+    assert steps[0]["custom_target_value_high"] == 3537
     assert steps[0]["duration_value"] == 160934  # cm
     assert steps[5]["duration_value"] == 300_000  # ms
     first_name, first = decode_strict(result.data).messages[0]
@@ -205,7 +210,11 @@ def test_fidelity_reports_every_step_and_the_real_rounding_error() -> None:
     rows = export_plan(plan, ExportFormat.FIT, created=CREATED).fidelity
     bands = [row for row in rows if row.target == "pace band"]
     assert [row.step for row in bands] == list(range(len(plan.steps)))
-    assert all(row.fidelity is Fidelity.EXACT for row in bands)
+    # the splits carry the wider watch-alert range (approximate, and says so); the cooldown its band
+    assert [row.fidelity for row in bands] == [Fidelity.APPROXIMATE] * 5 + [Fidelity.EXACT]
+    assert bands[0].reason.startswith(
+        "the watch alerts outside 4:43/km-5:17/km, the band 4:54/km-5:04/km widened by 4 % of speed"
+    )
     lengths = [row for row in rows if row.step is not None and row.target in ("distance", "duration")]
     assert [row.target for row in lengths] == ["distance"] * 5 + ["duration"]
     cues_row = next(row for row in rows if row.target == "cues")
@@ -267,7 +276,8 @@ def test_golden_bytes_of_the_five_mile_plan() -> None:
     assert hashlib.sha256(data).hexdigest() == GOLDEN_SHA256
 
 
-GOLDEN_SHA256 = "75ead8b43c02995a25dbccde1fa7f62601da0a6035c5b792b4fded4d3911c59f"
+# watch-alert range (issue 9)
+GOLDEN_SHA256 = "153d81829353f7abdd8845543919640b21b67cd6d77f7d52dc3ded5bd9e77245"
 
 
 def test_a_naive_created_time_is_read_as_utc_and_cut_to_the_second() -> None:

@@ -12,7 +12,6 @@ from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_fil
 from progrun.errors import ExportError, UnitError
 from progrun.formats.export import ExportFormat, ExportResult, Fidelity, Repeat, export_plan, step_label
 from progrun.plan import Plan
-from progrun.units import parse_pace
 
 _FIDELITY_STYLE = {Fidelity.EXACT: "green", Fidelity.APPROXIMATE: "yellow", Fidelity.NOT_CARRIED: "red"}
 
@@ -63,9 +62,6 @@ def pace_band_fidelity(result: ExportResult) -> Fidelity | None:
     show_default=True,
     help="Make the calendar event recur (twice-weekly: the start's weekday and 3 days later).",
 )
-@click.option(
-    "--threshold-pace", metavar="PACE", help="Threshold pace for --to zwo, e.g. 6:55/mi (--race derives it)."
-)
 def export(  # noqa: PLR0917 (one parameter per click option)
     request: PlanRequest,
     fmt: str,
@@ -73,7 +69,6 @@ def export(  # noqa: PLR0917 (one parameter per click option)
     run_date: datetime | None,
     run_time: str,
     repeat: str,
-    threshold_pace: str | None,
 ) -> None:
     """Export a progression-run plan for a watch, a training platform, a calendar or the wrist.
 
@@ -85,21 +80,17 @@ def export(  # noqa: PLR0917 (one parameter per click option)
     \b
     Example:
       progrun export --race 5k=20:00 --distance 5mi --to fit -o progression.fit
-      progrun export --plan plan.json --to zwo --threshold-pace 6:55/mi -o progression.zwo
+      progrun export --plan plan.json --to zwo -o progression.zwo
       progrun export --race 5k=20:00 --distance 5mi --to ics --date 2026-12-01 --time 07:00 --repeat weekly
       progrun export --race 10k=50:00 --distance 8km --unit km --to png -o band.png
       progrun export --marathon-pace 8:30 --target-pace 7:30 --distance 4mi --cooldown 10min --to fit
     """
     export_format = ExportFormat(fmt)
-    plan, paces = build_requested_plan(request)
-    derived_threshold = paces.threshold_s_per_km if paces is not None else None
-    threshold = parse_pace(threshold_pace, plan.unit.value) if threshold_pace else derived_threshold
+    plan, _ = build_requested_plan(request)
     start_at = _start_time(run_date, run_time) if run_date is not None else None
     if export_format is ExportFormat.ICS and start_at is None:
         raise ExportError("ICS", "a calendar event needs a date; pass --date 2026-12-01 (and --time 07:00)")
-    result = export_plan(
-        plan, export_format, threshold_pace_s_per_km=threshold, start=start_at, repeat=Repeat(repeat)
-    )
+    result = export_plan(plan, export_format, start=start_at, repeat=Repeat(repeat))
     path = output or Path(default_file_name(plan, export_format))
     try:
         path.write_bytes(result.data)

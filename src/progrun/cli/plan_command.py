@@ -12,8 +12,16 @@ from progrun.cli.output import escape, make_console, make_table, print_json, pri
 from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_options
 from progrun.errors import PlanError
 from progrun.plan import Plan, StepKind
-from progrun.plan_io import plan_rows, plan_summary, plan_to_csv, plan_to_dict, plan_to_json, plan_to_markdown
-from progrun.units import format_distance, format_pace
+from progrun.plan_io import (
+    plan_length_text,
+    plan_rows,
+    plan_summary,
+    plan_to_csv,
+    plan_to_dict,
+    plan_to_json,
+    plan_to_markdown,
+)
+from progrun.units import format_pace
 
 _FORMATS_BY_SUFFIX = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
 
@@ -24,8 +32,7 @@ def print_plan(plan: Plan, console: Console, *, title: str | None = None) -> Non
     columns = ["#", "Distance", f"Pace /{unit}", "Band", "Time", "Clock", "Cue"]
     if title is None:
         title = (
-            f"Progression run: {format_distance(plan.total_distance_m, unit)}, "
-            f"{plan.start_kind} start to {plan.target_kind} pace"
+            f"Progression run: {plan_length_text(plan)}, {plan.start_kind} start to {plan.target_kind} pace"
         )
     table = make_table(title, columns, right=["#", "Distance", f"Pace /{unit}", "Band", "Time", "Clock"])
     for row in plan_rows(plan):

@@ -33,9 +33,9 @@ from progrun.errors import UnitError
 from progrun.paces import training_paces_from_entered, training_paces_from_race
 from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_from_json
-from progrun.planner import StartChoice, TargetChoice, build_plan
+from progrun.planner import StartChoice, TargetChoice, build_duration_plan, build_plan
 from progrun.training_paces import TrainingPaces
-from progrun.units import parse_distance, parse_duration, parse_pace, parse_race
+from progrun.units import METRES_PER_MILE, parse_distance, parse_duration, parse_pace, parse_race
 
 #: Parameter name of each plan option -> its flag, in the order they are declared (and shown by --help).
 PLAN_OPTIONS: dict[str, str] = {
@@ -44,6 +44,7 @@ PLAN_OPTIONS: dict[str, str] = {
     "target_pace": "--target-pace",
     "easy_pace": "--easy-pace",
     "distance_text": "--distance",
+    "duration_text": "--duration",
     "start": "--start",
     "target": "--target",
     "step_s": "--step",
@@ -72,6 +73,7 @@ class PlanRequest:
     target_pace: str | None = None
     easy_pace: str | None = None
     distance_text: str | None = None
+    duration_text: str | None = None
     start: StartChoice = StartChoice.AUTO
     target: TargetChoice = TargetChoice.TEN_K
     step_s: float | None = None
@@ -94,7 +96,7 @@ def _choice_option(flag: str, default: enum.Enum, help_text: str) -> Callable[[C
 
 def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]:
     """The click options, in the order --help shows them."""
-    distance_help = "Total run: 5mi, 8km, 5.5mi."
+    distance_help = "Total run: 5mi, 8km, 5.5mi (or --duration)."
     return [
         click.option(
             "--race",
@@ -111,8 +113,12 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
             help="Instead of --race: your 10k (or 5k, with --target 5k) pace.",
         ),
         click.option("--easy-pace", metavar="PACE", help="Instead of --race: your easy pace (optional)."),
+        click.option("--distance", "distance_text", metavar="DIST", help=distance_help),
         click.option(
-            "--distance", "distance_text", required=distance_required, metavar="DIST", help=distance_help
+            "--duration",
+            "duration_text",
+            metavar="DURATION",
+            help="Instead of --distance: a run by time, 20-60 min (40min), in timed splits each faster.",
         ),
         _choice_option(
             "--start",
@@ -216,11 +222,30 @@ def build_requested_plan(request: PlanRequest, *, strict: bool = False) -> tuple
             )
         return plan_from_json(request.plan_path), None
     _check_pace_source(request)
-    if request.distance_text is None:
-        raise click.MissingParameter(param_hint="'--distance'", param_type="option")  # as when required
-    distance_m = _read("distance", parse_distance, request.distance_text)
+    if request.distance_text is not None and request.duration_text is not None:
+        raise click.UsageError("give either --distance or --duration, not both")
     text = request.cooldown_text.strip()
     cooldown_s = 0.0 if text in _NO_COOLDOWN else _read("cooldown", parse_duration, request.cooldown_text)
+    if request.duration_text is not None:
+        duration_s = _read("duration", parse_duration, request.duration_text)
+        unit = request.unit if request.unit is not None else SplitUnit.KM
+        paces = _paces(request, unit)
+        timed = build_duration_plan(
+            paces,
+            duration_s,
+            unit=unit,
+            start=request.start,
+            target=request.target,
+            step_s=request.step_s,
+            tempo_splits=request.tempo_splits,
+            cooldown_s=cooldown_s,
+            strict_method=strict,
+        )
+        return timed, paces
+    if request.distance_text is None:
+        raise click.UsageError("give the run's length: --distance 5mi, or a run by time: --duration 40min")
+    distance_m = _read("distance", parse_distance, request.distance_text)
+    _check_metres(request.distance_text, distance_m)
     unit = request.unit if request.unit is not None else split_unit_of(request.distance_text)
     paces = _paces(request, unit)
     plan = build_plan(
@@ -236,6 +261,17 @@ def build_requested_plan(request: PlanRequest, *, strict: bool = False) -> tuple
         strict_method=strict,
     )
     return plan, paces
+
+
+def _check_metres(text: str, distance_m: float) -> None:
+    """A run written in metres that is shorter than a mile was almost surely meant in miles ("5m")."""
+    letters = "".join(char for char in text.lower() if char.isalpha())
+    if letters in {"m", "metre", "metres", "meter", "meters"} and distance_m < METRES_PER_MILE:
+        raise click.BadParameter(
+            f"{text!r} is {distance_m:g} metres, too short for a progression run; "
+            f"for miles write {distance_m:g}mi",
+            param_hint="'--distance'",
+        )
 
 
 def _entered(request: PlanRequest) -> dict[str, str | None]:

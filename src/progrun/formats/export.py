@@ -99,8 +99,10 @@ def export_plan(
 ) -> ExportResult:
     """Export `plan` as `fmt`.
 
-    `threshold_pace_s_per_km` is needed for ZWO (Zwift scales run targets by the runner's threshold
-    pace). `start` (date and time of the run) is needed for ICS; `repeat` makes it recur.
+    `threshold_pace_s_per_km` is no longer needed: Zwift's run targets are fractions of a race pace the
+    runner sets in Zwift, and ZWO steps are written against the plan's target pace (`formats.zwo`); it
+    is accepted so existing callers keep working. `start` (date and time of the run) is needed for ICS;
+    `repeat` makes it recur.
     `created` stamps the FIT file and the ICS DTSTAMP (default: now), so tests can pin the bytes.
     `name` overrides the workout's name (default: "Progression 5mi").
     """
@@ -113,13 +115,7 @@ def export_plan(
     if fmt is ExportFormat.ZWO:
         from progrun.formats.zwo import write_zwo
 
-        if threshold_pace_s_per_km is None:
-            raise ExportError(
-                "ZWO",
-                "Zwift sets run targets as a fraction of the runner's threshold pace, and none was given; "
-                "pass --threshold-pace (or --race, which derives it)",
-            )
-        return write_zwo(plan, threshold_pace_s_per_km, name=workout_name)
+        return write_zwo(plan, name=workout_name)
     if fmt is ExportFormat.ICS:
         from progrun.formats.ics import write_ics
 
@@ -160,7 +156,9 @@ def step_length(step: Step) -> float:
 
 
 def plan_name(plan: Plan) -> str:
-    """A short name for the plan, e.g. "Progression 5mi" (15 characters, what a watch shows)."""
+    """A short name for the plan, e.g. "Progression 5mi" or "Progression 40min" (what a watch shows)."""
+    if plan.timed:
+        return f"Progression {round(plan.running_time_s / 60.0)}min"
     distance = format_distance(plan.total_distance_m, plan.unit.value).replace(" ", "")
     return f"Progression {distance}"
 
@@ -174,8 +172,8 @@ def step_label(plan: Plan, index: int) -> str:
         return "cooldown"
     unit_word = "mile" if plan.unit is SplitUnit.MILE else "km"
     number = split_number(plan, index)
-    if step.distance_m is None:  # a timed split (from a hand-written plan JSON)
-        return f"{unit_word} {number} ({format_duration(step.expected_time_s)})"
+    if step.distance_m is None:  # a timed split (a plan by time)
+        return f"split {number} ({format_duration(step.expected_time_s)})"
     if abs(step.distance_m - plan.unit.metres) > 0.5:
         return f"{unit_word} {number} ({format_distance(step.distance_m, plan.unit.value)})"
     return f"{unit_word} {number}"

@@ -68,6 +68,7 @@ from progrun.formats.export import (
     step_label,
 )
 from progrun.plan import Plan, SplitUnit, Step, StepKind
+from progrun.plan_rules import WATCH_ALERT_MARGIN_PERCENT, watch_alert_range
 from progrun.units import format_pace
 
 #: UTF-8 bytes kept of a workout or step name; with the NUL terminator the field is 16 bytes.
@@ -225,11 +226,22 @@ def _step_message(plan: Plan, index: int) -> dict[str, object]:
         "duration_value": raw,
         "target_type": "speed",
         "target_value": 0,
-        "custom_target_value_low": speed_mm_s(step.high_s_per_km),
-        "custom_target_value_high": speed_mm_s(step.low_s_per_km),
+        "custom_target_value_low": speed_mm_s(alert_range(step)[1]),
+        "custom_target_value_high": speed_mm_s(alert_range(step)[0]),
         "intensity": _INTENSITY[step.kind],
         "notes": truncate(step.cue, MAX_NOTES_BYTES) or _label(plan, index),
     }
+
+
+def alert_range(step: Step) -> tuple[float, float]:
+    """(fast, slow) s/km the watch alerts outside: for build and tempo splits the band widened by
+    `plan_rules.WATCH_ALERT_MARGIN_PERCENT` of speed each side (GPS pace noise must not beep), kept
+    within what the field carries; the warm-up's and cooldown's bands are wide already and go as they are.
+    """
+    if step.kind not in (StepKind.BUILD, StepKind.TEMPO):
+        return step.low_s_per_km, step.high_s_per_km
+    fast, slow = watch_alert_range(step.low_s_per_km, step.high_s_per_km)
+    return max(fast, MIN_TARGET_PACE_S_PER_KM), min(slow, MAX_TARGET_PACE_S_PER_KM)
 
 
 def _duration_value(step: Step) -> tuple[int, str]:
@@ -265,7 +277,7 @@ def step_name(plan: Plan, index: int) -> str:
     pace = format_pace(step.pace_s_per_km, plan.unit.value)
     cue = compact(_clean(step.cue)).strip()
     if step.kind in (StepKind.BUILD, StepKind.TEMPO):
-        letter = "M" if plan.unit is SplitUnit.MILE else "K"
+        letter = "S" if step.distance_m is None else "M" if plan.unit is SplitUnit.MILE else "K"
         bare = f"{letter}{split_number(plan, index)} {pace}"
         text = f"{letter}{split_number(plan, index)} {cue}" if cue else bare
     else:
@@ -342,8 +354,7 @@ def _label(plan: Plan, index: int) -> str:
     """`step_label`, also for a split that is timed rather than measured (a hand-written plan)."""
     step = plan.steps[index]
     if step.kind in (StepKind.BUILD, StepKind.TEMPO) and step.distance_m is None:
-        unit_word = "mile" if plan.unit is SplitUnit.MILE else "km"
-        return f"{unit_word} {split_number(plan, index)}"
+        return f"split {split_number(plan, index)}"
     return step_label(plan, index)
 
 
@@ -354,17 +365,25 @@ def _pace_text(pace_s_per_km: float) -> str:
 
 
 def _step_fidelity(index: int, step: Step) -> list[TargetFidelity]:
-    errors = [
-        abs(pace_from_mm_s(speed_mm_s(edge)) - edge) for edge in (step.low_s_per_km, step.high_s_per_km)
-    ]
-    worst = max(errors)
-    exact = worst < EXACT_PACE_S_PER_KM
-    band = TargetFidelity(
-        index,
-        "pace band",
-        Fidelity.EXACT if exact else Fidelity.APPROXIMATE,
-        f"speed range in mm/s: edges off by at most {worst:.2f} s/km",
-    )
+    alert = alert_range(step)
+    worst = max(abs(pace_from_mm_s(speed_mm_s(edge)) - edge) for edge in alert)
+    if alert == (step.low_s_per_km, step.high_s_per_km):
+        band = TargetFidelity(
+            index,
+            "pace band",
+            Fidelity.EXACT if worst < EXACT_PACE_S_PER_KM else Fidelity.APPROXIMATE,
+            f"speed range in mm/s: edges off by at most {worst:.2f} s/km",
+        )
+    else:
+        band = TargetFidelity(
+            index,
+            "pace band",
+            Fidelity.APPROXIMATE,
+            f"the watch alerts outside {_pace_text(alert[0])}-{_pace_text(alert[1])}, the band "
+            f"{_pace_text(step.low_s_per_km)}-{_pace_text(step.high_s_per_km)} widened by "
+            f"{WATCH_ALERT_MARGIN_PERCENT:g} % of speed so GPS noise does not beep "
+            f"(mm/s: off by {worst:.2f} s/km)",
+        )
     if step.distance_m is not None:
         error_m = abs(round(step.distance_m * 100) / 100 - step.distance_m)
         length = TargetFidelity(

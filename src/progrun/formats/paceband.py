@@ -134,15 +134,17 @@ def draw_strip(
 
 
 def column_title(plan: Plan, index: int) -> str:
-    """ "M1" ... for mile splits, "K1" ... for km splits, "WU" and "CD"; a partial split shows its length."""
+    """ "M1" ... for mile splits, "K1" ... for km splits, "S1 8:00" for timed ones, "WU" and "CD"; a partial
+    split shows its length."""
     step = plan.steps[index]
     if step.kind is StepKind.WARMUP:
         return "WU"
     if step.kind is StepKind.COOLDOWN:
         return "CD"
+    if step.distance_m is None:  # a plan by time: the split's number and its minutes, "S1 8'"
+        return f"S{split_number(plan, index)} {format_duration(step.expected_time_s)}"
     letter = "M" if plan.unit is SplitUnit.MILE else "K"
     title = f"{letter}{split_number(plan, index)}"
-    assert step.distance_m is not None
     fraction = step.distance_m / plan.unit.metres
     if abs(fraction - 1.0) * plan.unit.metres > 0.5:
         title += f" ({fraction:.2f})".replace("0.", ".")

@@ -1,15 +1,24 @@
 """Write a Plan as a Zwift run workout (`.zwo`): copy it into Zwift's `Workouts/<id>` folder.
 
-A ZWO file is XML (`<workout_file>` with `<sportType>run</sportType>`). For runs, a step's
-`Power` is the target *speed* as a fraction of the runner's threshold speed (1.0 = threshold pace,
-0.8 = 80 % of that speed), so `Power = threshold_pace / step_pace` (paces in s/km).
+A ZWO file is XML (`<workout_file>` with `<sportType>run</sportType>`). In a run workout a step's
+`Power` is its target *speed* as a fraction of one of the race paces the runner keeps in Zwift, and
+the step's `pace` attribute says which: 0 the mile, 1 the 5 km, 2 the 10 km, 3 the half marathon, 4 the
+marathon pace (the run paces Zwift asks for; the workouts that ship with Zwift use `pace` 0 to 3, as
+counted in github.com/h4l/zwift-workout-file-reference `tag_attr_usage.json`, and other tools express
+run steps the same way, e.g. cagnulein/qdomyos-zwift issue 609: "% of 1 mi/5k/10k/HM/M race pace, as in
+Zwift ZWO"). It is not a fraction of threshold pace.
 
-Zwift workout steps last a time (`Duration`, seconds). No distance-based step appears in the tag
-reference built from every workout that ships with Zwift (github.com/h4l/zwift-workout-file-reference),
-so each split's duration is the time the split takes at its target pace, rounded to the second. A
-runner who is off pace covers a different distance: the fidelity report marks every distance as
-approximate. Zwift holds one speed per step, not a range, so the band is not carried; the band and
-the cue are shown as a text message at the start of each step.
+progrun writes every step against the race pace the plan builds to: `pace="2"` (10 km) for a 10k
+target, `pace="1"` (5 km) for a 5k target, so `Power = race pace / step pace` and the splits at the
+target are exactly 1.0. The runner must set that pace in Zwift (Settings > Run > the 10 km or 5 km
+pace) to the plan's; the fidelity report says which pace and what value, and what Zwift will run if
+it is set otherwise.
+
+Steps last a time (`Duration`, seconds): the tag reference lists no distance duration for a step in
+any workout Zwift ships (`distoffset` appears only on text events), so each split lasts the time it
+takes at its target pace, rounded to the second, and the distance is reported as approximate. Zwift
+holds one speed per step, not a range, so the band is not carried; the band and the cue are shown as
+a text message at the start of each step.
 """
 
 from __future__ import annotations
@@ -32,43 +41,55 @@ from progrun.units import format_duration, format_pace
 #: Decimals kept of the speed fraction.
 FRACTION_DECIMALS = 4
 
+#: Zwift's run paces, by the value of a step's `pace` attribute.
+ZWIFT_PACES: dict[int, str] = {0: "1 mile", 1: "5 km", 2: "10 km", 3: "half marathon", 4: "marathon"}
+#: The Zwift pace each plan target is written against.
+_PACE_FOR_TARGET = {"5k": 1, "10k": 2}
 
-def write_zwo(plan: Plan, threshold_pace_s_per_km: float, *, name: str) -> ExportResult:
-    """The ZWO XML for `plan`, with speeds relative to `threshold_pace_s_per_km`."""
-    if not threshold_pace_s_per_km > 0:
-        raise ValueError("threshold pace must be a positive number of s/km")
+
+def zwift_pace_slot(plan: Plan) -> int:
+    """Which of Zwift's run paces the steps are fractions of: 1 (5 km) for a 5k target, else 2 (10 km)."""
+    return _PACE_FOR_TARGET.get(plan.target_kind, 2)
+
+
+def write_zwo(plan: Plan, *, name: str) -> ExportResult:
+    """The ZWO XML for `plan`: speeds as fractions of the plan's target race pace, which Zwift must hold."""
+    slot = zwift_pace_slot(plan)
+    reference = plan.target_pace_s_per_km
+    if not reference > 0:
+        raise ValueError("the plan's target pace must be a positive number of s/km")
+    u = plan.unit.value
     root = ET.Element("workout_file")
     ET.SubElement(root, "author").text = "progrun"
     ET.SubElement(root, "name").text = name
     ET.SubElement(root, "description").text = (
-        f"Progression run. Targets are fractions of a threshold pace of "
-        f"{format_pace(threshold_pace_s_per_km, plan.unit.value)}; set the same in Zwift."
+        f"Progression run. Targets are fractions of your Zwift {ZWIFT_PACES[slot]} pace: set it to "
+        f"{format_pace(reference, u)} in Zwift, or every target moves with it."
     )
     ET.SubElement(root, "sportType").text = "run"
     ET.SubElement(root, "tags")
     workout = ET.SubElement(root, "workout")
     rows: list[TargetFidelity] = []
     for index, step in enumerate(plan.steps):
-        fraction = speed_fraction(step.pace_s_per_km, threshold_pace_s_per_km)
+        fraction = speed_fraction(step.pace_s_per_km, reference)
         duration_s = step_duration_s(step)
-        element = ET.SubElement(
-            workout,
-            "SteadyState",
-            {"Duration": str(duration_s), "Power": f"{fraction:.{FRACTION_DECIMALS}f}"},
-        )
+        attributes = {"Duration": str(duration_s), "Power": f"{fraction:.{FRACTION_DECIMALS}f}"}
+        element = ET.SubElement(workout, "SteadyState", {**attributes, "pace": str(slot)})
         message = f"{step_label(plan, index)}: {format_pace(step.pace_s_per_km, plan.unit.value)}"
         message += f" ({pace_band_text(step, plan.unit)})"
         if step.cue:
             message += f", {step.cue}"
         ET.SubElement(element, "textevent", {"timeoffset": "0", "message": message})
-        rows.extend(_step_fidelity(plan, index, step, threshold_pace_s_per_km, fraction, duration_s))
+        rows.extend(_step_fidelity(plan, index, step, reference, fraction, duration_s))
+    slower_first = zwift_pace(plan.steps[0], reference, reference + 10.0)
     rows.append(
         TargetFidelity(
             None,
-            "threshold pace",
+            f"Zwift {ZWIFT_PACES[slot]} pace",
             Fidelity.APPROXIMATE,
-            f"Zwift scales every target by the runner's own run threshold pace; this file assumes "
-            f"{format_pace(threshold_pace_s_per_km, plan.unit.value)}",
+            f"every target is a fraction of the {ZWIFT_PACES[slot]} pace set in Zwift: set it to "
+            f"{format_pace(reference, u)}; at {format_pace(reference + 10.0, u)} (10 s/km slower) Zwift "
+            f"would run the first split at {format_pace(slower_first, u)}",
         )
     )
     rows.append(
@@ -79,9 +100,15 @@ def write_zwo(plan: Plan, threshold_pace_s_per_km: float, *, name: str) -> Expor
     return ExportResult(ExportFormat.ZWO, data, tuple(rows))
 
 
-def speed_fraction(pace_s_per_km: float, threshold_pace_s_per_km: float) -> float:
-    """The step's speed as a fraction of threshold speed (faster than threshold is above 1)."""
-    return threshold_pace_s_per_km / pace_s_per_km
+def speed_fraction(pace_s_per_km: float, reference_pace_s_per_km: float) -> float:
+    """The step's speed as a fraction of the reference race pace's speed (faster is above 1)."""
+    return reference_pace_s_per_km / pace_s_per_km
+
+
+def zwift_pace(step: Step, reference_pace_s_per_km: float, set_pace_s_per_km: float) -> float:
+    """The pace Zwift runs `step` at, s/km, when the runner's Zwift pace is `set_pace_s_per_km`."""
+    written = round(speed_fraction(step.pace_s_per_km, reference_pace_s_per_km), FRACTION_DECIMALS)
+    return set_pace_s_per_km / written
 
 
 def step_duration_s(step: Step) -> int:
@@ -90,15 +117,18 @@ def step_duration_s(step: Step) -> int:
 
 
 def _step_fidelity(  # noqa: PLR0917 (the step and what was written for it)
-    plan: Plan, index: int, step: Step, threshold_pace_s_per_km: float, fraction: float, duration_s: int
+    plan: Plan, index: int, step: Step, reference_pace_s_per_km: float, fraction: float, duration_s: int
 ) -> list[TargetFidelity]:
     written = round(fraction, FRACTION_DECIMALS)
-    pace_error = abs(threshold_pace_s_per_km / written - step.pace_s_per_km)
+    run = zwift_pace(step, reference_pace_s_per_km, reference_pace_s_per_km)
+    pace_error = abs(run - step.pace_s_per_km)
+    slot = ZWIFT_PACES[zwift_pace_slot(plan)]
     pace = TargetFidelity(
         index,
         "target pace",
         Fidelity.EXACT if pace_error < EXACT_PACE_S_PER_KM else Fidelity.APPROXIMATE,
-        f"{written:.{FRACTION_DECIMALS}f} x threshold speed (off by {pace_error:.2f} s/km)",
+        f"{written:.{FRACTION_DECIMALS}f} x your Zwift {slot} pace: Zwift runs "
+        f"{format_pace(run, plan.unit.value)} (off by {pace_error:.2f} s/km)",
     )
     band = TargetFidelity(
         index,
