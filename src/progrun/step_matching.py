@@ -129,21 +129,23 @@ SHORT_MIN_S = 15.0
 
 def _match_by_time(
     plan: Plan, time_s: np.ndarray, distance_m: np.ndarray, end_s: float, cooldown_s: float
-) -> tuple[list[Span | None], float, float, list[str]]:
-    """Spans of a timed plan's running steps, laid on from the start of the run by their durations."""
+) -> Match:
+    """Spans of a timed plan's running steps, laid on from the start of the run by their durations; the
+    plan's metres covered count each split's expected distance by the share of its time that was run."""
     durations = [step.duration_s or step.expected_time_s for step in plan.running_steps]
     edges = float(time_s[0]) + np.concatenate([[0.0], np.cumsum(durations)])
     spans: list[Span | None] = []
+    covered_m = 0.0
     for index, planned in enumerate(durations):
         start, stop = float(edges[index]), min(float(edges[index + 1]), end_s)
         covered = stop - start
-        if covered < 0.5 * planned:
-            spans.append(None)
-            continue
-        spans.append(Span(start, stop, 1.0 if covered >= planned - SHORT_MIN_S else covered / planned))
+        fraction = 1.0 if covered >= planned - SHORT_MIN_S else max(0.0, covered / planned)
+        covered_m += fraction * plan.running_steps[index].expected_distance_m
+        spans.append(Span(start, stop, fraction) if covered >= 0.5 * planned else None)
     extra_s = end_s - float(edges[-1])
     extra_m = float(np.interp(end_s, time_s, distance_m) - np.interp(edges[-1], time_s, distance_m))
-    return spans, cooldown_s, extra_m if extra_s > 0 and extra_m >= EXTRA_MIN_M else 0.0, []
+    extra = extra_m if extra_s > 0 and extra_m >= EXTRA_MIN_M else 0.0
+    return Match(spans, cooldown_s, extra, covered_m, [])
 
 
 def measure(activity: Activity, spans: list[Span | None]) -> tuple[list[Split | None], list[float]]:
