@@ -97,7 +97,9 @@ def read_activity(
     """Read a FIT, GPX or TCX file (or gzip of one) from a path or bytes into a sanitised Activity.
 
     `name` labels the file in messages (default: the path, or "<bytes>"). `on_error=OnError.WARN`
-    returns what is certain from a damaged FIT file and says so in `Activity.warnings`.
+    (the CLI's `--salvage`) returns what is certain from a damaged FIT file, says so in
+    `Activity.warnings` and marks it partial (`Activity.extra["partial"]`). A clock gap longer than
+    any pause in a run splits the recording (`progrun.formats.clock_gaps`).
     `max_bytes` bounds both the file read and what a gzip file may expand to.
     Raises CorruptFile, UnsafeFile, UnknownFormat or ActivityFileError; nothing partial is returned.
     """
@@ -165,9 +167,10 @@ def _read(data: bytes, label: str, on_error: OnError, max_bytes: int) -> Activit
             parse_xml(data, name=label)  # raises the precise XML error if it is not well-formed
         raise
     activity = _dispatch(file_format, data, label, on_error)
+    from progrun.formats.clock_gaps import cut_at_clock_gaps
     from progrun.track import sanitise
 
-    activity = sanitise(activity)
+    activity = cut_at_clock_gaps(sanitise(activity))
     extra = dict(activity.extra)
     if compression:
         extra["compression"] = compression
