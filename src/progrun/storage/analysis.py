@@ -195,4 +195,5 @@ def analyse(
         channels=channels,
         streams_z=streams_z,
         summary=summary,
+        partial=str(activity.extra.get("partial", "")),
     )
