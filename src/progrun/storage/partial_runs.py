@@ -5,10 +5,12 @@ CRC fails) is stored flagged partial (`activities.partial_reason`). Inside the t
 writes a new run, `PartialRuns.settle` looks at the runner's activities that start within
 SAME_RUN_START_S of it:
 
-- a stored *partial* run that the new run covers (a complete run, or a longer partial one, lasting
-  at least as long less DURATION_FLOOR_S) is deleted, with its streams, splits, verdict and raw file
-  (unless another activity shares that file): the new run replaces it;
-- a new *partial* run that a stored run already covers is a duplicate of it.
+- a stored *partial* run is deleted when the new run is complete (its CRC-checked data is the truth,
+  whatever the damaged copy claimed: a flipped bit can stretch a salvaged run to hours) or is a
+  longer partial copy; its streams, splits, verdict and raw file (unless another activity shares
+  that file) go with it: the new run replaces it;
+- a new *partial* run is a duplicate of a stored complete run, or of a stored partial one lasting
+  at least as long (less DURATION_FLOOR_S).
 
 So "half the file, then the whole file" leaves one complete activity, and "the whole file, then half
 of it" leaves the complete one alone. The statements are compiled once per Store, like the importer's.
@@ -29,7 +31,7 @@ from progrun.storage.statements import CompiledStatement
 
 #: Recordings of one run start within this many seconds of each other (as `store.SAME_RUN_START_S`).
 SAME_RUN_START_S = 60.0
-#: A copy "covers" another when it lasts at least as long, less this many seconds.
+#: A partial copy covers another partial one when it lasts at least as long, less this many seconds.
 DURATION_FLOOR_S = 10.0
 
 A = cast(Table, ActivityRow.__table__)
@@ -85,14 +87,12 @@ class PartialRuns:
             other = utc(self._start_result(row_start) if self._start_result is not None else row_start)
             if other is None or abs((other - start).total_seconds()) > SAME_RUN_START_S:
                 continue
-            longer = run.duration_s >= float(duration_s) - DURATION_FLOOR_S
-            if partial_reason and longer and (not run.partial or run.duration_s > float(duration_s)):
+            if partial_reason and (not run.partial or run.duration_s > float(duration_s)):
                 self._delete(cursor, int(row_id), str(sha256))
                 replaced.append(int(row_id))
-            elif (
-                run.partial and covered_by is None and float(duration_s) >= run.duration_s - DURATION_FLOOR_S
-            ):
-                covered_by = int(row_id)
+            elif run.partial and covered_by is None:
+                if not partial_reason or float(duration_s) >= run.duration_s - DURATION_FLOOR_S:
+                    covered_by = int(row_id)
         return Settled(covered_by, tuple(replaced))
 
     def _delete(self, cursor: Any, activity_id: int, sha256: str) -> None:
