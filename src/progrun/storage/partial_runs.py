@@ -90,9 +90,10 @@ class PartialRuns:
             if partial_reason and (not run.partial or run.duration_s > float(duration_s)):
                 self._delete(cursor, int(row_id), str(sha256))
                 replaced.append(int(row_id))
-            elif run.partial and covered_by is None:
-                if not partial_reason or float(duration_s) >= run.duration_s - DURATION_FLOOR_S:
-                    covered_by = int(row_id)
+            elif (run.partial and covered_by is None) and (
+                not partial_reason or float(duration_s) >= run.duration_s - DURATION_FLOOR_S
+            ):
+                covered_by = int(row_id)
         return Settled(covered_by, tuple(replaced))
 
     def _delete(self, cursor: Any, activity_id: int, sha256: str) -> None:
