@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from progrun.storage import Store
-from progrun.storage import importer
+from progrun.storage import Store, importer
 from progrun.storage.importer import WORKER_DIED, Source, import_paths
 from tests.synthetic_runs import easy_paces, fit_bytes, synthetic_run
 
