@@ -109,3 +109,16 @@ def test_pace_trace_is_bounded_by_a_fixed_cap_not_by_the_clock(span_s: float) ->
     inner = trace.speed_m_s[len(trace.speed_m_s) // 4 : -len(trace.speed_m_s) // 4]
     np.testing.assert_allclose(inner, speed_m_s, rtol=1e-9)
     assert trace.time_s[-1] == pytest.approx(span_s, abs=step)
+
+
+@pytest.mark.parametrize("jump_m", [2_000.0, 42_784_000.0])
+@pytest.mark.parametrize("where", [0.1, 0.6, 1.0])
+def test_an_impossible_distance_jump_is_removed(jump_m: float, where: float) -> None:
+    run = synthetic_run(START, progression_paces(0)[:4])
+    at = min(int(run.records * where), run.records - 1)
+    distance = run.distance_m.copy()
+    distance[at:] += jump_m  # a flipped bit in one record, or a counter that leapt
+    activity = read_activity(fit_bytes(dataclasses.replace(run, distance_m=distance), record_every_s=2))
+    assert activity.total_distance_m == pytest.approx(run.distance_m[-1], abs=60.0)
+    assert any("nobody ran" in warning for warning in activity.warnings)
+    assert len(detect_progression(activity).split_paces_s_per_km) <= 5
