@@ -16,6 +16,9 @@ from progrun.storage import Store
 from tests.conftest import ACTIVITIES
 from tests.synthetic_runs import easy_paces, fit_bytes, progression_paces, synthetic_run, week_start
 
+#: The parts of `import --json` that are empty when no file was damaged or warned about.
+NOTHING_ELSE = {"partial": [], "replaced": [], "warning_count": 0, "warnings": []}
+
 
 @pytest.fixture(scope="session")
 def history_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -32,9 +35,9 @@ def history_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _run(args: list[str], db: Path) -> str:
+def _run(args: list[str], db: Path, *, exit_code: int = 0) -> str:
     result = CliRunner().invoke(cli, [*args, "--db", str(db)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return result.stdout  # stderr may say "created a new training log at ..."
 
 
@@ -42,12 +45,21 @@ def test_import_history_show_progress_next(history_dir: Path, tmp_path: Path) ->
     db = tmp_path / "log.db"
     _run(["profile", "--hr-max", "190", "--hr-rest", "50"], db)
     first = json.loads(_run(["import", str(history_dir), "--json"], db))
-    assert first == {"imported": 36, "duplicates": 0, "skipped": 0, "failed": []}
+    assert first == {"imported": 36, "duplicates": 0, "skipped": 0, "failed": [], **NOTHING_ELSE}
     again = json.loads(_run(["import", str(history_dir), "--json"], db))
-    assert again == {"imported": 0, "duplicates": 36, "skipped": 0, "failed": []}
+    assert again == {"imported": 0, "duplicates": 36, "skipped": 0, "failed": [], **NOTHING_ELSE}
     rows = json.loads(_run(["history", "--json"], db))
     assert len(rows) == 36
-    assert set(rows[0]) == {"id", "start", "sport", "distance_m", "duration_s", "is_progression", "score"}
+    assert set(rows[0]) == {
+        "id",
+        "start",
+        "sport",
+        "distance_m",
+        "duration_s",
+        "is_progression",
+        "score",
+        "partial",
+    }
     assert sum(row["is_progression"] for row in rows) == 24
     shown = json.loads(_run(["show", str(rows[0]["id"]), "--json"], db))
     assert [round(s["pace_s_per_km"]) for s in shown["splits"][:6]] == [330, 320, 310, 300, 290, 280]
@@ -109,10 +121,11 @@ def test_block_exports_ics_and_fit(tmp_path: Path) -> None:
 
 def test_shared_corpus_twice_is_the_same_as_once(tmp_path: Path) -> None:
     db = tmp_path / "log.db"
-    first = json.loads(_run(["import", str(ACTIVITIES), "--json"], db))
+    # the corpus's broken/ folder holds damaged files: refused, so the import exits 1
+    first = json.loads(_run(["import", str(ACTIVITIES), "--json"], db, exit_code=1))
     with Store.open(f"sqlite:///{db}") as store:
         once = store.table_counts()
-    second = json.loads(_run(["import", str(ACTIVITIES), "--json"], db))
+    second = json.loads(_run(["import", str(ACTIVITIES), "--json"], db, exit_code=1))
     with Store.open(f"sqlite:///{db}") as store:
         assert store.table_counts() == once  # the same database as after one import
         assert store.check_integrity().ok

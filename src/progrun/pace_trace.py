@@ -24,11 +24,15 @@ MIN_COOLDOWN_S = 20.0
 COOLDOWN_SPEED_RATIO = 0.8
 #: Seconds of running before a candidate cooldown start that set its reference speed.
 REFERENCE_S = 120.0
+#: The most points a trace holds: 1 s steps up to 72.8 hours, coarser steps beyond, so memory is
+#: bounded by this cap and never by the file's clock (a 41 KB file whose clock jumped asked for 7.8 GB).
+MAX_GRID_POINTS = 2**18
 
 
 @dataclass(frozen=True, eq=False)
 class PaceTrace:
-    """The run on a 1 s grid: cumulative distance and speed smoothed over SMOOTHING_S seconds."""
+    """The run on a 1 s grid (coarser past MAX_GRID_POINTS seconds): cumulative distance and speed
+    smoothed over SMOOTHING_S seconds."""
 
     time_s: FloatArray
     distance_m: FloatArray
@@ -50,13 +54,14 @@ def _pace_trace(activity: Activity) -> PaceTrace | None:
         return None
     times = activity.time_s[valid]
     distances = np.maximum.accumulate(activity.distance_m[valid])
-    grid = np.arange(times[0], times[-1] + 0.5, 1.0)
+    step_s = max(1.0, float(np.ceil((times[-1] - times[0] + 1.0) / MAX_GRID_POINTS)))
+    grid = times[0] + step_s * np.arange(int((times[-1] - times[0]) / step_s + 0.5) + 1, dtype=np.float64)
     along = np.interp(grid, times, distances)
-    half = int(SMOOTHING_S // 2)
+    half = max(1, int(SMOOTHING_S // 2 / step_s))
     index = np.arange(len(along))
     ahead = np.minimum(index + half, len(along) - 1)
     behind = np.maximum(index - half, 0)
-    span = (ahead - behind).astype(np.float64)
+    span = (ahead - behind).astype(np.float64) * step_s
     speed = np.divide(along[ahead] - along[behind], span, out=np.zeros_like(along), where=span > 0)
     return PaceTrace(grid, along, speed)
 

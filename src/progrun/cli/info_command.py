@@ -9,7 +9,7 @@ from datetime import UTC
 import click
 
 from progrun.activity import CHANNELS, Activity
-from progrun.formats import read_activity
+from progrun.cli.run_input import read_run, salvage_option
 
 _CHANNEL_LABELS = {
     "distance_m": "distance",
@@ -102,7 +102,8 @@ def format_summary(summary: ActivitySummary) -> str:
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-def info(file: str, as_json: bool) -> None:
+@salvage_option
+def info(file: str, as_json: bool, salvage: bool) -> None:
     """Show what a recorded run (FIT, GPX or TCX, or gzip of one) holds.
 
     \b
@@ -110,7 +111,7 @@ def info(file: str, as_json: bool) -> None:
       progrun info morning-run.fit
       progrun info export/activities/123.tcx.gz --json
     """
-    summary = summarise(read_activity(file), file)
+    summary = summarise(read_run(file, salvage=salvage), file)
     if as_json:
         from progrun.cli.output import print_json
 

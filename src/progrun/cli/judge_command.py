@@ -10,8 +10,8 @@ from rich.console import Console
 
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
 from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_file_option, plan_options
+from progrun.cli.run_input import read_run, require_distance, salvage_option
 from progrun.detect import detect_progression
-from progrun.formats import read_activity
 from progrun.judge import Verdict
 from progrun.judge import judge as judge_run
 from progrun.units import format_pace
@@ -59,7 +59,8 @@ def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
     help="Also draw the verdict chart (.png or .svg).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON for scripts.")
-def judge(run_file: Path, request: PlanRequest, chart: Path | None, as_json: bool) -> None:
+@salvage_option
+def judge(run_file: Path, request: PlanRequest, chart: Path | None, as_json: bool, salvage: bool) -> None:
     """Judge a recorded run (FIT, TCX or GPX) against its progression plan: splits, checks, score 0-100.
 
     The plan is one saved with `progrun plan --json` (--plan), or built here from a race result or your
@@ -74,7 +75,7 @@ def judge(run_file: Path, request: PlanRequest, chart: Path | None, as_json: boo
     if chart is not None and chart.suffix.lower() not in {".png", ".svg"}:
         raise click.BadParameter(f"{chart} is neither .png nor .svg", param_hint="'--chart'")
     plan, _ = build_requested_plan(request)
-    verdict = judge_run(plan, read_activity(run_file))
+    verdict = judge_run(plan, require_distance(read_run(run_file, salvage=salvage), run_file))
     if chart is not None:
         from progrun.formats.chart import render_verdict_chart
 
@@ -90,7 +91,8 @@ def judge(run_file: Path, request: PlanRequest, chart: Path | None, as_json: boo
 @click.command()
 @click.argument("run_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the detection as JSON for scripts.")
-def detect(run_file: Path, as_json: bool) -> None:
+@salvage_option
+def detect(run_file: Path, as_json: bool, salvage: bool) -> None:
     """Decide whether a recorded run was a progression run; infer its start, target, step and tempo splits.
 
     \b
@@ -98,7 +100,7 @@ def detect(run_file: Path, as_json: bool) -> None:
       progrun detect run.tcx
       progrun detect run.fit --json
     """
-    found = detect_progression(read_activity(run_file))
+    found = detect_progression(require_distance(read_run(run_file, salvage=salvage), run_file))
     if as_json:
         print_json(found.to_dict())
         return

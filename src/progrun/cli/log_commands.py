@@ -88,16 +88,31 @@ class _RateColumn(ProgressColumn):
     "--workers", type=click.IntRange(0, 64), default=0, help="Worker processes [default: one per core]."
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print {imported, duplicates, skipped, failed} as JSON."
+    "--salvage",
+    is_flag=True,
+    help="Store what decodes from a damaged file (cut short, bad CRC) as a partial run, not refuse it.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print {imported, duplicates, skipped, failed, partial, replaced, warning_count, warnings} as JSON.",
 )
 @db_option
-def import_command(paths: tuple[Path, ...], workers: int, as_json: bool, db: str | None) -> None:
+def import_command(
+    paths: tuple[Path, ...], workers: int, salvage: bool, as_json: bool, db: str | None
+) -> None:
     """Import runs: FIT/GPX/TCX files, .gz files, folders, Garmin and Strava export zips.
+
+    Exits 1 when any file failed (0 when every file was imported, a duplicate, or skipped as not a
+    run). A damaged file is refused unless --salvage, which stores what decodes as a partial run
+    (kept out of fitness and progress; a later complete copy replaces it).
 
     \b
     Example:
       progrun import export_12345.zip
       progrun import ~/watch/ --json
+      progrun import cut-short.fit --salvage
     """
     from progrun.storage.importer import import_paths
 
@@ -120,30 +135,45 @@ def import_command(paths: tuple[Path, ...], workers: int, as_json: bool, db: str
                 workers=workers,
                 on_start=lambda total: progress.update(task, total=total),
                 on_file=lambda _name: progress.advance(task),
+                salvage=salvage,
             )
     if as_json:
         print_json(report.to_json())
-        return
-    print_import_report(report, make_console())
+    else:
+        print_import_report(report, make_console())
+    if not report.ok:
+        raise click.exceptions.Exit(1)
 
 
 def import_summary(report: ImportReport) -> str:
     """The counts on one line: imported 36, duplicates 0, skipped 0 (not runs), failed 0."""
-    return (
+    text = (
         f"imported {report.imported}, duplicates {report.duplicates}, "
         f"skipped {len(report.skipped)} (not runs), failed {len(report.failed)}"
     )
+    if report.partial:
+        text += f", partial {len(report.partial)}"
+    if report.warnings:
+        text += f", warnings {len(report.warnings)}"
+    return text
 
 
 def print_import_report(report: ImportReport, console: Console) -> None:
-    """The import's counts, then one line per duplicate, skipped and failed file."""
+    """The import's counts, then one line per partial, replacing, duplicate, skipped and failed file and
+    per warning."""
     console.print(import_summary(report), markup=False)
+    for name, activity_id, reason in report.partial:
+        console.print(f"  partial    {name}: activity {activity_id}, {reason}", markup=False)
+    for name, activity_id, reason in report.replaced:
+        console.print(f"  replaced   {name}: activity {activity_id} {reason}", markup=False)
     for name, _activity_id, reason in report.duplicate_of:
         console.print(f"  duplicate  {name}: {reason}", markup=False)
     for skipped in report.skipped:
         console.print(f"  skipped    {skipped.file}: {skipped.reason}", markup=False)
     for failed in report.failed:
         console.print(f"  failed     {failed.file}: {failed.reason}", markup=False)
+    for name, warning in report.warnings:
+        console.print(f"  warning    {name}: {warning}", markup=False)
 
 
 # -- history, show -----------------------------------------------------------------------------
@@ -175,6 +205,7 @@ def history(limit: int | None, as_json: bool, db: str | None) -> None:
                     "duration_s": round(run.duration_s, 1),
                     "is_progression": run.is_progression,
                     "score": run.score,
+                    "partial": run.partial or None,
                 }
                 for run in runs
             ]
@@ -195,7 +226,8 @@ def history(limit: int | None, as_json: bool, db: str | None) -> None:
             pace_text(pace, unit),
             run.kind,
             f"{run.score:.0f}" if run.score is not None else "",
-            terminal_cell(run.name or Path(run.source_name.split("!")[-1]).name),
+            terminal_cell(run.name or Path(run.source_name.split("!")[-1]).name)
+            + (" (partial)" if run.partial else ""),
         )
     make_console().print(table)
     print_profile_notes(runner, make_console())
@@ -235,6 +267,7 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
                 "score": run.score,
                 "load": run.load,
                 "sha256": run.sha256,
+                "partial": run.partial or None,
                 "splits": [vars(split) for split in detail.splits],
                 "verdict": None if detail.verdict is None else vars(detail.verdict),
             }
@@ -246,8 +279,15 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
         f"  {_when(run.start)}  {run.sport}  {format_distance(run.distance_m, unit)} in "
         f"{format_duration(run.duration_s)} (moving {format_duration(run.moving_s)})  kind: {run.kind}"
         + (f"  score {run.score:.0f}" if run.score is not None else "")
-        + (f"  load {run.load:.0f}" if run.load is not None else "")
+        + (f"  load {run.load:.0f}" if run.load is not None else ""),
+        markup=False,
     )
+    if run.partial:
+        console.print(
+            f"  Partial run ({run.partial}): left out of fitness and progress; "
+            "importing a complete copy of it replaces it.",
+            markup=False,
+        )
     table = make_table(
         "Splits", ["#", "Distance", "Time", "Pace", "HR"], right=["#", "Distance", "Time", "Pace", "HR"]
     )

@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from progrun.activity import Activity
+from progrun.cli.run_input import read_run, salvage_option
 from progrun.errors import UnitError
-from progrun.formats import read_activity
 from progrun.splits import Split, Splits, split_by_distance, split_by_lap
 from progrun.units import format_duration, format_pace, normalise_unit, parse_distance, unit_metres
 
@@ -138,7 +138,8 @@ def print_csv(splits: Splits) -> None:
 @click.option("--by-lap", is_flag=True, help="One split per device lap instead of per distance.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the splits as CSV.")
-def splits(file: str, unit_text: str, by_lap: bool, as_json: bool, as_csv: bool) -> None:
+@salvage_option
+def splits(file: str, unit_text: str, by_lap: bool, as_json: bool, as_csv: bool, *, salvage: bool) -> None:
     """Split a recorded run (FIT, GPX or TCX) per km, mile, any distance, or device lap.
 
     Crossing times are interpolated on the run's distance; pace is on moving time; GAP is the
@@ -154,7 +155,7 @@ def splits(file: str, unit_text: str, by_lap: bool, as_json: bool, as_csv: bool)
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     split_m, unit = parse_split_unit(unit_text)
-    activity = read_activity(file)
+    activity = read_run(file, salvage=salvage)
     result = compute_splits(activity, split_m, by_lap)
     if as_json:
         from progrun.cli.output import print_json

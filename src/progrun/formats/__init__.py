@@ -96,10 +96,13 @@ def read_activity(
 ) -> Activity:
     """Read a FIT, GPX or TCX file (or gzip of one) from a path or bytes into a sanitised Activity.
 
-    `name` labels the file in messages (default: the path, or "<bytes>"). `on_error=OnError.WARN`
-    returns what is certain from a damaged FIT file and says so in `Activity.warnings`.
-    `max_bytes` bounds both the file read and what a gzip file may expand to.
-    Raises CorruptFile, UnsafeFile, UnknownFormat or ActivityFileError; nothing partial is returned.
+        `name` labels the file in messages (default: the path, or "<bytes>"). `on_error=OnError.WARN`
+        (the CLI's `--salvage`) returns what is certain from a damaged FIT file, says so in
+        `Activity.warnings` and marks it partial (`Activity.extra["partial"]`). A clock gap longer than
+        any pause in a run splits the recording (`progrun.formats.clock_gaps`), and a distance jump faster
+    than 50 m/s is removed (`progrun.formats.distance_jumps`).
+        `max_bytes` bounds both the file read and what a gzip file may expand to.
+        Raises CorruptFile, UnsafeFile, UnknownFormat or ActivityFileError; nothing partial is returned.
     """
     if not isinstance(on_error, OnError):
         raise TypeError(f"on_error must be an OnError, not {type(on_error).__name__}")
@@ -165,9 +168,11 @@ def _read(data: bytes, label: str, on_error: OnError, max_bytes: int) -> Activit
             parse_xml(data, name=label)  # raises the precise XML error if it is not well-formed
         raise
     activity = _dispatch(file_format, data, label, on_error)
+    from progrun.formats.clock_gaps import cut_at_clock_gaps
+    from progrun.formats.distance_jumps import remove_distance_jumps
     from progrun.track import sanitise
 
-    activity = sanitise(activity)
+    activity = remove_distance_jumps(cut_at_clock_gaps(sanitise(activity)))
     extra = dict(activity.extra)
     if compression:
         extra["compression"] = compression

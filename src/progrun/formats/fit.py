@@ -12,8 +12,9 @@
 
 Strict mode (`OnError.RAISE`) raises `CorruptFile` for any error (damage: truncation, bad CRC, an
 undefined local message type...), naming the byte offset; nothing partial is returned. Lenient mode
-(`OnError.WARN`) returns what decoded before the problem (or, for a bad CRC, everything) and lists each
-problem in `Activity.warnings`. Notices (trailing bytes after the data, a field whose size is not a
+(`OnError.WARN`, the CLI's `--salvage`) returns what decoded before the problem (or, for a bad CRC,
+everything), lists each problem in `Activity.warnings` and marks the activity partial
+(`Activity.extra["partial"]` says why). Notices (trailing bytes after the data, a field whose size is not a
 multiple of its base type, developer-field metadata out of order, strings that are not UTF-8, a missing
 session) never fail a read: the data comes back in both modes with the notice in `Activity.warnings`.
 A file with no records, or whose file_id says it is not an activity, is an error in both modes.
@@ -23,7 +24,7 @@ See docs/fit.md (the table there maps every case of the bad-input catalogue to a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -50,20 +51,26 @@ RUN_SPORTS = frozenset({"running"})
 #: sports whose FIT cadence is not strides per minute (not doubled into steps per minute)
 NON_FOOT_SPORTS = frozenset({"cycling", "e_biking", "rowing", "paddling", "swimming", "kayaking", "canoeing"})
 
-_CUT = "on_error=warn keeps the messages before it"
+#: What the reader can do about damage: `--salvage` on the command line, `on_error=OnError.WARN` in Python.
+_SALVAGE = "--salvage keeps the messages before it, as a partial run"
 _HINTS = {
-    ProblemKind.NOT_FIT: "progrun.read_activity detects FIT, GPX, TCX and gzip from the content",
+    ProblemKind.NOT_FIT: "progrun detects FIT, GPX, TCX and gzip from the content, whatever the extension",
     ProblemKind.HEADER_SIZE: "the file header is damaged; copy the file from the watch again",
-    ProblemKind.HEADER_CRC: "the file header is damaged; copy the file from the watch again, or read it "
-    "with on_error=warn",
-    ProblemKind.HEADER: f"a chained FIT file has a damaged header; {_CUT}",
-    ProblemKind.DATA_SIZE_ZERO: "the header declares no data; on_error=warn recovers what follows it",
-    ProblemKind.CRC: "the file is damaged; copy it from the watch again, or read it with on_error=warn",
-    ProblemKind.TRUNCATED: "the file was cut short; copy it from the watch again, or read it with "
-    "on_error=warn to keep the messages before the break",
-    ProblemKind.UNDEFINED_LOCAL: f"the file is corrupt from that point; {_CUT}",
-    ProblemKind.ZERO_SIZE: "a malformed field definition; on_error=warn skips that field",
-    ProblemKind.DUPLICATE_FIELD: "an ambiguous field definition; on_error=warn uses the first declaration",
+    ProblemKind.HEADER_CRC: "the file header is damaged; copy the file from the watch again, "
+    "or use --salvage to read it anyway, as a partial run",
+    ProblemKind.HEADER: "a chained FIT file has a damaged header; copy it from the watch again, "
+    f"or {_SALVAGE}",
+    ProblemKind.DATA_SIZE_ZERO: "the header declares no data; copy the file from the watch again, "
+    "or use --salvage to decode what follows the header, as a partial run",
+    ProblemKind.CRC: "the file is damaged; copy it from the watch again, "
+    "or use --salvage to read it anyway, as a partial run",
+    ProblemKind.TRUNCATED: "the file was cut short; copy it from the watch again, "
+    "or use --salvage to keep the messages before the break, as a partial run",
+    ProblemKind.UNDEFINED_LOCAL: f"the file is corrupt from that point; copy it again, or {_SALVAGE}",
+    ProblemKind.ZERO_SIZE: "a malformed field definition; copy the file again, "
+    "or use --salvage to skip that field, as a partial run",
+    ProblemKind.DUPLICATE_FIELD: "an ambiguous field definition; copy the file again, "
+    "or use --salvage to take the first declaration, as a partial run",
 }
 _RECOVERY = {
     ProblemKind.HEADER_SIZE: "nothing could be decoded",
@@ -159,7 +166,11 @@ def read_fit(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
     if not len(records):
         reason = "no records" + (f" could be decoded ({fatal[0].text})" if fatal else " in the file")
         raise CorruptFile(name, reason, format="FIT", hint="the file holds no recorded samples")
-    return _build_activity(decoded, name, warnings)
+    activity = _build_activity(decoded, name, warnings)
+    if fatal:  # salvaged (OnError.WARN): what decoded is kept, flagged as a partial recording
+        partial = f"salvaged from a damaged file: {fatal[0].text}"
+        activity = replace(activity, extra={**activity.extra, "partial": partial})
+    return activity
 
 
 def _warnings(problems: list[Problem]) -> list[str]:

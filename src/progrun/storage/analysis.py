@@ -227,4 +227,5 @@ def analyse(
         channels=channels,
         streams_z=streams_z,
         summary=summary,
+        partial=str(activity.extra.get("partial", "")),
     )

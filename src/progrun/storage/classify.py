@@ -10,6 +10,8 @@ Every run gets a kind:
    says so (`progressed`, `target_reached`, the score).
 2. **Detected.** Otherwise `progrun.detect.detect_progression` decides; a detected progression is
    judged against the targets inferred from the run itself (`progrun.detect.plan_from_detection`).
+0. **Partial.** A run salvaged from a damaged file (`Activity.extra["partial"]`) is "partial": it
+   is neither detected nor judged, and fitness and progress leave it out.
 3. **Threshold or easy.** A run that is neither, whose mean pace over its whole km splits is within
    3 % of the profile's threshold pace (or faster), is "threshold"; the rest is "easy".
 
@@ -35,6 +37,8 @@ from progrun.storage.records import SplitRecord, VerdictRecord
 
 #: A run whose mean pace is within this share of the threshold pace (or faster) is a threshold session.
 THRESHOLD_MARGIN = 0.03
+#: Why a run linked to a plan has no verdict when it has no distance.
+NO_DISTANCE = "the recording has no distance, so its splits and paces cannot be judged"
 #: Km splits at least this long count as whole for the threshold rule.
 WHOLE_SPLIT_M = 990.0
 
@@ -110,6 +114,8 @@ def classify(
     threshold_s_per_km: float | None = None,
 ) -> Classification:
     """Kind, score and verdict of one run (see the module docstring)."""
+    if activity.extra.get("partial"):
+        return Classification("partial", False, None, None, {})
     with shared_work():  # the detector and the judge share their splits of this activity
         return _classify(activity, splits, plans, threshold_s_per_km)
 
@@ -127,6 +133,8 @@ def _classify(
         stored, how = linked
         named = f" {stored.name!r}" if stored.name else ""
         against = f"plan {stored.plan_id}{named} (linked by {how})"
+        if not activity.total_distance_m > 0:  # nothing to judge splits or paces by
+            return Classification("progression", True, None, None, {**summary, "not_judged": NO_DISTANCE})
         score, record = _verdict_record(stored.plan, activity, stored.plan_id, against)
         return Classification("progression", True, score, record, summary)
     if detection.is_progression:

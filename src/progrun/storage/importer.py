@@ -6,6 +6,14 @@ paths ─► plan_sources (parent: folders, .gz, zips, one level of nested zip, 
       ─► Store.run_writer (parent: one connection, one transaction per activity, dedup inside it)
 ```
 
+Damaged files follow the readers' policy (docs/formats.md): a file whose CRC fails, whose structure
+is broken or which was cut short is refused (failed, with the reason and `--salvage` named), unless
+the import salvages (`salvage=True`): then what decodes is stored flagged partial. Every reader
+warning reaches the report. A worker process that dies (out of memory, a crash) fails only the file
+it was reading: the chunks it held are read again one file per task to find that file, and the
+import goes on. Workers die with their parent (`prctl(PR_SET_PDEATHSIG)` on Linux, and a watchdog
+thread comparing the parent pid everywhere).
+
 Workers return plain `ImportedRun` / `Skipped` / `Failed` objects; results are written in the
 order the files were listed, so a re-import meets the same runs in the same order. Files go to
 the workers in chunks of up to `CHUNK_FILES` (one message each way per chunk), and at most
@@ -17,12 +25,14 @@ files an export holds. A zip member's deflate stream is kept as the run's raw-fi
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -33,6 +43,7 @@ from progrun.storage import archive
 from progrun.storage.analysis import AnalysisContext, analyse, is_run, load_context, sha256_hex
 from progrun.storage.records import AddOutcome, ImportedRun
 from progrun.storage.store import Store
+from progrun.storage.worker_guard import die_with_parent
 from progrun.storage.workspace import import_workspace
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
@@ -55,6 +66,8 @@ class Source:
     member: int | None = None
     name: str = ""
     strava_type: str = ""
+    #: Read a damaged file leniently and store what decodes as a partial run (`import --salvage`).
+    salvage: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,17 @@ class ImportReport:
     imported_ids: list[int] = field(default_factory=list)
     #: macOS metadata members skipped silently (`__MACOSX/`, `._name`)
     ignored: int = 0
+    #: (file, warning) for every warning of every file read: damage salvaged, clock jumps, fixes
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    #: (file, activity id, why) of the runs stored as partial
+    partial: list[tuple[str, int, str]] = field(default_factory=list)
+    #: (file, activity id, what it replaced) of complete runs that replaced a partial one
+    replaced: list[tuple[str, int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was imported, a duplicate, or skipped as not a run."""
+        return not self.failed
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -91,6 +115,10 @@ class ImportReport:
             "duplicates": self.duplicates,
             "skipped": len(self.skipped),
             "failed": [{"file": f.file, "reason": f.reason} for f in self.failed],
+            "partial": [{"file": f, "id": i, "reason": r} for f, i, r in self.partial],
+            "replaced": [{"file": f, "id": i, "reason": r} for f, i, r in self.replaced],
+            "warning_count": len(self.warnings),
+            "warnings": [{"file": f, "warning": w} for f, w in self.warnings],
         }
 
 
@@ -213,10 +241,11 @@ _CONTEXT = AnalysisContext()
 _ZIPS: dict[str, zipfile.ZipFile] = {}
 
 
-def _init_worker(context: AnalysisContext) -> None:
+def _init_worker(context: AnalysisContext, parent_pid: int) -> None:
     global _CONTEXT  # noqa: PLW0603  (per-process worker state)
     _CONTEXT = context
     _ZIPS.clear()
+    die_with_parent(parent_pid)
 
 
 def _read_source(source: Source) -> archive.MemberBytes:
@@ -249,7 +278,8 @@ def analyse_source(source: Source, context: AnalysisContext | None = None) -> Wo
         digest = sha256_hex(data)
         base = PurePosixPath(source.display.replace("\\", "/")).name
         parse_name = base[:-3] if base.lower().endswith(".gz") else base
-        activity = read_activity(data, name=parse_name, on_error=OnError.WARN)
+        on_error = OnError.WARN if source.salvage else OnError.RAISE
+        activity = read_activity(data, name=parse_name, on_error=on_error)
         run, reason = is_run(activity, source.strava_type)
         if not run:
             return Skipped(source.display, reason)
@@ -266,16 +296,18 @@ def analyse_source(source: Source, context: AnalysisContext | None = None) -> Wo
     except NotAnActivity as error:  # a Garmin export's monitoring and settings files
         return Skipped(source.display, _reason(error))
     except ProgrunError as error:
-        return Failed(source.display, _reason(error))
+        return Failed(source.display, _reason(error, hint=True))
     except (OSError, MemoryError) as error:
         return Failed(source.display, f"cannot read the file: {error}")
     except Exception as error:  # a parser bug must not stop the import; report it per file
         return Failed(source.display, f"unexpected {type(error).__name__}: {error}")
 
 
-def _reason(error: ProgrunError) -> str:
+def _reason(error: ProgrunError, *, hint: bool = False) -> str:
+    """The error without the file name (the report line names it); a failure keeps what to do about it."""
     if isinstance(error, ActivityFileError):
-        return error.reason + (f" ({error.where})" if error.where else "")
+        text = error.reason + (f" ({error.where})" if error.where else "")
+        return text + (f"; {error.hint}" if hint and error.hint else "")
     return str(error)
 
 
@@ -287,6 +319,17 @@ def analyse_chunk(sources: Sequence[Source]) -> list[WorkResult]:
     return [analyse_source(source) for source in sources]
 
 
+#: The reason given for a file whose worker process died while reading it.
+WORKER_DIED = (
+    "the worker process reading this file died (out of memory, or a crash); nothing of it was stored, "
+    "the other files were imported"
+)
+
+
+def _pool(context: AnalysisContext, workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(context, os.getpid()))
+
+
 def _results(
     sources: Sequence[Source], context: AnalysisContext, workers: int
 ) -> Iterator[tuple[Source, WorkResult]]:
@@ -296,9 +339,27 @@ def _results(
         return
     # Small enough that every worker gets several chunks even for a short import.
     chunk = max(1, min(CHUNK_FILES, len(sources) // (4 * workers)))
-    chunks = (sources[start : start + chunk] for start in range(0, len(sources), chunk))
+    parts = [sources[start : start + chunk] for start in range(0, len(sources), chunk)]
+    done = 0
+    while done < len(parts):
+        try:
+            for part, results in _pooled(parts[done:], context, workers):
+                done += 1
+                yield from zip(part, results, strict=True)
+        except BrokenProcessPool:
+            # A worker died: every chunk in flight is lost. Read the first one file by file to find the
+            # file that killed it (or clear it), then go on with a fresh pool from the next chunk.
+            yield from _isolate(parts[done], context)
+            done += 1
+
+
+def _pooled(
+    parts: Sequence[Sequence[Source]], context: AnalysisContext, workers: int
+) -> Iterator[tuple[Sequence[Source], list[WorkResult]]]:
+    """Each chunk with its results, in order, at most CHUNKS_IN_FLIGHT_PER_WORKER x workers in flight."""
+    chunks = iter(parts)
     window = CHUNKS_IN_FLIGHT_PER_WORKER * workers
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(context,)) as pool:
+    with _pool(context, workers) as pool:
         pending: deque[tuple[Sequence[Source], Future[list[WorkResult]]]] = deque()
         for part in chunks:
             pending.append((part, pool.submit(analyse_chunk, part)))
@@ -309,7 +370,27 @@ def _results(
             following = next(chunks, None)
             if following is not None:
                 pending.append((following, pool.submit(analyse_chunk, following)))
-            yield from zip(part, future.result(), strict=True)
+            yield part, future.result()
+
+
+def _isolate(part: Sequence[Source], context: AnalysisContext) -> Iterator[tuple[Source, WorkResult]]:
+    """The chunk's files one task each in a one-worker pool: the task running when it dies is the culprit."""
+    remaining = list(part)
+    while remaining:
+        finished = 0
+        try:
+            with _pool(context, 1) as pool:
+                futures = [pool.submit(analyse_chunk, [source]) for source in remaining]
+                for source, future in zip(remaining, futures, strict=True):
+                    result = future.result()[0]
+                    finished += 1
+                    yield source, result
+        except BrokenProcessPool:
+            culprit = remaining[finished]
+            yield culprit, Failed(culprit.display, WORKER_DIED)
+            remaining = remaining[finished + 1 :]
+        else:
+            remaining = []
 
 
 def import_paths(
@@ -320,8 +401,12 @@ def import_paths(
     workers: int = 0,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[str], None] | None = None,
+    salvage: bool = False,
 ) -> ImportReport:
-    """Import files, folders, .gz files and zip exports into the store; one bad file never stops it."""
+    """Import files, folders, .gz files and zip exports into the store; one bad file never stops it.
+
+    `salvage`: store what decodes from a damaged file as a partial run instead of refusing it.
+    """
     if context is None:
         context = load_context(store)
     workers = workers or os.cpu_count() or 1
@@ -330,10 +415,11 @@ def import_paths(
         plan = plan_sources(list(paths), workdir)
         report.failed.extend(plan.failed)
         report.ignored = plan.ignored
+        sources = [dataclasses.replace(s, salvage=True) for s in plan.sources] if salvage else plan.sources
         if on_start is not None:
-            on_start(len(plan.sources))
+            on_start(len(sources))
         with store.run_writer() as add_run:
-            for source, result in _results(plan.sources, context, workers):
+            for source, result in _results(sources, context, workers):
                 _record(report, source, result, add_run)
                 if on_file is not None:
                     on_file(source.display)
@@ -345,6 +431,9 @@ def _record(
 ) -> None:
     """Store one analysed file (its own transaction) and count what happened to it."""
     if isinstance(result, ImportedRun):
+        warnings = result.summary.get("warnings", [])
+        if isinstance(warnings, list):
+            report.warnings.extend((source.display, str(warning)) for warning in warnings)
         try:
             outcome = add_run(result)
         except DiskFull:
@@ -355,6 +444,10 @@ def _record(
             if outcome.status == "imported":
                 report.imported += 1
                 report.imported_ids.append(outcome.activity_id)
+                if result.partial:
+                    report.partial.append((source.display, outcome.activity_id, result.partial))
+                if outcome.reason:
+                    report.replaced.append((source.display, outcome.activity_id, outcome.reason))
             else:
                 report.duplicates += 1
                 report.duplicate_of.append((source.display, outcome.activity_id, outcome.reason))

@@ -65,6 +65,9 @@ class ImportedRun:
     streams_z: bytes
     summary: dict[str, object] = field(default_factory=dict)
     analysis_version: int = ANALYSIS_VERSION
+    #: Why the run is partial (salvaged from a damaged file), "" for a complete run. A partial run
+    #: is kept out of fitness and progress, and a later complete copy of it replaces it.
+    partial: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class ActivitySummary:
     load: float | None
     sha256: str
     analysis_version: int
+    #: Why the run is partial, "" for a complete run (see `ImportedRun.partial`).
+    partial: str = ""
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ def summary_from_row(row: Any) -> ActivitySummary:
         load=row.load,
         sha256=row.sha256,
         analysis_version=int(row.analysis_version),
+        partial=row.partial_reason or "",
     )
 
 

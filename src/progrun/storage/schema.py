@@ -96,6 +96,8 @@ class ActivityRow(Base):
     n_splits: Mapped[int] = mapped_column(Integer)
     analysis_version: Mapped[int] = mapped_column(Integer)
     summary_json: Mapped[str] = mapped_column(Text, default="{}")
+    #: Why the run is partial (salvaged from a damaged file); NULL for a complete run (migration 0003)
+    partial_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -31,6 +31,7 @@ ACTIVITY_KEYS = (
     "n_splits",
     "analysis_version",
     "summary_json",
+    "partial_reason",
     "runner_id",
     "imported_at",
 )

@@ -24,6 +24,7 @@ from progrun.activity import Activity, Format, make_activity
 from progrun.errors import DiskFull, NotFound, StorageError
 from progrun.storage.location import create_sqlite_file, parse_log_url
 from progrun.storage.opening import create_log_engine, is_disk_full, lock_runner, migrate, storage_error
+from progrun.storage.partial_runs import PartialRuns
 from progrun.storage.records import (
     ActivityDetail,
     ActivitySummary,
@@ -107,6 +108,7 @@ class Store:
         self._insert_stream = CompiledStatement(S.insert(), dialect, STREAM_KEYS)
         self._insert_splits = CompiledStatement(SP.insert(), dialect, SPLIT_KEYS)
         self._insert_verdict = CompiledStatement(V.insert(), dialect, VERDICT_KEYS)
+        self._partials = PartialRuns(dialect)
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -208,6 +210,10 @@ class Store:
         existing = self._by_sha.scalar(cursor, by_sha)
         if existing is not None:
             return AddOutcome("duplicate", int(existing), f"same content as activity {existing}")
+        settled = self._partials.settle(cursor, self.runner_id, run)
+        if settled.covered_by is not None:
+            covering = settled.covered_by
+            return AddOutcome("duplicate", covering, f"partial copy of activity {covering}, which covers it")
         match = self._find_same_run(cursor, run)
         if match is not None:
             return AddOutcome("duplicate", match, f"same run as activity {match} (start, distance, duration)")
@@ -223,7 +229,10 @@ class Store:
             return AddOutcome("duplicate", int(other), f"same content as activity {other}")
         activity_id = int(inserted)
         self._write_details(cursor, activity_id, run)
-        return AddOutcome("imported", activity_id)
+        replaced = ", ".join(str(other) for other in settled.replaced)
+        return AddOutcome(
+            "imported", activity_id, f"replaces partial activity {replaced}" if replaced else ""
+        )
 
     @staticmethod
     def _activity_values(run: ImportedRun) -> dict[str, Any]:
@@ -246,6 +255,7 @@ class Store:
             "n_splits": len(run.splits),
             "analysis_version": run.analysis_version,
             "summary_json": json.dumps(run.summary, default=str),
+            "partial_reason": run.partial or None,
         }
 
     def _write_details(self, cursor: Any, activity_id: int, run: ImportedRun) -> None:

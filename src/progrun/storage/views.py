@@ -108,7 +108,9 @@ def guard(store: Store, today: date) -> GuardResult:
 
 def fitness(store: Store, today: date) -> FitnessEstimate:
     since = today - timedelta(days=70)
-    summaries = [s for s in store.list_activities(since=_midnight(since)) if s.start is not None]
+    summaries = [
+        s for s in store.list_activities(since=_midnight(since)) if s.start is not None and not s.partial
+    ]
     splits = store.splits_for([s.id for s in summaries])
     efforts: list[Effort] = []
     for summary in summaries:
