@@ -16,6 +16,7 @@ from pathlib import Path
 
 from progrun.storage import Store
 from progrun.storage.importer import import_paths
+from progrun.storage.opening import head_revision
 from tests.synthetic_runs import BASE_START, easy_paces, fit_bytes, gpx_text, synthetic_run
 
 OPENERS = 6
@@ -65,7 +66,7 @@ def _race(target: object, argument_lists: list[tuple[object, ...]]) -> list[tupl
 
 def test_processes_opening_a_fresh_log_at_once_all_succeed_and_migrate_once(store_url: str) -> None:
     outcomes = _race(_open, [(store_url,)] * OPENERS)
-    assert outcomes == [("ok", "0002", 0)] * OPENERS
+    assert outcomes == [("ok", head_revision(), 0)] * OPENERS
     with Store.open(store_url) as store:
         assert store.table_counts()["runners"] == 1
 

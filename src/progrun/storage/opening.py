@@ -115,6 +115,13 @@ def _config() -> Config:
     return config
 
 
+def head_revision() -> str:
+    """The newest migration's revision: what a freshly migrated log records."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None, "the migrations folder has no head revision"
+    return head
+
+
 def known_revisions() -> set[str]:
     return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
 
