@@ -15,9 +15,10 @@ suggests are the paces of the block's first run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
+from progrun.errors import PlanError
 from progrun.paces import training_paces_for_vdot
 from progrun.plan import METRES_PER_MILE, Plan, SplitUnit
 from progrun.planner import build_plan
@@ -93,6 +94,10 @@ def progression_distance_m(run_distance_m: float, verdict: dict[str, object] | N
     return float(sum(covered)) if covered else run_distance_m
 
 
+#: The longest session `workable_session` stretches to: the method's longest run.
+MAX_BLOCK_MILES = 6.0
+
+
 def block_plans(
     current: CurrentFitness, first_day: date, weeks: int, *, per_week: int = 2
 ) -> tuple[tuple[BlockSession, Plan], ...]:
@@ -101,10 +106,25 @@ def block_plans(
     if paces is None:
         return ()
     sessions = build_block(first_day, weeks, current_distance_m=current.distance_m, per_week=per_week)
-    return tuple(
-        (s, build_plan(paces, s.distance_m, unit=SplitUnit.MILE, tempo_splits=s.tempo_splits))
-        for s in sessions
-    )
+    return tuple(workable_session(paces, session) for session in sessions)
+
+
+def workable_session(paces: TrainingPaces, session: BlockSession) -> tuple[BlockSession, Plan]:
+    """The session's plan; when its distance cannot close the gap from the start to the target in the
+    method's steps (a slow runner, whose marathon pace lies far from 10k pace), the shortest longer
+    distance in half miles, up to the method's 6 miles, that can. Raises the first PlanError when none can."""
+    first_error: PlanError | None = None
+    miles = session.distance_m / METRES_PER_MILE
+    for extra_halves in range(int(max(0.0, (MAX_BLOCK_MILES - miles) * 2)) + 1):
+        distance_m = (miles + extra_halves / 2) * METRES_PER_MILE
+        try:
+            plan = build_plan(paces, distance_m, unit=SplitUnit.MILE, tempo_splits=session.tempo_splits)
+        except PlanError as error:
+            first_error = first_error or error
+            continue
+        return replace(session, distance_m=distance_m), plan
+    assert first_error is not None
+    raise first_error
 
 
 def next_progression(current: CurrentFitness, day: date) -> tuple[BlockSession, Plan] | None:
