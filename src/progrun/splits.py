@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from progrun.activity import Activity, FloatArray, Format, LapTrigger
+from progrun.activity import LAP_OVERLAP_S, Activity, FloatArray, Format, LapTrigger
 from progrun.distance_glitch import distance_glitches, overlaps
 from progrun.split_frame import Prepared, SplitFrame, prepare, summarise
 
@@ -237,8 +237,42 @@ def distance_frame(
     return frame
 
 
+#: Laps whose end restarts a device's auto-lap counter (a Lap press; the end of a leg of a multisport
+#: or multi-session activity).
+_COUNTER_RESETS = frozenset({LapTrigger.MANUAL, LapTrigger.SESSION_END})
+#: Two laps sharing more than this much time overlap (a lap series of its own, not a reset).
+_OVERLAP_S = LAP_OVERLAP_S
+
+
 def _manual_lap_ends(activity: Activity) -> tuple[float, ...]:
-    return tuple(lap.start_s + lap.elapsed_s for lap in activity.laps if lap.trigger is LapTrigger.MANUAL)
+    """Where the device restarted its auto-lap counter: the end of each manual or leg-end lap.
+
+    Only laps in the device's lap sequence count. A lap that overlaps another lap by more than a
+    second (Suunto writes the manual laps as a series of their own beside the auto laps) never
+    restarts the count: the auto laps go on along the cumulative distance. When the next lap
+    starts later after a leg's end (the legs between two runs of a multisport file), the count restarts there.
+    """
+    laps = activity.laps
+    if not any(lap.trigger in _COUNTER_RESETS for lap in laps):
+        return ()
+    start_s = np.array([lap.start_s for lap in laps], dtype=np.float64)
+    end_s = start_s + np.array([lap.elapsed_s for lap in laps], dtype=np.float64)
+    shared_s = np.minimum(end_s[:, None], end_s[None, :]) - np.maximum(start_s[:, None], start_s[None, :])
+    np.fill_diagonal(shared_s, 0.0)
+    overlapping = [bool(np.any(row > _OVERLAP_S)) for row in shared_s]
+    order = np.argsort(start_s, kind="stable")
+    ends: list[float] = []
+    for position, i in enumerate(order.tolist()):
+        if laps[i].trigger not in _COUNTER_RESETS or overlapping[i]:
+            continue
+        # After a leg (a swim or a bike between two runs, kept as a gap), the count starts with the next
+        # lap. A manual lap's next start_time can be the end of a pause, while that lap's elapsed time
+        # counts from the press (FR935), so the press is where the count restarts.
+        later = order[position + 1 :]
+        leg_end = laps[i].trigger is LapTrigger.SESSION_END and later.size
+        next_start_s = float(start_s[later[0]]) if leg_end else -math.inf
+        ends.append(max(float(end_s[i]), next_start_s))
+    return tuple(ends)
 
 
 Bounds = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
