@@ -124,8 +124,11 @@ class Track:
             pause_length_s = pause_end - pause_start
             before = np.concatenate(([0.0], np.cumsum(pause_length_s)[:-1]))
             pause_timer_s = pause_start - before
-            inside = np.clip(time_s[:, None], pause_start[None, :], pause_end[None, :]) - pause_start[None, :]
-            timer_s = time_s - inside.sum(axis=1)
+            # Paused before each sample: the pauses wholly before it, and the part of the one it is in.
+            last = np.searchsorted(pause_start, time_s, side="right") - 1
+            at = np.clip(last, 0, None)
+            inside = np.clip(time_s - pause_start[at], 0.0, pause_length_s[at])
+            timer_s = time_s - np.where(last >= 0, before[at] + inside, 0.0)
         return cls(time_s, distance_m, moving_s, valid, timer_s, pause_timer_s, pause_length_s)
 
     def distance_at(self, times_s: FloatArray) -> FloatArray:
