@@ -10,16 +10,20 @@ Method (all vectorised with numpy; no Python loop over samples):
 * **Crossings.** Split n ends at the FIRST time the distance reaches n x split_m:
   `searchsorted(side="left")` finds the first sample at or past the mark, and the time is
   interpolated linearly between it and the sample before (which is strictly below the mark, so
-  standing still before a mark does not move the crossing). The final partial split is kept with
+  standing still before a mark does not move the crossing). The interpolation runs on the timer
+  clock (time less the pauses before it), so a mark reached just before a pause ends its split
+  before the pause, as the watch closes its lap there. The final partial split is kept with
   its own distance. Split 1 starts at the activity start (time 0), even when the first sample
   comes later. `crossing=Crossing.SAMPLE` puts each boundary on the first sample at or past the mark
   instead, as watches and exporters that close a lap on a recorded sample do (docs/splits.md).
   By default (`crossing=None`) `crossing_for(activity)` picks the rule the recording device uses, so
   our splits land where the device's own auto laps do: TCX laps always start on a trackpoint, and the
   watches in `LAP_ON_RECORD_DEVICES` close a lap on the record they write at that moment.
-* **Manual laps** (`restart_at_manual_laps=True`): pressing Lap on a Garmin resets its auto-lap
-  counter, so the next auto lap comes split_m after the press, not at the next multiple. With this
-  option each manual lap's end starts a new segment, measured from the distance at that moment.
+* **Manual laps and legs** (`restart_at_manual_laps=True`): pressing Lap on a Garmin resets its
+  auto-lap counter, so the next auto lap comes split_m after the press, not at the next multiple, and
+  each run leg of a multisport file counts from its own start. With this option each manual lap's
+  end and each leg's next start begins a new segment, measured from the distance at that moment. A
+  lap that overlaps other laps (Suunto's manual laps, a series beside the auto laps) restarts nothing.
 * **Moving time.** When the file records timer pauses (`Activity.pauses`), moving time is elapsed
   time minus the paused time inside the split (the device's timer time). Otherwise each interval
   between two samples counts as moving when its speed (distance step / time step) is at least the
