@@ -7,6 +7,7 @@ inside: seconds, metres, metres per second. A sample without a value holds NaN.
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,6 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
+
+#: Laps sharing more than this many seconds overlap (a lap series of its own, not part of the sequence).
+LAP_OVERLAP_S = 1.0
 
 #: The sample channels every Activity carries, in this order.
 CHANNELS: tuple[str, ...] = (
@@ -152,6 +156,48 @@ class Activity:
     def paused_s(self) -> float:
         """Seconds the timer was stopped."""
         return float(sum(pause.duration_s for pause in self.pauses))
+
+    @property
+    def timer_s(self) -> float:
+        """The device's timer total: the session's own (FIT `total_timer_time` of the kept sessions),
+        else the laps', else elapsed time minus the pauses.
+
+        Laps are summed only when none overlap; overlapping laps (Suunto writes its manual laps as a
+        series of their own beside the auto laps) count once, as the union of their spans less the
+        pauses inside it. A sum of overlapping laps would count the shared time twice.
+        """
+        session = self.extra.get("session_timer_s")
+        if isinstance(session, float) and math.isfinite(session) and session > 0:
+            return session
+        spans = sorted(
+            (lap.start_s, lap.start_s + lap.elapsed_s, lap.timer_s)
+            for lap in self.laps
+            if math.isfinite(lap.start_s) and math.isfinite(lap.elapsed_s) and lap.elapsed_s > 0
+        )
+        if spans and len(spans) == len(self.laps):
+            begins = np.array([begin for begin, _, _ in spans])
+            reach = np.maximum.accumulate(np.array([end for _, end, _ in spans]))
+            overlap = bool(np.any(begins[1:] < reach[:-1] - LAP_OVERLAP_S))
+            if not overlap and all(math.isfinite(timer) and timer > 0 for _, _, timer in spans):
+                return float(sum(timer for _, _, timer in spans))
+            if overlap:
+                union: list[list[float]] = []
+                for begin, end, _ in spans:
+                    if union and begin <= union[-1][1]:
+                        union[-1][1] = max(union[-1][1], end)
+                    else:
+                        union.append([begin, end])
+                covered = sum(end - begin for begin, end in union)
+                paused = sum(
+                    max(0.0, min(end, pause.end_s) - max(begin, pause.start_s))
+                    for begin, end in union
+                    for pause in self.pauses
+                )
+                return covered - paused
+        if self.records < 2:
+            return 0.0
+        elapsed = float(self.time_s[-1] - min(0.0, float(self.time_s[0])))
+        return max(0.0, elapsed - self.paused_s)
 
     def has(self, channel: str) -> bool:
         """Whether a channel holds at least one value."""

@@ -76,15 +76,36 @@ def arrays_key(activity: Activity, *names: str) -> tuple[int, ...]:
     return tuple(id(getattr(activity, name)) for name in names)
 
 
+def merged_pauses(activity: Activity) -> tuple[FloatArray, FloatArray]:
+    """The timer pauses as sorted, non-overlapping [start, end] arrays."""
+    spans = sorted((p.start_s, p.end_s) for p in activity.pauses if p.end_s > p.start_s)
+    merged: list[list[float]] = []
+    for start_s, end_s in spans:
+        if merged and start_s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end_s)
+        else:
+            merged.append([start_s, end_s])
+    return np.array([m[0] for m in merged]), np.array([m[1] for m in merged])
+
+
 @dataclass(frozen=True, eq=False)
 class Track:
-    """The samples with a distance: times, non-decreasing distance, cumulative moving time."""
+    """The samples with a distance: times, non-decreasing distance, cumulative moving time.
+
+    `timer_s` is the device's timer clock at each sample (time minus the pauses before it; equal
+    to `time_s` without pauses): the distance only grows while the timer runs, so crossings are
+    interpolated on it.
+    """
 
     time_s: FloatArray
     distance_m: FloatArray
     moving_s: FloatArray
     #: The samples kept (distance and time both present).
     valid: np.ndarray
+    timer_s: FloatArray
+    #: Pauses on the timer clock: where each starts, and its length (sorted).
+    pause_timer_s: FloatArray
+    pause_length_s: FloatArray
 
     @classmethod
     def build(cls, activity: Activity, moving_threshold_m_s: float) -> Track | None:
@@ -96,7 +117,19 @@ class Track:
         step_s = np.diff(time_s)
         moving = np.diff(distance_m) >= moving_threshold_m_s * step_s
         moving_s = np.concatenate(([0.0], np.cumsum(np.where(moving & (step_s > 0), step_s, 0.0))))
-        return cls(time_s, distance_m, moving_s, valid)
+        pause_start, pause_end = merged_pauses(activity)
+        timer_s = time_s
+        pause_timer_s = pause_length_s = np.zeros(0)
+        if pause_start.size:
+            pause_length_s = pause_end - pause_start
+            before = np.concatenate(([0.0], np.cumsum(pause_length_s)[:-1]))
+            pause_timer_s = pause_start - before
+            # Paused before each sample: the pauses wholly before it, and the part of the one it is in.
+            last = np.searchsorted(pause_start, time_s, side="right") - 1
+            at = np.clip(last, 0, None)
+            inside = np.clip(time_s - pause_start[at], 0.0, pause_length_s[at])
+            timer_s = time_s - np.where(last >= 0, before[at] + inside, 0.0)
+        return cls(time_s, distance_m, moving_s, valid, timer_s, pause_timer_s, pause_length_s)
 
     def distance_at(self, times_s: FloatArray) -> FloatArray:
         return np.interp(times_s, self.time_s, self.distance_m)
@@ -104,7 +137,9 @@ class Track:
     def first_time_at(self, marks_m: FloatArray, *, on_sample: bool = False) -> FloatArray:
         """The first time the distance reaches each mark (marks within the track's range).
 
-        `on_sample`: the first sample at or past the mark; otherwise interpolated.
+        `on_sample`: the first sample at or past the mark; otherwise interpolated on the timer
+        clock, and a crossing at a pause's start is placed before the pause (the device closes
+        the lap when it reaches the distance; the pause belongs to the next lap).
         """
         after = np.searchsorted(self.distance_m, marks_m, side="left")
         after = np.clip(after, 1, len(self.distance_m) - 1)
@@ -113,10 +148,16 @@ class Track:
         before = after - 1
         d0 = self.distance_m[before]
         d1 = self.distance_m[after]
-        t0 = self.time_s[before]
-        t1 = self.time_s[after]
+        t0 = self.timer_s[before]
+        t1 = self.timer_s[after]
         fraction = np.divide(marks_m - d0, d1 - d0, out=np.ones_like(marks_m), where=d1 > d0)
-        return np.where(d0 >= marks_m, t0, t0 + (t1 - t0) * fraction)
+        on_timer = t0 + (t1 - t0) * fraction
+        if self.pause_timer_s.size:
+            paused = np.concatenate(([0.0], np.cumsum(self.pause_length_s)))
+            on_wall = on_timer + paused[np.searchsorted(self.pause_timer_s, on_timer, side="left")]
+        else:
+            on_wall = on_timer
+        return np.where(d0 >= marks_m, self.time_s[before], on_wall)
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,16 +10,20 @@ Method (all vectorised with numpy; no Python loop over samples):
 * **Crossings.** Split n ends at the FIRST time the distance reaches n x split_m:
   `searchsorted(side="left")` finds the first sample at or past the mark, and the time is
   interpolated linearly between it and the sample before (which is strictly below the mark, so
-  standing still before a mark does not move the crossing). The final partial split is kept with
+  standing still before a mark does not move the crossing). The interpolation runs on the timer
+  clock (time less the pauses before it), so a mark reached just before a pause ends its split
+  before the pause, as the watch closes its lap there. The final partial split is kept with
   its own distance. Split 1 starts at the activity start (time 0), even when the first sample
   comes later. `crossing=Crossing.SAMPLE` puts each boundary on the first sample at or past the mark
   instead, as watches and exporters that close a lap on a recorded sample do (docs/splits.md).
   By default (`crossing=None`) `crossing_for(activity)` picks the rule the recording device uses, so
   our splits land where the device's own auto laps do: TCX laps always start on a trackpoint, and the
   watches in `LAP_ON_RECORD_DEVICES` close a lap on the record they write at that moment.
-* **Manual laps** (`restart_at_manual_laps=True`): pressing Lap on a Garmin resets its auto-lap
-  counter, so the next auto lap comes split_m after the press, not at the next multiple. With this
-  option each manual lap's end starts a new segment, measured from the distance at that moment.
+* **Manual laps and legs** (`restart_at_manual_laps=True`): pressing Lap on a Garmin resets its
+  auto-lap counter, so the next auto lap comes split_m after the press, not at the next multiple, and
+  each run leg of a multisport file counts from its own start. With this option each manual lap's
+  end and each leg's next start begins a new segment, measured from the distance at that moment. A
+  lap that overlaps other laps (Suunto's manual laps, a series beside the auto laps) restarts nothing.
 * **Moving time.** When the file records timer pauses (`Activity.pauses`), moving time is elapsed
   time minus the paused time inside the split (the device's timer time). Otherwise each interval
   between two samples counts as moving when its speed (distance step / time step) is at least the
@@ -42,7 +46,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from progrun.activity import Activity, FloatArray, Format, LapTrigger
+from progrun.activity import LAP_OVERLAP_S, Activity, FloatArray, Format, LapTrigger
 from progrun.distance_glitch import distance_glitches, overlaps
 from progrun.split_frame import Prepared, SplitFrame, prepare, summarise
 
@@ -237,8 +241,42 @@ def distance_frame(
     return frame
 
 
+#: Laps whose end restarts a device's auto-lap counter (a Lap press; the end of a leg of a multisport
+#: or multi-session activity).
+_COUNTER_RESETS = frozenset({LapTrigger.MANUAL, LapTrigger.SESSION_END})
+#: Two laps sharing more than this much time overlap (a lap series of its own, not a reset).
+_OVERLAP_S = LAP_OVERLAP_S
+
+
 def _manual_lap_ends(activity: Activity) -> tuple[float, ...]:
-    return tuple(lap.start_s + lap.elapsed_s for lap in activity.laps if lap.trigger is LapTrigger.MANUAL)
+    """Where the device restarted its auto-lap counter: the end of each manual or leg-end lap.
+
+    Only laps in the device's lap sequence count. A lap that overlaps another lap by more than a
+    second (Suunto writes the manual laps as a series of their own beside the auto laps) never
+    restarts the count: the auto laps go on along the cumulative distance. When the next lap
+    starts later after a leg's end (the legs between two runs of a multisport file), the count restarts there.
+    """
+    laps = activity.laps
+    if not any(lap.trigger in _COUNTER_RESETS for lap in laps):
+        return ()
+    start_s = np.array([lap.start_s for lap in laps], dtype=np.float64)
+    end_s = start_s + np.array([lap.elapsed_s for lap in laps], dtype=np.float64)
+    shared_s = np.minimum(end_s[:, None], end_s[None, :]) - np.maximum(start_s[:, None], start_s[None, :])
+    np.fill_diagonal(shared_s, 0.0)
+    overlapping = [bool(np.any(row > _OVERLAP_S)) for row in shared_s]
+    order = np.argsort(start_s, kind="stable")
+    ends: list[float] = []
+    for position, i in enumerate(order.tolist()):
+        if laps[i].trigger not in _COUNTER_RESETS or overlapping[i]:
+            continue
+        # After a leg (a swim or a bike between two runs, kept as a gap), the count starts with the next
+        # lap. A manual lap's next start_time can be the end of a pause, while that lap's elapsed time
+        # counts from the press (FR935), so the press is where the count restarts.
+        later = order[position + 1 :]
+        leg_end = laps[i].trigger is LapTrigger.SESSION_END and later.size
+        next_start_s = float(start_s[later[0]]) if leg_end else -math.inf
+        ends.append(max(float(end_s[i]), next_start_s))
+    return tuple(ends)
 
 
 Bounds = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]

@@ -326,6 +326,10 @@ def _build_activity(decoded: FitDecoded, name: str, warnings: list[str]) -> Acti
         extra["timer_start_s"] = float(laps[0].start_s)
     if sub_sport:
         extra["sub_sport"] = sub_sport
+    kept = [s for s in session_list if (s.start, s.end) in windows] if windows else session_list
+    session_timers = [s.timer_s for s in kept if math.isfinite(s.timer_s)]
+    if session_timers and len(session_timers) == len(kept):
+        extra["session_timer_s"] = float(sum(session_timers))
     return Activity(
         time_s=times - origin,
         distance_m=distance,

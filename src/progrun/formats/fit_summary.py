@@ -58,6 +58,8 @@ class Session:
     sub_sport: str
     start: float
     end: float
+    #: total_timer_time: the device's own timer total for the session (NaN when absent).
+    timer_s: float = math.nan
 
 
 def sessions(table: MessageTable) -> list[Session]:
@@ -76,6 +78,7 @@ def sessions(table: MessageTable) -> list[Session]:
     start = table.column("start_time")
     end = table.column("timestamp")
     elapsed = table.column("total_elapsed_time")
+    timer = table.column("total_timer_time")
     for i in range(len(table)):
         begin, stamp, took = float(start[i]), float(end[i]), float(elapsed[i])
         if math.isnan(begin) and not math.isnan(stamp) and not math.isnan(took):
@@ -84,14 +87,20 @@ def sessions(table: MessageTable) -> list[Session]:
         if not math.isnan(begin) and not math.isnan(took):
             finish = begin + took if math.isnan(stamp) or stamp < begin + took else stamp
         found.append(
-            Session(enum_name("sport", sport[i]), enum_name("sub_sport", sub_sport[i]), begin, finish)
+            Session(
+                enum_name("sport", sport[i]),
+                enum_name("sub_sport", sub_sport[i]),
+                begin,
+                finish,
+                float(timer[i]),
+            )
         )
     ordered = sorted(found, key=lambda session: (math.isnan(session.start), session.start))
     result: list[Session] = []
     for number, session in enumerate(ordered):
         later = [s.start for s in ordered[number + 1 :] if s.start > session.start]
         capped = later[0] if later and session.end > later[0] else session.end
-        result.append(Session(session.sport, session.sub_sport, session.start, capped))
+        result.append(Session(session.sport, session.sub_sport, session.start, capped, session.timer_s))
     return result
 
 
