@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from progrun.cli import cli
 from progrun.storage import Store
+from progrun.storage.opening import head_revision
 from tests.synthetic_runs import BASE_START, fit_bytes, progression_paces, synthetic_run
 
 
@@ -57,7 +58,7 @@ def test_a_log_from_a_newer_progrun_is_refused_before_anything_changes(tmp_path:
     line = one_error(run("history", "--db", str(path)))
     assert line == (
         f"Error: the training log {path} was written by a newer progrun (schema revision 0099, this "
-        "progrun knows up to 0002); upgrade progrun (pip install -U progrun)"
+        f"progrun knows up to {head_revision()}); upgrade progrun (pip install -U progrun)"
     )
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0099",)
