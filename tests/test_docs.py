@@ -56,6 +56,8 @@ def test_readme_library_example_runs(capsys: pytest.CaptureFixture[str]) -> None
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     code = readme.split("## As a library", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    imports = [line for line in code.splitlines() if line.startswith(("import ", "from "))]
+    assert imports == ["import progrun"]
     run_file = ACTIVITIES / "tcx" / "sportstracker__Forerunner405-Running_CadenceSensor.tcx"
     exec(compile(code.replace('"morning-run.fit"', repr(str(run_file))), "README.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()

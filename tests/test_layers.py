@@ -61,9 +61,35 @@ def test_all_is_complete_and_importable() -> None:
 def test_importing_progrun_does_not_import_heavy_adapters() -> None:
     code = (
         "import sys, progrun; "
-        "names = ('sqlalchemy', 'matplotlib', 'click', 'rich', 'garmin_fit_sdk'); "
+        "names = ('numpy', 'sqlalchemy', 'alembic', 'matplotlib', 'click', 'rich', 'garmin_fit_sdk', 'lxml');"
         "heavy = [m for m in names if m in sys.modules]; "
         "print(','.join(heavy))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_every_lazy_name_is_in_all_and_the_type_checking_imports() -> None:
+    source = (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    assert sorted([*progrun._LAZY, "open_training_log"]) == progrun.__all__
+    for name, module in progrun._LAZY.items():
+        assert f"from {module} import {name} as {name}\n" in source, name
+
+
+def test_judge_is_the_verb_even_after_its_module_was_imported() -> None:
+    """`progrun.judge` is a callable verb whether or not some code imported the module first."""
+    code = (
+        "import progrun.judge, progrun\n"
+        "from datetime import datetime, timezone\n"
+        "from tests.synthetic_runs import progression_paces, synthetic_run\n"
+        "paces = progrun.training_paces_from_race(*progrun.parse_race('10k=50:00'))\n"
+        "plan = progrun.build_plan(paces, progrun.parse_distance('6k'), unit=progrun.SplitUnit.KM)\n"
+        "run = synthetic_run(datetime(2025, 1, 6, tzinfo=timezone.utc), progression_paces(0))\n"
+        "verdict = progrun.judge(plan, run)\n"
+        "same = progrun.judge.judge(plan, run)\n"
+        "print(type(verdict).__name__, verdict.score.value == same.score.value, len(verdict.splits))\n"
+    )
+    root = PACKAGE.parent.parent
+    command = [sys.executable, "-c", code]
+    result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=root)
+    assert result.stdout.split() == ["Verdict", "True", "6"]

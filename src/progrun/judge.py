@@ -53,6 +53,8 @@ The matching lives in `progrun.step_matching`, the Verdict and its text in `prog
 from __future__ import annotations
 
 import math
+import sys
+import types
 from dataclasses import dataclass, replace
 
 from progrun.activity import Activity
@@ -359,3 +361,17 @@ def _judge(plan: Plan, activity: Activity, threshold_s_per_km: float | None) -> 
         else "pace",
     )
     return replace(verdict, findings=tuple(coach_findings(verdict)))
+
+
+class _JudgeModule(types.ModuleType):
+    """This module, callable as the verb it is named after.
+
+    `progrun.judge` is both the verb of `import progrun` and this module; once any code imports the
+    module, Python binds the package attribute to it, so the module answers calls as `judge` does.
+    """
+
+    def __call__(self, plan: Plan, activity: Activity, *, threshold_s_per_km: float | None = None) -> Verdict:
+        return judge(plan, activity, threshold_s_per_km=threshold_s_per_km)
+
+
+sys.modules[__name__].__class__ = _JudgeModule
