@@ -37,6 +37,41 @@ COMMANDS: dict[str, str] = {
     "export-data": "progrun.cli.log_commands:export_data",
 }
 
+#: command name -> the first paragraph of its help, so `progrun --help` lists the commands without
+#: importing them (the log commands would pull in SQLAlchemy and Alembic). A test keeps these equal to
+#: the commands' own help; a command missing here is imported to list it.
+SUMMARIES: dict[str, str] = {
+    "block": "A multi-week progression block from your current level, with down weeks.",
+    "demo": (
+        "Walk a sample runner through plan, export, twelve weeks of training, import, judge and progress."
+    ),
+    "detect": (
+        "Decide whether a recorded run was a progression run; infer its start, target, step and tempo splits."
+    ),
+    "export": "Export a progression-run plan for a watch, a training platform, a calendar or the wrist.",
+    "export-data": (
+        "Write everything out: activities.csv and splits.csv (or Parquet when pyarrow is installed)."
+    ),
+    "history": "List the runs in the training log, oldest first.",
+    "import": "Import runs: FIT/GPX/TCX files, .gz files, folders, Garmin and Strava export zips.",
+    "info": "Show what a recorded run (FIT, GPX or TCX, or gzip of one) holds.",
+    "judge": (
+        "Judge a recorded run (FIT, TCX or GPX) against its progression plan: splits, checks, score 0-100."
+    ),
+    "next": "What to run next and why: frequency guard, fitness (VDOT) re-estimate, training load.",
+    "paces": "Training paces and race equivalents from a race result (Daniels VDOT), or from paces you know.",
+    "plan": (
+        "Plan a progression run: start easy or at marathon pace, speed up each split, finish at 10k/5k pace."
+    ),
+    "profile": "Show or set the runner's profile: paces, heart-rate values, units.",
+    "progress": (
+        "Progression runs week by week: final-split pace, score, HR at a fixed pace, tempo splits held."
+    ),
+    "reanalyse": "Re-analyse stored runs from their raw files (after progrun's algorithms improve).",
+    "show": "Show one run: summary, splits and verdict.",
+    "splits": "Split a recorded run (FIT, GPX or TCX) per km, mile, any distance, or device lap.",
+}
+
 
 class CommandError(click.ClickException):
     """A ProgrunError or an OSError as Click prints it: one line "Error: ...", exit status 1."""
@@ -85,6 +120,19 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands from SUMMARIES, as Click would from the commands, without importing them."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            summary = SUMMARIES.get(name)
+            command = click.Command(name, help=summary) if summary else self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)

@@ -167,9 +167,13 @@ def _save(result: Plan, db: str | None, on: date | None) -> None:
 def _frequency_guard(db: str | None, *, strict: bool) -> None:
     """Warn on stderr (or, strict, refuse) when the training log says a progression run is too soon.
 
-    No log yet (the SQLite file does not exist): nothing to check, and no file is created.
+    No log yet (the SQLite file does not exist): nothing to check, no file is created, and the storage
+    layer is not even imported.
     """
+    from progrun.cli.log_location import log_may_exist
 
+    if not log_may_exist(db):
+        return
     from progrun.cli.log_commands import open_existing_store
     from progrun.storage.views import guard
 
