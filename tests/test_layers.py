@@ -14,7 +14,7 @@ PACKAGE = Path(progrun.__file__).parent
 CORE_THIRD_PARTY = {"numpy"}
 #: Optional dataframe views (Activity.to_pandas), imported lazily inside the method only.
 OPTIONAL_VIEWS = {"pandas"}
-ADAPTER_PACKAGES = {"formats", "storage", "cli", "web"}
+ADAPTER_PACKAGES = {"formats", "charts", "storage", "cli", "web"}
 
 
 def _core_modules() -> list[Path]:

@@ -261,7 +261,7 @@ def test_pdf_band_is_an_a4_landscape_page() -> None:
 def test_band_shows_cumulative_clock_times() -> None:
     from matplotlib.figure import Figure
 
-    from progrun.formats.paceband import draw_strip
+    from progrun.charts.paceband import draw_strip
 
     plan = make_plan()
     figure = Figure()

@@ -264,8 +264,8 @@ def _import(console: Console, store: Store, runs: tuple[DemoRun, ...], folder: P
 
 
 def _judge(console: Console, store: Store, folder: Path) -> None:
+    from progrun.charts.verdict import render_verdict_chart
     from progrun.formats import read_activity
-    from progrun.formats.chart import render_verdict_chart
     from progrun.judge import judge
     from progrun.plan_io import plan_from_json
 

@@ -77,7 +77,7 @@ def judge(run_file: Path, request: PlanRequest, chart: Path | None, as_json: boo
     plan, _ = build_requested_plan(request)
     verdict = judge_run(plan, require_distance(read_run(run_file, salvage=salvage), run_file))
     if chart is not None:
-        from progrun.formats.chart import render_verdict_chart
+        from progrun.charts.verdict import render_verdict_chart
 
         render_verdict_chart(verdict, chart)
     if as_json:

@@ -76,7 +76,7 @@ def write_progress_chart(view: ProgressView, unit: str, path: Path) -> Path:
     """
     from dataclasses import replace
 
-    from progrun.formats.progress_chart import render_progress_chart
+    from progrun.charts.progress import render_progress_chart
     from progrun.units import pace_per_unit
 
     weeks = tuple(

@@ -128,7 +128,7 @@ def export_plan(
         return write_intervals_icu(plan, name=workout_name)
     if fmt is ExportFormat.JSON:
         return _write_json(plan)
-    from progrun.formats.paceband import write_paceband
+    from progrun.charts.paceband import write_paceband
 
     return write_paceband(plan, fmt, name=workout_name)
 

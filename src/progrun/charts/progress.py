@@ -1,6 +1,7 @@
 """The progress chart: final-split pace, pace-control score and heart rate at a reference pace, by week.
 
-Matplotlib with the Agg backend (no display needed); PNG or SVG chosen by the file suffix.
+Drawn on matplotlib's object API (a Figure of its own, no pyplot state, safe in a server thread); PNG or
+SVG chosen by the file suffix.
 """
 
 from __future__ import annotations
@@ -22,14 +23,12 @@ def render_progress_chart(trend: Trend, path: Path, *, unit_label: str = "/km") 
     suffix = path.suffix.lower()
     if suffix not in {".png", ".svg"}:
         raise ExportError("chart", f"cannot write {path.name}: use a .png or .svg file name")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
     weeks = [row.week_start for row in trend.weeks]
-    figure, axes = plt.subplots(3, 1, figsize=(8, 8), sharex=True)
+    figure = Figure(figsize=(8, 8))
+    axes = figure.subplots(3, 1, sharex=True)
     pace_axis, score_axis, hr_axis = axes
     pace_axis.plot(weeks, [row.final_split_pace_s_per_km for row in trend.weeks], marker="o", color="#c0392b")
     pace_axis.invert_yaxis()  # faster is up
@@ -50,5 +49,4 @@ def render_progress_chart(trend: Trend, path: Path, *, unit_label: str = "/km") 
     figure.autofmt_xdate()
     figure.tight_layout()
     figure.savefig(path, format=suffix[1:])
-    plt.close(figure)
     return path

@@ -10,7 +10,8 @@ paces higher up, so a progression climbs from left to right:
 - the average heart rate on a second axis (right), as a red line;
 - the score, the two headline checks and the first sentence of the verdict in the title.
 
-matplotlib runs on its Agg backend (no display needed); the figure is closed after drawing.
+Drawn on matplotlib's object API (a Figure of its own, no pyplot state), so it is safe in a server thread;
+the image is rendered by matplotlib's Agg (PNG) or SVG backend, no display needed.
 """
 
 from __future__ import annotations
@@ -21,10 +22,6 @@ import os
 import textwrap
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -78,7 +75,7 @@ def _short_label(split: SplitVerdict) -> str:
 
 
 def draw_verdict(verdict: Verdict) -> Figure:
-    """The verdict chart as a matplotlib Figure (the caller closes it)."""
+    """The verdict chart as a matplotlib Figure of its own (no pyplot state; dropped when unused)."""
     unit = verdict.unit
     splits = verdict.splits
     positions = list(range(1, len(splits) + 1))
@@ -93,7 +90,8 @@ def draw_verdict(verdict: Verdict) -> Figure:
     top = fastest - 0.12 * span
     floor = slowest + 0.35 * span
 
-    figure, axis = plt.subplots(figsize=(9.0, 5.2), dpi=110)
+    figure = Figure(figsize=(9.0, 5.2), dpi=110)
+    axis = figure.subplots()
     for x, split, pace in zip(positions, splits, actual, strict=True):
         low, high = _per_unit(split.low_s_per_km, unit), _per_unit(split.high_s_per_km, unit)
         axis.add_patch(
@@ -225,16 +223,13 @@ def render_verdict_chart(verdict: Verdict, path_or_format: str | os.PathLike[str
         if image_format not in _FORMATS:
             raise ValueError(f"a chart is PNG or SVG; {text!r} ends in neither .png nor .svg")
     figure = draw_verdict(verdict)
-    try:
-        buffer = io.BytesIO()
-        figure.savefig(
-            buffer,
-            format=image_format,
-            bbox_inches="tight",
-            metadata={"Software": "progrun"} if image_format == "png" else None,
-        )
-    finally:
-        plt.close(figure)
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer,
+        format=image_format,
+        bbox_inches="tight",
+        metadata={"Software": "progrun"} if image_format == "png" else None,
+    )
     data = buffer.getvalue()
     if path is not None:
         path.write_bytes(data)
