@@ -21,8 +21,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from progrun.errors import ExportError
-from progrun.formats.export import (
+from progrun.formats.export_model import (
     ExportFormat,
+    ExportOptions,
     ExportResult,
     Fidelity,
     TargetFidelity,
@@ -170,3 +171,8 @@ def _draw_print_notes(figure: Figure, left_mm: float, bottom_mm: float, page_mm:
     axes.text(
         102, 2, "100 mm: if this bar is not 100 mm, the printer rescaled the page", va="center", fontsize=8
     )
+
+
+def write_export(plan: Plan, options: ExportOptions) -> ExportResult:
+    """The registry's entry (`formats.export.WRITERS`): the pace band as PNG or PDF."""
+    return write_paceband(plan, options.format, name=options.name)

@@ -55,10 +55,11 @@ from datetime import UTC, datetime
 from garmin_fit_sdk import Encoder, Profile
 
 from progrun.errors import ExportError
-from progrun.formats.export import (
+from progrun.formats.export_model import (
     EXACT_PACE_S_PER_KM,
     MAX_WATCH_STEPS,
     ExportFormat,
+    ExportOptions,
     ExportResult,
     Fidelity,
     TargetFidelity,
@@ -402,3 +403,8 @@ def _name_fidelity(given: str, written: str) -> TargetFidelity:
     else:
         reason = f"{written!r}: names hold {MAX_NAME_BYTES} UTF-8 bytes on the watch (15 ASCII characters)"
     return TargetFidelity(None, "workout name", Fidelity.APPROXIMATE, reason)
+
+
+def write_export(plan: Plan, options: ExportOptions) -> ExportResult:
+    """The registry's entry (`formats.export.WRITERS`): the FIT workout."""
+    return write_fit_workout(plan, name=options.name, created=options.created)

@@ -26,8 +26,10 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vRecur
 
-from progrun.formats.export import (
+from progrun.errors import ExportError
+from progrun.formats.export_model import (
     ExportFormat,
+    ExportOptions,
     ExportResult,
     Fidelity,
     Repeat,
@@ -130,3 +132,10 @@ def description(plan: Plan) -> str:
     )
     lines.append("Exported by progrun.")
     return "\n".join(lines)
+
+
+def write_export(plan: Plan, options: ExportOptions) -> ExportResult:
+    """The registry's entry (`formats.export.WRITERS`): the calendar event, which needs a start."""
+    if options.start is None:
+        raise ExportError("ICS", "a calendar event needs a date and time; pass --date and --time")
+    return write_ics(plan, options.start, repeat=options.repeat, created=options.created, name=options.name)

@@ -19,9 +19,10 @@ second per unit; the fidelity report gives the real error of each step.
 
 from __future__ import annotations
 
-from progrun.formats.export import (
+from progrun.formats.export_model import (
     EXACT_PACE_S_PER_KM,
     ExportFormat,
+    ExportOptions,
     ExportResult,
     Fidelity,
     TargetFidelity,
@@ -145,3 +146,8 @@ def _step_fidelity(plan: Plan, index: int, step: Step) -> list[TargetFidelity]:
         fidelity = Fidelity.EXACT if error < 0.5 else Fidelity.APPROXIMATE
         length = TargetFidelity(index, "duration", fidelity, f"whole seconds: off by {error:.1f} s")
     return [band, length]
+
+
+def write_export(plan: Plan, options: ExportOptions) -> ExportResult:
+    """The registry's entry (`formats.export.WRITERS`): the intervals.icu workout text."""
+    return write_intervals_icu(plan, name=options.name)

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from progrun.formats.export import (
+from progrun.formats.export_model import (
     EXACT_PACE_S_PER_KM,
     ExportFormat,
+    ExportOptions,
     ExportResult,
     Fidelity,
     TargetFidelity,
@@ -152,3 +153,8 @@ def _step_fidelity(  # noqa: PLR0917 (the step and what was written for it)
             f"whole seconds: off by {error:.1f} s",
         )
     return [pace, band, length]
+
+
+def write_export(plan: Plan, options: ExportOptions) -> ExportResult:
+    """The registry's entry (`formats.export.WRITERS`): the Zwift workout."""
+    return write_zwo(plan, name=options.name)
