@@ -65,3 +65,24 @@ def test_drawing_every_chart_leaves_pyplot_unimported(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["png", "True", "pdf", "True", "pyplot", "False"]
+
+
+def test_without_matplotlib_a_chart_is_a_named_error_and_the_rest_works(tmp_path: Path) -> None:
+    """A library user without the [charts] extra can plan, export and judge; a chart names the extra."""
+    code = (
+        "import sys\n"
+        "sys.modules['matplotlib'] = None  # as if not installed\n"
+        "import progrun\n"
+        "paces = progrun.training_paces_from_race(*progrun.parse_race('5k=20:00'))\n"
+        "plan = progrun.build_plan(paces, progrun.parse_distance('5mi'))\n"
+        "print(len(progrun.export_plan(plan, progrun.ExportFormat.FIT).data) > 100)\n"
+        "try:\n"
+        "    progrun.export_plan(plan, progrun.ExportFormat.PNG)\n"
+        "except progrun.ExportError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "True"
+    assert lines[1].startswith("chart export: charts and pace bands are drawn with matplotlib")
+    assert "pip install 'progrun[charts]'" in lines[1]
