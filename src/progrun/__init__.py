@@ -40,9 +40,9 @@ if _typing.TYPE_CHECKING:
     from progrun.errors import UnitError as UnitError
     from progrun.errors import UnknownFormat as UnknownFormat
     from progrun.errors import UnsafeFile as UnsafeFile
-    from progrun.formats import read_activity as read_activity
     from progrun.formats.export import ExportFormat as ExportFormat
     from progrun.formats.export import export_plan as export_plan
+    from progrun.formats.reading import read_activity as read_activity
     from progrun.judge import judge as judge
     from progrun.paces import training_paces_from_race as training_paces_from_race
     from progrun.plan import Plan as Plan
@@ -80,7 +80,7 @@ _LAZY: dict[str, str] = {
         ),
         "progrun.errors",
     ),
-    "read_activity": "progrun.formats",
+    "read_activity": "progrun.formats.reading",
     "ExportFormat": "progrun.formats.export",
     "export_plan": "progrun.formats.export",
     "judge": "progrun.judge",
