@@ -93,3 +93,40 @@ def test_judge_is_the_verb_even_after_its_module_was_imported() -> None:
     command = [sys.executable, "-c", code]
     result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.split() == ["Verdict", "True", "6"]
+
+
+#: The layers, lowest first: a package may import its own layer and those below, never one above.
+#: core (top-level modules) <- formats, charts, storage <- training_log <- cli, web.
+LAYER_OF = {"formats": 1, "charts": 1, "storage": 1, "training_log": 2, "cli": 3, "web": 3}
+
+
+def _imports_in(path: Path) -> set[str]:
+    """Every progrun module named by an import in `path`, at any depth (lazy imports count too)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return {name for name in names if name.startswith("progrun.")}
+
+
+def _layer(module: str) -> int:
+    part = module.split(".")[1]
+    return LAYER_OF.get(part, 0)
+
+
+def test_no_package_imports_a_layer_above_it() -> None:
+    offences = []
+    for package, level in LAYER_OF.items():
+        for path in sorted((PACKAGE / package).rglob("*.py")):
+            for name in sorted(_imports_in(path)):
+                if _layer(name) > level:
+                    offences.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert offences == []
+
+
+def test_the_layer_scan_sees_an_upward_import(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from progrun.cli.output import escape\n", encoding="utf-8")
+    assert {_layer(name) for name in _imports_in(module)} == {3}
