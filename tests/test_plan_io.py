@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from progrun.errors import PlanError
-from progrun.plan import METRES_PER_MILE, SplitUnit
+from progrun.plan import SplitUnit
 from progrun.plan_io import (
     CSV_COLUMNS,
     plan_csv_rows,
@@ -24,6 +24,7 @@ from progrun.plan_io import (
     plan_to_markdown,
 )
 from progrun.planner import StartChoice, TargetChoice, build_plan
+from progrun.units import METRES_PER_MILE
 from tests.test_planner import FIVE_K_20, TEN_K_50, paces_for
 
 TOP_KEYS = {

@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from progrun.errors import PlanError
-from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, StepKind
+from progrun.plan import Plan, SplitUnit, StepKind
 from progrun.plan_rules import MAX_TEMPO_SPLITS, step_bounds
 from progrun.planner import StartChoice, TargetChoice, build_plan, split_distances
 from progrun.training_paces import TrainingPaces
+from progrun.units import METRES_PER_MILE
 
 MILE = METRES_PER_MILE
 

@@ -32,6 +32,9 @@ import numpy as np
 from progrun.activity import FloatArray
 from progrun.errors import PaceError
 from progrun.paces import vdot_from_race
+from progrun.plan import StepKind
+from progrun.units import METRES_PER_MILE
+from progrun.verdict import SplitStatus
 
 CTL_DAYS = 42
 ATL_DAYS = 7
@@ -47,22 +50,29 @@ WEEKLY_SPIKE = 1.3
 
 
 def trimp(
-    time_s: FloatArray, heart_rate_bpm: FloatArray, *, hr_rest_bpm: float, hr_max_bpm: float, sex: str = ""
+    time_s: FloatArray,
+    heart_rate_bpm: FloatArray,
+    *,
+    resting_heart_rate_bpm: float,
+    max_heart_rate_bpm: float,
+    sex: str = "",
 ) -> float:
     """Banister TRIMP, integrated over samples: sum of minutes x HRr x a x e^(b x HRr).
 
     60 min at 150 bpm with rest 50 / max 190 gives 108.1 (men's constants). Samples without heart
     rate are skipped; each sample's value holds until the next sample.
     """
-    if hr_max_bpm <= hr_rest_bpm:
-        raise ValueError("hr_max_bpm must be above hr_rest_bpm")
+    if max_heart_rate_bpm <= resting_heart_rate_bpm:
+        raise ValueError("max_heart_rate_bpm must be above resting_heart_rate_bpm")
     a, b = (0.86, 1.67) if sex.lower().startswith(("f", "w")) else (0.64, 1.92)
     if len(time_s) < 2:
         return 0.0
     minutes = np.diff(time_s) / 60.0
     hr = heart_rate_bpm[:-1]
     valid = ~np.isnan(hr) & (minutes > 0) & (minutes < 5)
-    reserve = np.clip((hr[valid] - hr_rest_bpm) / (hr_max_bpm - hr_rest_bpm), 0.0, 1.2)
+    reserve = np.clip(
+        (hr[valid] - resting_heart_rate_bpm) / (max_heart_rate_bpm - resting_heart_rate_bpm), 0.0, 1.2
+    )
     return float(np.sum(minutes[valid] * reserve * a * np.exp(b * reserve)))
 
 
@@ -298,7 +308,7 @@ def final_progression_pace(verdict_splits: Sequence[Mapping[str, object]]) -> fl
     """
     for split in reversed(verdict_splits):
         pace = split.get("actual_s_per_km")
-        if split.get("kind") == "cooldown" or split.get("status") != "run":
+        if split.get("kind") == StepKind.COOLDOWN or split.get("status") != SplitStatus.RUN:
             continue
         if isinstance(pace, int | float) and math.isfinite(pace) and pace > 0:
             return float(pace)
@@ -388,8 +398,6 @@ def estimate_vdot(
 
 
 # -- multi-week block ---------------------------------------------------------------------------------
-
-METRES_PER_MILE = 1609.344
 
 
 @dataclass(frozen=True)

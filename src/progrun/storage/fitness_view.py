@@ -20,12 +20,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from progrun.errors import PlanError
 from progrun.paces import training_paces_for_vdot
-from progrun.plan import METRES_PER_MILE, Plan, SplitUnit
+from progrun.plan import Plan, SplitUnit
 from progrun.planner import build_plan
 from progrun.progress import FITNESS_WINDOW_DAYS, BlockSession, FitnessEstimate, build_block
 from progrun.storage.store import Store
 from progrun.storage.views import fitness
 from progrun.training_paces import TrainingPaces
+from progrun.units import METRES_PER_MILE
 
 #: The current progression distance: the longest progression (cooldown left out) of the latest this
 #: many progression runs ...
