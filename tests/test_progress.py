@@ -10,20 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from progrun.progress import (
+from progrun.block import build_block
+from progrun.fitness import best_effort, estimate_vdot
+from progrun.progression_trend import (
     ProgressionRun,
-    best_effort,
-    build_block,
-    estimate_vdot,
     final_progression_pace,
     hr_at_pace,
-    load_series,
-    rtss,
     tempo_splits_held,
-    trimp,
     weekly_trend,
 )
 from progrun.training_guard import Session, frequency_guard
+from progrun.training_load import load_series, rtss, trimp
 
 D0 = date(2024, 1, 1)
 

@@ -13,7 +13,7 @@ session is **hard** when any of these holds (each is reported in words, the firs
 3. *Its load*: a training load at least `HARD_LOAD_FACTOR` (1.5) times the runner's typical session,
    the median load of their sessions in the `TYPICAL_LOAD_DAYS` (28) days before it (at least
    `MIN_TYPICAL_SESSIONS` sessions with a load; with fewer there is no "typical" and this rule is
-   silent). The load is what the log stores: Banister TRIMP or rTSS (`progrun.progress`).
+   silent). The load is what the log stores: Banister TRIMP or rTSS (`progrun.training_load`).
 
 The advice leads with the hard day: a hard day yesterday is the first reason given, then the count
 of quality sessions in the rolling week.

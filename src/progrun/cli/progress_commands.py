@@ -21,15 +21,15 @@ from progrun.cli.output import (
     print_json,
 )
 from progrun.errors import ProgrunError
-from progrun.progress import LoadSeries
 from progrun.storage import Store
 from progrun.training_guard import GuardResult
+from progrun.training_load import LoadSeries
 from progrun.training_paces import TrainingPaces
 from progrun.units import METRES_PER_MILE, format_distance, format_duration
 
 if TYPE_CHECKING:
+    from progrun.block import BlockSession
     from progrun.plan import Plan
-    from progrun.progress import BlockSession
     from progrun.storage.fitness_view import CurrentFitness
     from progrun.storage.views import ProgressView
 

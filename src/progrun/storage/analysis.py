@@ -19,10 +19,10 @@ import numpy as np
 from progrun.activity import Activity
 from progrun.errors import PlanError
 from progrun.plan_io import plan_from_json
-from progrun.progress import rtss, trimp
 from progrun.splits import split_by_distance
 from progrun.storage.classify import StoredPlan, classify
 from progrun.storage.records import ImportedRun, Profile, SplitRecord, encode_streams
+from progrun.training_load import rtss, trimp
 
 if TYPE_CHECKING:
     from progrun.storage.store import Store
