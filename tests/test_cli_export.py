@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from progrun.cli import cli
 from progrun.plan_io import plan_to_json
-from tests.formats.test_fit_workout import make_plan
+from tests.formats.workout_plans import make_plan
 
 RACE = ["--race", "5k=20:00", "--distance", "5mi"]
 

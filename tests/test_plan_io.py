@@ -25,27 +25,7 @@ from progrun.plan_io import (
 )
 from progrun.planner import StartChoice, TargetChoice, build_plan
 from progrun.units import METRES_PER_MILE
-from tests.test_planner import FIVE_K_20, TEN_K_50, paces_for
-
-TOP_KEYS = {
-    "version",
-    "unit",
-    "steps",
-    "total_distance_m",
-    "estimated_time_s",
-    "tempo_time_s",
-    "warnings",
-    "reasons",
-    "start_s_per_km",
-    "target_s_per_km",
-    "step_s",
-    "tempo_splits",
-    "threshold_s_per_km",
-    "start_kind",
-    "target_kind",
-    "options",
-}
-STEP_KEYS = {"kind", "pace_s_per_km", "low_s_per_km", "high_s_per_km", "cue", "expected_time_s"}
+from tests.plan_helpers import FIVE_K_20, STEP_KEYS, TEN_K_50, TOP_KEYS, paces_for
 
 
 def test_json_has_exactly_the_contract_keys() -> None:
