@@ -37,10 +37,11 @@ from progrun.detect import Detection, detect_progression
 from progrun.errors import PlanError
 from progrun.formats import read_activity
 from progrun.paces import training_paces_from_race
-from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, StepKind
+from progrun.plan import Plan, SplitUnit, StepKind
 from progrun.plan_rules import step_bounds
 from progrun.planner import build_plan
 from progrun.simulate import simulate_run
+from progrun.units import METRES_PER_MILE
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTIVITIES = ROOT.parent / "shared" / "data" / "activities"

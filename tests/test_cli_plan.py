@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from progrun.cli import cli
-from progrun.plan import METRES_PER_MILE
 from progrun.plan_io import plan_from_json
-from tests.test_plan_io import STEP_KEYS, TOP_KEYS
+from progrun.units import METRES_PER_MILE
+from tests.plan_helpers import STEP_KEYS, TOP_KEYS
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from progrun.cli import cli, main
 from progrun.cli.plan_options import PLAN_OPTIONS, PlanRequest, build_requested_plan, split_unit_of
 from progrun.formats.fit_writer import write_fit_activity
-from progrun.plan import METRES_PER_MILE, SplitUnit
+from progrun.plan import SplitUnit
 from progrun.plan_io import plan_to_json
 from progrun.simulate import simulate_run
+from progrun.units import METRES_PER_MILE
 
 PACES = ["--marathon-pace", "8:30", "--target-pace", "7:30", "--distance", "4mi"]
 

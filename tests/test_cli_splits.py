@@ -39,7 +39,7 @@ def test_json_contract() -> None:
         "moving_s",
         "pace_s_per_km",
         "gap_s_per_km",
-        "heart_rate_avg",
+        "heart_rate_avg_bpm",
     ):
         assert key in first
     assert first["index"] == 1

@@ -10,8 +10,8 @@ import pytest
 
 from progrun.activity import Activity
 from progrun.distance_glitch import distance_glitches
+from progrun.fitness import best_effort
 from progrun.formats import read_activity
-from progrun.progress import best_effort
 from progrun.splits import split_by_distance
 from tests.synthetic_runs import BASE_START, fit_bytes, synthetic_run
 

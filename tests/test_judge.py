@@ -63,7 +63,7 @@ def test_per_split_figures() -> None:
     for value in (third.target_s_per_km, third.off_s_per_km, third.delta_prev_s_per_km):
         assert value * 1.609344 == pytest.approx(round(value * 1.609344), abs=1e-6)  # whole s/mi
     assert verdict.splits[1].pace_cv == pytest.approx(0.0, abs=0.005)
-    assert verdict.splits[0].heart_rate_avg < verdict.splits[3].heart_rate_avg
+    assert verdict.splits[0].heart_rate_avg_bpm < verdict.splits[3].heart_rate_avg_bpm
 
 
 def _slower_third_mile() -> dict[int, float]:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from progrun.errors import PlanError
-from progrun.plan import METRES_PER_MILE, SplitUnit
+from progrun.plan import SplitUnit
 from progrun.plan_io import (
     CSV_COLUMNS,
     plan_csv_rows,
@@ -24,27 +24,8 @@ from progrun.plan_io import (
     plan_to_markdown,
 )
 from progrun.planner import StartChoice, TargetChoice, build_plan
-from tests.test_planner import FIVE_K_20, TEN_K_50, paces_for
-
-TOP_KEYS = {
-    "version",
-    "unit",
-    "steps",
-    "total_distance_m",
-    "estimated_time_s",
-    "tempo_time_s",
-    "warnings",
-    "reasons",
-    "start_s_per_km",
-    "target_s_per_km",
-    "step_s",
-    "tempo_splits",
-    "threshold_s_per_km",
-    "start_kind",
-    "target_kind",
-    "options",
-}
-STEP_KEYS = {"kind", "pace_s_per_km", "low_s_per_km", "high_s_per_km", "cue", "expected_time_s"}
+from progrun.units import METRES_PER_MILE
+from tests.plan_helpers import FIVE_K_20, STEP_KEYS, TEN_K_50, TOP_KEYS, paces_for
 
 
 def test_json_has_exactly_the_contract_keys() -> None:

@@ -22,10 +22,10 @@ from progrun.errors import PlanError, UnitError
 from progrun.formats.export import ExportFormat, export_plan
 from progrun.judge import judge
 from progrun.paces import training_paces_for_vdot
-from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, StepKind
+from progrun.plan import Plan, SplitUnit, StepKind
 from progrun.plan_rules import MAX_THRESHOLD_M, THRESHOLD_SLACK_S_PER_KM
 from progrun.planner import StartChoice, TargetChoice, build_duration_plan, build_plan
-from progrun.units import parse_distance
+from progrun.units import METRES_PER_MILE, parse_distance
 
 VDOTS = (14.0, 22.0, 30.0, 38.0, 46.0, 54.0, 62.0, 70.0, 80.0)
 DISTANCES_M = (

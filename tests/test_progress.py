@@ -10,30 +10,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from progrun.progress import (
+from progrun.block import build_block
+from progrun.fitness import best_effort, estimate_vdot
+from progrun.progression_trend import (
     ProgressionRun,
-    best_effort,
-    build_block,
-    estimate_vdot,
     final_progression_pace,
     hr_at_pace,
-    load_series,
-    rtss,
     tempo_splits_held,
-    trimp,
     weekly_trend,
 )
 from progrun.training_guard import Session, frequency_guard
+from progrun.training_load import load_series, rtss, trimp
 
 D0 = date(2024, 1, 1)
 
 
 def test_trimp_and_rtss_match_the_reference_examples() -> None:
     time_s = np.arange(0, 3601, 1.0)
-    assert trimp(time_s, np.full(3601, 150.0), hr_rest_bpm=50, hr_max_bpm=190) == pytest.approx(
-        108.1, abs=0.05
-    )
-    women = trimp(time_s, np.full(3601, 150.0), hr_rest_bpm=50, hr_max_bpm=190, sex="f")
+    assert trimp(
+        time_s, np.full(3601, 150.0), resting_heart_rate_bpm=50, max_heart_rate_bpm=190
+    ) == pytest.approx(108.1, abs=0.05)
+    women = trimp(time_s, np.full(3601, 150.0), resting_heart_rate_bpm=50, max_heart_rate_bpm=190, sex="f")
     assert women == pytest.approx(121.5, abs=0.1)
     assert rtss(45 * 60, 300.0, 270.0) == pytest.approx(60.8, abs=0.05)
 

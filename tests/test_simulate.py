@@ -101,7 +101,7 @@ def test_hilly_runner_holds_effort_so_gap_is_on_plan_and_pace_is_not() -> None:
 
 def test_heart_rate_follows_the_pace() -> None:
     splits = split_by_lap(simulate_run(PLAN, seed=5))
-    heart = [split.heart_rate_avg for split in splits]
+    heart = [split.heart_rate_avg_bpm for split in splits]
     assert heart[0] < heart[1] < heart[2] < heart[3]
     assert heart[-1] < heart[3] - 30  # the cooldown jog
 

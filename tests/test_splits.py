@@ -108,10 +108,10 @@ def test_heart_rate_is_time_weighted_and_max_is_per_split() -> None:
     heart = np.array([120.0, 150.0, 160.0, 170.0])
     activity = make_activity(time_s, distance_m=time_s * FIVE_MIN_PER_KM, heart_rate_bpm=heart)
     first, second = split_by_distance(activity, 1000)
-    assert first.heart_rate_avg == pytest.approx((120 * 100 + 150 * 200) / 300)
-    assert first.heart_rate_max == 160.0  # the sample at 300 s sits on the boundary
-    assert second.heart_rate_avg == pytest.approx(160.0)
-    assert second.heart_rate_max == 170.0
+    assert first.heart_rate_avg_bpm == pytest.approx((120 * 100 + 150 * 200) / 300)
+    assert first.heart_rate_max_bpm == 160.0  # the sample at 300 s sits on the boundary
+    assert second.heart_rate_avg_bpm == pytest.approx(160.0)
+    assert second.heart_rate_max_bpm == 170.0
     assert math.isnan(first.cadence_avg)
 
 
@@ -140,7 +140,7 @@ def test_split_by_lap_uses_device_laps() -> None:
     assert splits[0].distance_m == 1300.0  # the lap's own distance
     assert splits[1].distance_m == pytest.approx(500 * FIVE_MIN_PER_KM)  # recomputed
     assert [s.trigger for s in splits] == ["manual", "session_end"]
-    assert splits[0].heart_rate_avg == 140.0
+    assert splits[0].heart_rate_avg_bpm == 140.0
     assert split_by_lap(steady(100)).splits == ()
 
 
@@ -149,7 +149,7 @@ def test_no_distance_gives_no_splits() -> None:
     splits = split_by_distance(make_activity(time_s, heart_rate_bpm=np.full(100, 130.0)), 1000)
     assert len(splits) == 0
     assert splits.elapsed_s == 99.0
-    assert splits.total.heart_rate_avg == 130.0
+    assert splits.total.heart_rate_avg_bpm == 130.0
 
 
 def test_rows_turn_nan_into_none() -> None:

@@ -29,9 +29,11 @@ import numpy as np
 
 from progrun.activity import CHANNELS, Activity
 from progrun.paces import training_paces_from_race
-from progrun.plan import METRES_PER_MILE, Plan, SplitUnit
+from progrun.plan import Plan, SplitUnit
 from progrun.planner import build_plan
+from progrun.run_kind import RunKind
 from progrun.simulate import simulate_run
+from progrun.units import METRES_PER_MILE
 
 #: The sample runner's race result at the start, and where twelve weeks of training take it.
 FIRST_RACE_TIME_S = 22 * 60 + 30.0
@@ -46,7 +48,11 @@ FIRST_MONDAY = date(2025, 9, 1)
 START_TIME = time(7, 0)
 #: (weekday, kind): progression runs on Tuesday and Friday (twice a week, as the method allows), an
 #: easy run on Sunday.
-WEEK_DAYS: tuple[tuple[int, str], ...] = ((1, "progression"), (4, "progression"), (6, "easy"))
+WEEK_DAYS: tuple[tuple[int, RunKind], ...] = (
+    (1, RunKind.PROGRESSION),
+    (4, RunKind.PROGRESSION),
+    (6, RunKind.EASY),
+)
 #: The first progression run of these weeks (1-based) goes out too fast.
 TOO_FAST_WEEKS = (1, 2)
 HR_DROP_BPM_PER_WEEK = 0.6
@@ -70,7 +76,7 @@ class DemoRun:
 
     week: int
     day: date
-    kind: str
+    kind: RunKind
     name: str
     behaviour: str
     race_time_s: float
@@ -194,12 +200,13 @@ def demo_history(
             day = first_monday + timedelta(weeks=week - 1, days=weekday)
             label = f"W{week:02d} {_WEEKDAY_NAMES[weekday]}"
             followed: Plan | None = None
-            if planned_kind == "progression":
+            kind: RunKind
+            if planned_kind is RunKind.PROGRESSION:
                 kind, name, followed = planned_kind, f"Prog {label}", plan
                 behaviour, activity = _progression(plan, day, week, weeks)
                 activity = replace(activity, workout_name=name)
             elif week == weeks and time_trial:
-                kind, name, behaviour = "time trial", f"5k time trial {label}", "time_trial"
+                kind, name, behaviour = RunKind.TIME_TRIAL, f"5k time trial {label}", "time_trial"
                 activity = _time_trial(plan, race_time_s, _seed(day))
             else:
                 kind, name, behaviour = planned_kind, f"Easy {label}", "easy"

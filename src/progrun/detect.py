@@ -59,7 +59,7 @@ import numpy as np
 
 from progrun.activity import Activity
 from progrun.pace_trace import find_cooldown_after_running, head, pace_trace
-from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, Step, StepKind
+from progrun.plan import Plan, SplitUnit, Step, StepKind
 from progrun.plan_rules import (
     BUILD_BAND_S_PER_KM,
     COOLDOWN_OFFSET_S_PER_KM,
@@ -73,6 +73,7 @@ from progrun.split_evenness import sustained_variation
 from progrun.split_frame import shared_work
 from progrun.splits import Crossing, Split, distance_frame
 from progrun.sport import not_a_run_reason
+from progrun.units import METRES_PER_MILE
 
 __all__ = [
     "CONFIDENCE_THRESHOLD",
@@ -106,8 +107,7 @@ class Detection:
     #: Speed-up per split in seconds per unit (s/mi for mile splits, s/km for km splits).
     step_s: float
     tempo_splits: int
-    #: "mi" or "km".
-    unit: str
+    unit: SplitUnit
     split_paces_s_per_km: tuple[float, ...] = ()
     cooldown_s: float = 0.0
     #: The six signs (monotone, reversal, drop, order, spread, steady), each 0..1.
@@ -159,7 +159,7 @@ def _median(values: list[float]) -> float:
 
 
 def _not_progression(
-    unit: str, reason: str, paces: tuple[float, ...] = (), cooldown_s: float = 0.0
+    unit: SplitUnit, reason: str, paces: tuple[float, ...] = (), cooldown_s: float = 0.0
 ) -> Detection:
     return Detection(False, 0.0, math.nan, math.nan, math.nan, 0, unit, paces, cooldown_s, (), (reason,))
 
@@ -172,7 +172,7 @@ def detect_progression(activity: Activity) -> Detection:
 
 def _detect(activity: Activity) -> Detection:
     unit_m = _unit_m(activity)
-    unit = "mi" if unit_m == METRES_PER_MILE else "km"
+    unit = SplitUnit.MILE if unit_m == METRES_PER_MILE else SplitUnit.KM
     not_a_run = not_a_run_reason(activity)
     if not_a_run is not None:
         return _not_progression(unit, f"{not_a_run}: only runs are progression runs")
@@ -255,7 +255,7 @@ def plan_from_detection(detection: Detection, *, cooldown_s: float = DEFAULT_COO
         math.isfinite(detection.start_s_per_km) and math.isfinite(detection.target_s_per_km)
     ):
         raise ValueError("the detection has too few splits to plan from")
-    unit = SplitUnit.MILE if detection.unit == "mi" else SplitUnit.KM
+    unit = SplitUnit(detection.unit)
     tempo = max(1, min(detection.tempo_splits, count - 1))
     builds = count - tempo
     start, target = detection.start_s_per_km, detection.target_s_per_km

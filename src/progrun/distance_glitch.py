@@ -3,7 +3,7 @@
 A device or an export sometimes writes a jump in the distance stream (5 km in one second, a GPS
 fix from another continent that a watch took as real). Such a stretch is kept as recorded, since
 the runner's own numbers are not rewritten, but it is flagged: splits that overlap it carry
-`Split.suspect_distance`, and the fitness estimate never uses them (`progrun.progress.best_effort`).
+`Split.suspect_distance`, and the fitness estimate never uses them (`progrun.fitness.best_effort`).
 
 The rule: a step between two samples is impossible when its distance exceeds the sport's top
 speed times the step's time (at least one second, since timestamps are often whole seconds) plus

@@ -74,7 +74,7 @@ from progrun.split_frame import shared_work
 from progrun.splits import Split
 from progrun.sport import not_a_run_reason
 from progrun.step_matching import Span, match_by_distance, match_by_workout, measure, ran_workout
-from progrun.verdict import SplitVerdict, Verdict
+from progrun.verdict import SplitStatus, SplitVerdict, Verdict
 from progrun.verdict_words import coach_findings
 
 __all__ = ["TEMPO_TOLERANCE_S_PER_KM", "SplitVerdict", "Verdict", "judge", "plan_threshold_s_per_km"]
@@ -152,7 +152,7 @@ def _not_run(
         index=index + 1,
         label=label,
         kind=step.kind,
-        status="not run",
+        status=SplitStatus.NOT_RUN,
         planned_distance_m=step.distance_m or nan,
         distance_m=nan,
         start_s=nan,
@@ -171,7 +171,7 @@ def _not_run(
         planned_delta_s_per_km=planned_delta,
         slower_than_previous=False,
         pace_cv=nan,
-        heart_rate_avg=nan,
+        heart_rate_avg_bpm=nan,
         elevation_gain_m=nan,
     )
 
@@ -190,7 +190,7 @@ def _split_verdicts(
     readings = read_body(
         judged,
         [rounded(step.pace_s_per_km) for step in steps],
-        [split.heart_rate_avg if split is not None else math.nan for split in splits],
+        [split.heart_rate_avg_bpm if split is not None else math.nan for split in splits],
         [split.cadence_avg if split is not None else math.nan for split in splits],
     )
     result: list[SplitVerdict] = []
@@ -224,7 +224,7 @@ def _split_verdicts(
             index=index + 1,
             label=labels[index],
             kind=step.kind,
-            status="run" if span.fraction >= 1.0 else "partial",
+            status=SplitStatus.RUN if span.fraction >= 1.0 else SplitStatus.PARTIAL,
             planned_distance_m=step.distance_m or math.nan,
             distance_m=split.distance_m,
             start_s=split.start_s,
@@ -243,7 +243,7 @@ def _split_verdicts(
             planned_delta_s_per_km=planned_delta,
             slower_than_previous=slower,
             pace_cv=cvs[index],
-            heart_rate_avg=split.heart_rate_avg,
+            heart_rate_avg_bpm=split.heart_rate_avg_bpm,
             elevation_gain_m=split.elevation_gain_m,
             cadence_avg=split.cadence_avg,
             moving_s=split.moving_s,

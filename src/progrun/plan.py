@@ -9,27 +9,18 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-METRES_PER_MILE = 1609.344
+from progrun.units import SplitUnit
+
+__all__ = ["Plan", "SplitUnit", "Step", "StepKind"]
 
 
-class StepKind(enum.Enum):
+class StepKind(enum.StrEnum):
     """What a step is for."""
 
     WARMUP = "warmup"
     BUILD = "build"
     TEMPO = "tempo"
     COOLDOWN = "cooldown"
-
-
-class SplitUnit(enum.Enum):
-    """The split length a plan is laid out in."""
-
-    MILE = "mi"
-    KM = "km"
-
-    @property
-    def metres(self) -> float:
-        return METRES_PER_MILE if self is SplitUnit.MILE else 1000.0
 
 
 @dataclass(frozen=True)

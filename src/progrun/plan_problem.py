@@ -247,7 +247,7 @@ class PlanProblem:
 
     def _cap_text(self) -> str:
         """The method's 3 miles, in km first for km splits: "4.83 km, 3 mi"."""
-        miles = format_distance(rules.MAX_THRESHOLD_M, "mi")
+        miles = format_distance(rules.MAX_THRESHOLD_M, SplitUnit.MILE)
         return (
             miles
             if self.unit is SplitUnit.MILE

@@ -19,7 +19,8 @@ The same method by time (`build_duration_plan`): 20 to 60 minutes of running in 
 
 from __future__ import annotations
 
-from progrun.plan import METRES_PER_MILE, SplitUnit
+from progrun.plan import SplitUnit
+from progrun.units import METRES_PER_MILE
 
 #: The method's total distance, metres: 3 miles to 10 km (the article's 3-6 miles, 5-10 km for km splits).
 METHOD_MIN_DISTANCE_M = 3 * METRES_PER_MILE

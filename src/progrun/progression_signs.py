@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from progrun.activity import FloatArray
-from progrun.plan import METRES_PER_MILE
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
+from progrun.units import METRES_PER_MILE
 
 #: The method's least step: "each mile increase your pace by 15-30 seconds per mile" (9.3 s/km).
 LEAST_STEP_S_PER_KM = 15.0 / METRES_PER_MILE * 1000.0

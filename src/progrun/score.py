@@ -45,6 +45,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from progrun.units import SplitUnit
+
 #: A split may be this much slower than the one before (GAP, s/km) before it counts as slower.
 NOISE_ALLOWANCE_S_PER_KM = 3.0
 #: A cooldown at least this long counts as done (the method asks for about 5 minutes).
@@ -122,7 +124,7 @@ class ScoreInputs:
     split_cvs: Sequence[float] = ()
     stalled_short_s_per_km: Sequence[float] = ()
     coverage: float = 1.0
-    unit: str = "km"
+    unit: str = SplitUnit.KM
     unit_m: float = 1000.0
     too_fast_label: str = "the first split"
 

@@ -291,8 +291,8 @@ class SplitFrame:
     gap_s_per_km: FloatArray
     elevation_gain_m: FloatArray
     elevation_loss_m: FloatArray
-    heart_rate_avg: FloatArray
-    heart_rate_max: FloatArray
+    heart_rate_avg_bpm: FloatArray
+    heart_rate_max_bpm: FloatArray
     cadence_avg: FloatArray
     full: bool
 
@@ -376,8 +376,8 @@ def summarise(  # noqa: PLR0917  (the five columns of the spans, as the splits c
         gap_s_per_km=gap,
         elevation_gain_m=gain,
         elevation_loss_m=loss,
-        heart_rate_avg=heart_avg,
-        heart_rate_max=heart_max,
+        heart_rate_avg_bpm=heart_avg,
+        heart_rate_max_bpm=heart_max,
         cadence_avg=cadence_avg,
         full=full,
     )

@@ -49,10 +49,10 @@ import numpy as np
 from progrun.activity import LAP_OVERLAP_S, Activity, FloatArray, Format, LapTrigger
 from progrun.distance_glitch import distance_glitches, overlaps
 from progrun.split_frame import Prepared, SplitFrame, prepare, summarise
+from progrun.units import METRES_PER_MILE, SplitUnit
 
 #: Strava's running "moving" threshold: faster than a 30-minute mile.
-STRAVA_MOVING_THRESHOLD_M_S = 1609.344 / 1800
-METRES_PER_MILE = 1609.344
+STRAVA_MOVING_THRESHOLD_M_S = METRES_PER_MILE / 1800
 #: A final partial split shorter than this (floating-point dust) is dropped.
 _MIN_PARTIAL_M = 1e-6
 
@@ -86,8 +86,8 @@ class Split:
     gap_s_per_km: float
     elevation_gain_m: float
     elevation_loss_m: float
-    heart_rate_avg: float
-    heart_rate_max: float
+    heart_rate_avg_bpm: float
+    heart_rate_max_bpm: float
     cadence_avg: float
     #: Where the split starts along the run (cumulative metres).
     start_distance_m: float = 0.0
@@ -142,9 +142,9 @@ class Splits:
 def unit_label(split_m: float) -> str:
     """The name of a split length: "km", "mi", or metres such as "400m"."""
     if math.isclose(split_m, 1000.0):
-        return "km"
+        return SplitUnit.KM
     if math.isclose(split_m, METRES_PER_MILE):
-        return "mi"
+        return SplitUnit.MILE
     return f"{split_m:g}m"
 
 
@@ -429,8 +429,8 @@ def _to_splits(
         frame.gap_s_per_km.tolist(),
         frame.elevation_gain_m.tolist(),
         frame.elevation_loss_m.tolist(),
-        frame.heart_rate_avg.tolist(),
-        frame.heart_rate_max.tolist(),
+        frame.heart_rate_avg_bpm.tolist(),
+        frame.heart_rate_max_bpm.tolist(),
         frame.cadence_avg.tolist(),
         frame.start_m.tolist(),
         triggers if triggers is not None else [""] * len(frame),

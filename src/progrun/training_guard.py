@@ -13,7 +13,7 @@ session is **hard** when any of these holds (each is reported in words, the firs
 3. *Its load*: a training load at least `HARD_LOAD_FACTOR` (1.5) times the runner's typical session,
    the median load of their sessions in the `TYPICAL_LOAD_DAYS` (28) days before it (at least
    `MIN_TYPICAL_SESSIONS` sessions with a load; with fewer there is no "typical" and this rule is
-   silent). The load is what the log stores: Banister TRIMP or rTSS (`progrun.progress`).
+   silent). The load is what the log stores: Banister TRIMP or rTSS (`progrun.training_load`).
 
 The advice leads with the hard day: a hard day yesterday is the first reason given, then the count
 of quality sessions in the rolling week.
@@ -27,11 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from progrun.units import format_distance, format_duration
+from progrun.run_kind import RunKind
+from progrun.units import SplitUnit, format_distance, format_duration
 
 #: Session kinds that count as hard for the frequency guard.
-HARD_KINDS = frozenset({"progression", "threshold", "race", "hard", "interval"})
-QUALITY_KINDS = frozenset({"progression", "threshold"})
+HARD_KINDS = frozenset({RunKind.PROGRESSION, RunKind.THRESHOLD, RunKind.RACE, RunKind.HARD, RunKind.INTERVAL})
+QUALITY_KINDS = frozenset({RunKind.PROGRESSION, RunKind.THRESHOLD})
 #: A run this long (moving time) or longer is a long run, and a long run is a hard day.
 LONG_RUN_S = 90 * 60.0
 #: A session whose load is this many times the runner's typical session is a hard day.
@@ -46,7 +47,7 @@ GUARD_HISTORY_DAYS = TYPICAL_LOAD_DAYS + 2
 
 @dataclass(frozen=True)
 class Session:
-    """A logged session: its date and kind ("progression", "threshold", "easy", "race", ...), and
+    """A logged session: its date and kind (a `RunKind` or its string, as the log stores it), and
     when known its training load, moving time and distance."""
 
     day: date
@@ -81,7 +82,7 @@ def typical_load(sessions: Sequence[Session], before: date, *, days: int = TYPIC
     return statistics.median(loads) if len(loads) >= MIN_TYPICAL_SESSIONS else None
 
 
-def why_hard(session: Session, typical_load_value: float | None, unit: str = "km") -> tuple[str, ...]:
+def why_hard(session: Session, typical_load_value: float | None, unit: str = SplitUnit.KM) -> tuple[str, ...]:
     """What makes `session` hard (empty when it is not): its kind, its length, its load."""
     reasons: list[str] = []
     if session.kind in HARD_KINDS:
@@ -104,7 +105,7 @@ def why_hard(session: Session, typical_load_value: float | None, unit: str = "km
     return tuple(reasons)
 
 
-def hard_day_reasons(sessions: Sequence[Session], day: date, unit: str = "km") -> tuple[str, ...]:
+def hard_day_reasons(sessions: Sequence[Session], day: date, unit: str = SplitUnit.KM) -> tuple[str, ...]:
     """Why `day` was a hard day: every reason of every hard session on it (empty when none was)."""
     typical = typical_load(sessions, day)
     reasons: list[str] = []
@@ -115,7 +116,7 @@ def hard_day_reasons(sessions: Sequence[Session], day: date, unit: str = "km") -
 
 
 def frequency_guard(
-    sessions: Sequence[Session], today: date, *, max_per_week: int = 2, unit: str = "km"
+    sessions: Sequence[Session], today: date, *, max_per_week: int = 2, unit: str = SplitUnit.KM
 ) -> GuardResult:
     """The method allows at most once or twice a week, and never the day after a hard day.
 

@@ -16,6 +16,7 @@ Bad text raises `UnitError`, which quotes the text and shows an example of what 
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 
@@ -33,16 +34,28 @@ RACE_EXAMPLE = "5k=20:00 or half=1:31:50"
 AMBIGUOUS_M_EXAMPLE = "{number}mi for miles or {number}m for metres (a capital M could be either)"
 UNIT_EXAMPLE = "km or mi"
 
+
+class SplitUnit(enum.StrEnum):
+    """A pace or split unit: the mile or the kilometre (the string is what JSON and the CLI show)."""
+
+    MILE = "mi"
+    KM = "km"
+
+    @property
+    def metres(self) -> float:
+        return METRES_PER_MILE if self is SplitUnit.MILE else METRES_PER_KM
+
+
 #: Names runners use for a pace or split unit -> the canonical unit ("km" or "mi").
-_PACE_UNITS: dict[str, str] = {
-    "km": "km",
-    "k": "km",
-    "kms": "km",
-    "kilometre": "km",
-    "kilometer": "km",
-    "mi": "mi",
-    "mile": "mi",
-    "miles": "mi",
+_PACE_UNITS: dict[str, SplitUnit] = {
+    "km": SplitUnit.KM,
+    "k": SplitUnit.KM,
+    "kms": SplitUnit.KM,
+    "kilometre": SplitUnit.KM,
+    "kilometer": SplitUnit.KM,
+    "mi": SplitUnit.MILE,
+    "mile": SplitUnit.MILE,
+    "miles": SplitUnit.MILE,
 }
 
 #: Metres in one of each distance unit a runner may write after a number.
@@ -90,7 +103,7 @@ _PARTS_RE = re.compile(
 _DISTANCE_RE = re.compile(rf"^(?P<number>{_NUMBER})\s*(?P<unit>[a-z]+)$")
 
 
-def normalise_unit(text: str) -> str:
+def normalise_unit(text: str) -> SplitUnit:
     """The canonical pace/split unit, "km" or "mi", for what a runner wrote ("mile", "k", "km", ...)."""
     unit = _PACE_UNITS.get(text.strip().lower())
     if unit is None:
@@ -100,7 +113,7 @@ def normalise_unit(text: str) -> str:
 
 def unit_metres(unit: str) -> float:
     """Metres in one pace unit: 1000 for "km", 1609.344 for "mi"."""
-    return METRES_PER_MILE if normalise_unit(unit) == "mi" else METRES_PER_KM
+    return normalise_unit(unit).metres
 
 
 def pace_per_unit(pace_s_per_km: float, unit: str) -> float:
@@ -130,7 +143,7 @@ def _clock_seconds(clock: str) -> float:
     return total
 
 
-def parse_pace(text: str, default_unit: str = "km") -> float:
+def parse_pace(text: str, default_unit: str = SplitUnit.KM) -> float:
     """Seconds per km from a pace as runners write it.
 
     Accepts `7:30` (in `default_unit`), `7:30/mi`, `4:40/km`, `7:30 min/mile`, `4:40 min/km`,
@@ -159,7 +172,7 @@ def _round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def format_pace(pace_s_per_km: float, unit: str = "km", suffix: bool = True) -> str:
+def format_pace(pace_s_per_km: float, unit: str = SplitUnit.KM, suffix: bool = True) -> str:
     """A pace as `m:ss` per `unit`, rounded to the second: `format_pace(279.62, "mi")` -> "7:30/mi"."""
     if not math.isfinite(pace_s_per_km) or pace_s_per_km <= 0:
         raise ValueError(f"a pace must be a positive number of seconds per km, not {pace_s_per_km!r}")
@@ -236,7 +249,7 @@ def parse_distance(text: str) -> float:
     return distance_m
 
 
-def format_distance(distance_m: float, unit: str = "km") -> str:
+def format_distance(distance_m: float, unit: str = SplitUnit.KM) -> str:
     """A distance in `unit` ("km", "mi" or "m") with at most two decimals: "5 km", "3.11 mi", "1500 m"."""
     if not math.isfinite(distance_m) or distance_m < 0:
         raise ValueError(f"a distance must be a non-negative number of metres, not {distance_m!r}")

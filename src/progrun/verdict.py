@@ -10,11 +10,20 @@ chart show is one number each.
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass
 
 from progrun.plan import Plan, SplitUnit, StepKind
 from progrun.score import Score
+
+
+class SplitStatus(enum.StrEnum):
+    """Whether a planned split was run: whole, in part (the run ended inside it) or not at all."""
+
+    RUN = "run"
+    PARTIAL = "partial"
+    NOT_RUN = "not run"
 
 
 @dataclass(frozen=True)
@@ -24,7 +33,7 @@ class SplitVerdict:
     index: int
     label: str
     kind: StepKind
-    status: str  # "run", "partial" or "not run"
+    status: SplitStatus
     planned_distance_m: float
     distance_m: float
     start_s: float
@@ -45,7 +54,7 @@ class SplitVerdict:
     planned_delta_s_per_km: float
     slower_than_previous: bool
     pace_cv: float
-    heart_rate_avg: float
+    heart_rate_avg_bpm: float
     elevation_gain_m: float
     cadence_avg: float = math.nan
     moving_s: float = math.nan
@@ -61,7 +70,7 @@ class SplitVerdict:
 
     @property
     def was_run(self) -> bool:
-        return self.status != "not run"
+        return self.status is not SplitStatus.NOT_RUN
 
 
 @dataclass(frozen=True)
@@ -159,7 +168,7 @@ class Verdict:
                     "in_band": split.in_band,
                     "distance_m": _plain(split.distance_m),
                     "elapsed_s": _plain(split.elapsed_s),
-                    "heart_rate_avg": _plain(split.heart_rate_avg),
+                    "heart_rate_avg_bpm": _plain(split.heart_rate_avg_bpm),
                     "pace_cv": _plain(split.pace_cv),
                     "cadence_avg": _plain(split.cadence_avg),
                     "stopped_s": _plain(split.stopped_s),

@@ -12,7 +12,7 @@ import math
 from progrun.plan import SplitUnit, StepKind
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
 from progrun.units import format_duration, format_pace
-from progrun.verdict import SplitVerdict, Verdict
+from progrun.verdict import SplitStatus, SplitVerdict, Verdict
 
 __all__ = ["TABLE_COLUMNS", "coach_findings", "pace_text", "seconds_per_unit", "table_rows"]
 
@@ -51,7 +51,7 @@ def _status(split: SplitVerdict) -> str:
         status = split.status
     else:
         status = "in band" if split.in_band else "outside band"
-    if split.status == "partial":
+    if split.status is SplitStatus.PARTIAL:
         status += " (partial)"
     if split.stopped_s >= 20.0:
         status += f", stopped {format_duration(split.stopped_s)}"
@@ -68,7 +68,7 @@ def table_rows(verdict: Verdict) -> list[dict[str, str]]:
     columns = table_columns(unit)
     rows: list[dict[str, str]] = []
     for split in verdict.splits:
-        heart = f"{split.heart_rate_avg:.0f}" if math.isfinite(split.heart_rate_avg) else "-"
+        heart = f"{split.heart_rate_avg_bpm:.0f}" if math.isfinite(split.heart_rate_avg_bpm) else "-"
         cells = (
             split.label,
             pace_text(split.target_s_per_km, unit, False),
@@ -138,7 +138,7 @@ def _coverage(verdict: Verdict) -> str | None:
     covered = f"{verdict.covered_m / unit.metres:.1f}"
     planned = _distance_text(verdict.plan.total_distance_m, unit)
     metres = f" ({verdict.covered_m:.0f} m)" if verdict.covered_m < unit.metres else ""
-    partial = [split for split in verdict.splits if split.status == "partial"]
+    partial = [split for split in verdict.splits if split.status is SplitStatus.PARTIAL]
     missing = [split for split in verdict.splits if not split.was_run]
     parts = []
     if partial:

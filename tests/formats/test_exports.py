@@ -22,7 +22,7 @@ from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_from_json
 from progrun.planner import TargetChoice, build_duration_plan
 from progrun.units import parse_pace
-from tests.formats.test_fit_workout import make_plan, plans
+from tests.formats.workout_plans import make_plan, plans
 
 START = datetime(2026, 12, 1, 7, 0)  # a Tuesday
 CREATED = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)

@@ -28,7 +28,7 @@ from tests.formats.fit_builders import (
     message,
     record_file,
 )
-from tests.formats.test_fit_writer import synthetic_run
+from tests.formats.run_builders import synthetic_run
 
 FIT_DIR = DATA / "fit"
 INVALID_DIR = DATA / "invalid"

@@ -38,7 +38,7 @@ from tests.formats.fit_builders import (
     records,
     set_data_size,
 )
-from tests.formats.test_fit_writer import synthetic_run
+from tests.formats.run_builders import synthetic_run
 
 
 def test_b1_01_empty_file_is_an_error_in_both_modes() -> None:

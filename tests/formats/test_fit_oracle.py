@@ -33,7 +33,7 @@ from progrun.formats.fit_container import ProblemKind
 from progrun.formats.fit_profile import FIELDS
 from progrun.formats.fit_writer import write_fit_activity
 from tests.conftest import ACTIVITIES, DATA
-from tests.formats.test_fit_writer import synthetic_run
+from tests.formats.run_builders import synthetic_run
 
 CORPUS = sorted(p for p in (ACTIVITIES / "fit").iterdir() if p.suffix.lower() == ".fit")
 COMPRESSED_TIMESTAMP_FILES = {"fitparse__compressed-speed-distance.fit", "fitparse__antfs-dump.63.fit"}

@@ -27,7 +27,7 @@ from progrun.formats.fit_workout import (
     write_fit_workout,
 )
 from progrun.plan import SplitUnit, Step, StepKind
-from tests.formats.test_fit_workout import assert_valid_workout, decode, decode_strict
+from tests.formats.workout_checks import assert_valid_workout, decode, decode_strict
 from tests.formats.workout_plans import CREATED, make_plan, plan_of
 
 

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 import progrun.formats.gpx as gpx_module
 import progrun.formats.tcx as tcx_module
-from progrun.activity import CHANNELS
 from progrun.errors import CorruptFile
 from progrun.formats import read_activity, xml_times
 from progrun.formats.gpx import _read_points, _read_points_slowly
@@ -24,6 +23,7 @@ from progrun.formats.xml_scan import scan_points, texts_to_floats, texts_to_time
 from progrun.formats.xml_times import fixed_layout_times
 from progrun.track import _cumulative_length, _haversine_scalar, _median
 from tests.conftest import ACTIVITIES
+from tests.formats.xml_docs import _assert_same_activity, _gpx_doc, _reference_read, _tcx_doc
 
 BROKEN = ACTIVITIES / "broken"
 CORPUS_GPX = [*sorted((ACTIVITIES / "gpx").glob("*.gpx")), BROKEN / "sports-lib__6037744996.gpx"]
@@ -56,15 +56,6 @@ def test_tcx_corpus_takes_the_fast_path_with_identical_arrays(path) -> None:
     fast, fast_laps, fast_naive = _read_laps(activity, parsed.data)
     assert (fast_laps, fast_naive) == (slow_laps, slow_naive)
     _assert_same(fast, slow)
-
-
-def _tcx_doc(points: str) -> bytes:
-    return (
-        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
-        'TrainingCenterDatabase/v2" xmlns:x="urn:x"><Activities><Activity Sport="Running"><Id>i</Id>'
-        f'<Lap StartTime="2024-05-01T10:00:00Z"><Track>{points}</Track></Lap></Activity></Activities>'
-        "</TrainingCenterDatabase>"
-    ).encode()
 
 
 POINT = "<Time>2024-05-01T10:00:0{s}Z</Time><DistanceMeters>{d}</DistanceMeters>"
@@ -107,13 +98,6 @@ def test_a_point_outside_the_strict_layout_makes_the_scan_give_up() -> None:
     assert scan_points(hidden, "tcx", 3) is None  # a point name in a comment
     commented = plain.replace(b"<DistanceMeters>1<", b"<!-- c --><DistanceMeters>1<")
     assert scan_points(commented, "tcx", 3) is None
-
-
-def _gpx_doc(points: str) -> bytes:
-    return (
-        '<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1" '
-        f'xmlns:g="urn:g"><trk><trkseg>{points}</trkseg></trk></gpx>'
-    ).encode()
 
 
 PT = '<trkpt lat="50.5" lon="14.5">'
@@ -233,22 +217,6 @@ def test_jitter_filter_is_bit_identical_to_the_plain_loop(n, scale, min_step_m, 
 # --- The fast path without a tree (`xml_skeleton`): same Activity as the whole-tree reference path ---
 
 FAST_CORPUS = [*sorted((ACTIVITIES / "gpx").glob("*.gpx")), *sorted((ACTIVITIES / "tcx").glob("*.tcx"))]
-
-
-def _reference_read(data: bytes, name: str, monkeypatch: pytest.MonkeyPatch):
-    """The reader with the fast path and the regular-expression scan switched off: the tree walk."""
-    with monkeypatch.context() as patch:
-        for module in (gpx_module, tcx_module):
-            patch.setattr(module, "read_skeleton", lambda data, fmt: None)
-            patch.setattr(module, "scan_points", lambda data, fmt, expected: None)
-        return read_activity(data, name=name)
-
-
-def _assert_same_activity(fast, slow) -> None:
-    for channel in CHANNELS:
-        np.testing.assert_array_equal(getattr(fast, channel), getattr(slow, channel), channel)
-    for key in ("start", "format", "sport", "device", "laps", "pauses", "warnings", "extra"):
-        assert getattr(fast, key) == getattr(slow, key), key
 
 
 def _read_without_whole_tree(data: bytes, name: str, monkeypatch: pytest.MonkeyPatch):

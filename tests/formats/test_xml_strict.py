@@ -11,7 +11,7 @@ from progrun.formats.xml_safety import parse_quietly, parse_xml, prepare_xml_byt
 from progrun.formats.xml_scan import split_points
 from progrun.formats.xml_strict import split_points_strictly
 from tests.conftest import ACTIVITIES
-from tests.formats.test_xml_scan import _assert_same_activity, _gpx_doc, _reference_read, _tcx_doc
+from tests.formats.xml_docs import _assert_same_activity, _gpx_doc, _reference_read, _tcx_doc
 
 #: Corpus files whose points the strict patterns do not read (they would go to the looser ones).
 LOOSE_ONLY: set[str] = set()

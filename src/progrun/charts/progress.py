@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from progrun.errors import ExportError
-from progrun.progress import Trend
+from progrun.progression_trend import Trend
 
 
 def _pace_label(seconds: float, _position: object = None) -> str:

@@ -159,7 +159,7 @@ def draw_verdict(verdict: Verdict) -> Figure:
     for side in ("top",):
         axis.spines[side].set_visible(False)
 
-    heart = [split.heart_rate_avg for split in splits]
+    heart = [split.heart_rate_avg_bpm for split in splits]
     has_heart = any(math.isfinite(value) for value in heart)
     if has_heart:
         twin = axis.twinx()

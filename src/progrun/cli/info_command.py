@@ -10,6 +10,7 @@ import click
 
 from progrun.activity import CHANNELS, Activity
 from progrun.cli.run_input import read_run, salvage_option
+from progrun.units import METRES_PER_MILE
 
 _CHANNEL_LABELS = {
     "distance_m": "distance",
@@ -83,7 +84,7 @@ def format_summary(summary: ActivitySummary) -> str:
         ("sport", summary.sport or "unknown"),
         ("device", summary.device or "unknown"),
         ("start", summary.start.replace("T", " ").replace("Z", " UTC") if summary.start else "unknown"),
-        ("distance", f"{summary.distance_m / 1000:.2f} km ({summary.distance_m / 1609.344:.2f} mi)"),
+        ("distance", f"{summary.distance_m / 1000:.2f} km ({summary.distance_m / METRES_PER_MILE:.2f} mi)"),
         ("duration", f"{_clock(summary.elapsed_s)} elapsed, {_clock(summary.timer_s)} timer"),
         ("records", str(summary.records)),
         ("laps", str(summary.laps)),

@@ -21,15 +21,15 @@ from progrun.cli.output import (
     print_json,
 )
 from progrun.errors import ProgrunError
-from progrun.progress import LoadSeries
 from progrun.storage import Store
 from progrun.training_guard import GuardResult
+from progrun.training_load import LoadSeries
 from progrun.training_paces import TrainingPaces
-from progrun.units import format_distance, format_duration
+from progrun.units import METRES_PER_MILE, format_distance, format_duration
 
 if TYPE_CHECKING:
+    from progrun.block import BlockSession
     from progrun.plan import Plan
-    from progrun.progress import BlockSession
     from progrun.storage.fitness_view import CurrentFitness
     from progrun.storage.views import ProgressView
 
@@ -320,7 +320,9 @@ def block(  # noqa: PLR0917
         output_folder(fit_dir, "--fit-dir")
         for session, plan in zip(sessions, plans, strict=True):
             result = export_plan(
-                plan, ExportFormat.FIT, name=f"Prog W{session.week} {session.distance_m / 1609.344:g}mi"
+                plan,
+                ExportFormat.FIT,
+                name=f"Prog W{session.week} {session.distance_m / METRES_PER_MILE:g}mi",
             )
             (fit_dir / f"{session.day.isoformat()}-progression.fit").write_bytes(result.data)
     if ics is not None:

@@ -79,8 +79,8 @@ def _row(split: Split, unit: str, label: str) -> list[str]:
         else "-"
     )
     heart = (
-        f"{_number(split.heart_rate_avg)}/{_number(split.heart_rate_max)}"
-        if math.isfinite(split.heart_rate_avg)
+        f"{_number(split.heart_rate_avg_bpm)}/{_number(split.heart_rate_max_bpm)}"
+        if math.isfinite(split.heart_rate_avg_bpm)
         else "-"
     )
     return [

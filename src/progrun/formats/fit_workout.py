@@ -361,7 +361,7 @@ def _label(plan: Plan, index: int) -> str:
 
 def _pace_text(pace_s_per_km: float) -> str:
     if math.isfinite(pace_s_per_km) and pace_s_per_km > 0:
-        return format_pace(pace_s_per_km, "km")
+        return format_pace(pace_s_per_km, SplitUnit.KM)
     return f"{pace_s_per_km!r} s/km"
 
 

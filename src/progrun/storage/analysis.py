@@ -19,10 +19,10 @@ import numpy as np
 from progrun.activity import Activity
 from progrun.errors import PlanError
 from progrun.plan_io import plan_from_json
-from progrun.progress import rtss, trimp
 from progrun.splits import split_by_distance
 from progrun.storage.classify import StoredPlan, classify
 from progrun.storage.records import ImportedRun, Profile, SplitRecord, encode_streams
+from progrun.training_load import rtss, trimp
 
 if TYPE_CHECKING:
     from progrun.storage.store import Store
@@ -145,7 +145,7 @@ def compute_splits(activity: Activity) -> tuple[tuple[SplitRecord, ...], float, 
             distance_m=float(split.distance_m),
             elapsed_s=float(split.elapsed_s),
             pace_s_per_km=float(split.pace_s_per_km) if math.isfinite(split.pace_s_per_km) else 0.0,
-            avg_hr_bpm=float(split.heart_rate_avg) if math.isfinite(split.heart_rate_avg) else None,
+            avg_hr_bpm=float(split.heart_rate_avg_bpm) if math.isfinite(split.heart_rate_avg_bpm) else None,
         )
         for split in splits.splits
     )
@@ -164,8 +164,8 @@ def session_load(
             trimp(
                 activity.time_s,
                 activity.heart_rate_bpm,
-                hr_rest_bpm=context.hr_rest_bpm,
-                hr_max_bpm=context.hr_max_bpm,
+                resting_heart_rate_bpm=context.hr_rest_bpm,
+                max_heart_rate_bpm=context.hr_max_bpm,
                 sex=context.sex,
             ),
             2,

@@ -32,6 +32,7 @@ from progrun.activity import Activity
 from progrun.detect import Detection, detect_progression, plan_from_detection
 from progrun.judge import judge
 from progrun.plan import Plan
+from progrun.run_kind import RunKind
 from progrun.split_frame import shared_work
 from progrun.storage.records import SplitRecord, VerdictRecord
 
@@ -57,7 +58,7 @@ class StoredPlan:
 class Classification:
     """What the classifier decided about one run."""
 
-    kind: str
+    kind: RunKind
     is_progression: bool
     score: float | None
     verdict: VerdictRecord | None
@@ -115,7 +116,7 @@ def classify(
 ) -> Classification:
     """Kind, score and verdict of one run (see the module docstring)."""
     if activity.extra.get("partial"):
-        return Classification("partial", False, None, None, {})
+        return Classification(RunKind.PARTIAL, False, None, None, {})
     with shared_work():  # the detector and the judge share their splits of this activity
         return _classify(activity, splits, plans, threshold_s_per_km)
 
@@ -134,19 +135,21 @@ def _classify(
         named = f" {stored.name!r}" if stored.name else ""
         against = f"plan {stored.plan_id}{named} (linked by {how})"
         if not activity.total_distance_m > 0:  # nothing to judge splits or paces by
-            return Classification("progression", True, None, None, {**summary, "not_judged": NO_DISTANCE})
+            return Classification(
+                RunKind.PROGRESSION, True, None, None, {**summary, "not_judged": NO_DISTANCE}
+            )
         score, record = _verdict_record(stored.plan, activity, stored.plan_id, against)
-        return Classification("progression", True, score, record, summary)
+        return Classification(RunKind.PROGRESSION, True, score, record, summary)
     if detection.is_progression:
         try:
             inferred = plan_from_detection(detection)
         except ValueError:
-            return Classification("progression", True, None, None, summary)
+            return Classification(RunKind.PROGRESSION, True, None, None, summary)
         score, record = _verdict_record(inferred, activity, None, "targets inferred from the run")
-        return Classification("progression", True, score, record, summary)
+        return Classification(RunKind.PROGRESSION, True, score, record, summary)
     paces = [s.pace_s_per_km for s in splits if s.distance_m >= WHOLE_SPLIT_M and s.pace_s_per_km > 0]
     if threshold_s_per_km and paces:
         mean_pace = float(np.mean(paces))
         if math.isfinite(mean_pace) and mean_pace <= threshold_s_per_km * (1.0 + THRESHOLD_MARGIN):
-            return Classification("threshold", False, None, None, summary)
-    return Classification("easy", False, None, None, summary)
+            return Classification(RunKind.THRESHOLD, False, None, None, summary)
+    return Classification(RunKind.EASY, False, None, None, summary)

@@ -2,13 +2,13 @@
 
 `current_fitness` decides the VDOT once:
 
-1. the log's re-estimate for the day (`progrun.progress.estimate_vdot`: the best effort of the 8 weeks
+1. the log's re-estimate for the day (`progrun.fitness.estimate_vdot`: the best effort of the 8 weeks
    up to it);
 2. for a log whose runs all ended more than 8 weeks ago, the same estimate as of its latest run
    (the fitness it last showed, said so);
 3. else the profile's VDOT (`progrun profile --race 5k=20:00`).
 
-`block_plans` turns it into the sessions of a block and their plans (`progrun.progress.build_block`,
+`block_plans` turns it into the sessions of a block and their plans (`progrun.block.build_block`,
 `progrun.planner.build_plan`, mile splits); `next` shows the first of them, so the paces `next`
 suggests are the paces of the block's first run.
 """
@@ -18,14 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
+from progrun.block import BlockSession, build_block
 from progrun.errors import PlanError
+from progrun.fitness import FITNESS_WINDOW_DAYS, FitnessEstimate
 from progrun.paces import training_paces_for_vdot
-from progrun.plan import METRES_PER_MILE, Plan, SplitUnit
+from progrun.plan import Plan, SplitUnit
 from progrun.planner import build_plan
-from progrun.progress import FITNESS_WINDOW_DAYS, BlockSession, FitnessEstimate, build_block
 from progrun.storage.store import Store
 from progrun.storage.views import fitness
 from progrun.training_paces import TrainingPaces
+from progrun.units import METRES_PER_MILE
 
 #: The current progression distance: the longest progression (cooldown left out) of the latest this
 #: many progression runs ...

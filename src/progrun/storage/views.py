@@ -7,23 +7,19 @@ import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from progrun.progress import (
-    Effort,
-    FitnessEstimate,
-    LoadSeries,
+from progrun.fitness import Effort, FitnessEstimate, best_effort, estimate_vdot
+from progrun.progression_trend import (
     ProgressionRun,
     Trend,
-    best_effort,
-    estimate_vdot,
     final_progression_pace,
     hr_at_pace,
-    load_series,
     tempo_splits_held,
     weekly_trend,
 )
 from progrun.storage.records import SplitRecord
 from progrun.storage.store import Store
 from progrun.training_guard import GUARD_HISTORY_DAYS, GuardResult, Session, frequency_guard
+from progrun.training_load import LoadSeries, load_series
 
 
 @dataclass(frozen=True)
