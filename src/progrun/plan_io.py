@@ -30,7 +30,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from progrun.errors import PlanError
+from progrun.errors import PlanError, Suggestion
 from progrun.plan import Plan, SplitUnit, Step, StepKind
 from progrun.units import format_distance, format_duration, format_pace
 
@@ -51,7 +51,7 @@ CSV_COLUMNS = (
     "cue",
 )
 
-_FIX = "write the plan with `progrun plan --json -o plan.json`"
+_FIX: list[str | Suggestion] = ["write the plan again as JSON (", Suggestion("plan_json", "plan.json"), ")"]
 
 
 def step_to_dict(step: Step) -> dict[str, Any]:
@@ -214,7 +214,7 @@ def plan_from_json(source: str | PathLike[str] | Mapping[str, Any]) -> Plan:
     try:
         return plan_from_dict(data)
     except PlanError as error:
-        raise PlanError(f"{path}: {error.field}", error.reason, error.suggestion) from None
+        raise PlanError(f"{path}: {error.field}", error.reason, error.advice) from None
 
 
 @dataclass(frozen=True)

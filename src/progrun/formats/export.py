@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from progrun.errors import ExportError
+from progrun.errors import ExportError, Suggestion
 from progrun.plan import Plan, SplitUnit, Step, StepKind
 from progrun.units import format_distance, format_duration, format_pace
 
@@ -120,7 +120,12 @@ def export_plan(
         from progrun.formats.ics import write_ics
 
         if start is None:
-            raise ExportError("ICS", "a calendar event needs a date and time; pass --date and --time")
+            raise ExportError(
+                "ICS",
+                "a calendar event needs a date and time",
+                ["give ", Suggestion("date", "2026-12-01"), " and ", Suggestion("time", "07:00")],
+                field="date",
+            )
         return write_ics(plan, start, repeat=repeat, created=created, name=workout_name)
     if fmt is ExportFormat.INTERVALS:
         from progrun.formats.intervals_icu import write_intervals_icu
