@@ -43,6 +43,7 @@ TOP_KEYS = {
     "start_kind",
     "target_kind",
     "options",
+    "name",
 }
 STEP_KEYS = {"kind", "pace_s_per_km", "low_s_per_km", "high_s_per_km", "cue", "expected_time_s"}
 

@@ -5,6 +5,7 @@ ProgrunError                  the only thing the CLI (and later the web app) cat
 ├── UnitError                 text that is not a pace, duration or distance (text, kind, example)
 ├── PaceError                 a race result or pace set outside what the model covers (field, reason)
 ├── PlanError                 a progression run that cannot work (field, reason, suggestion)
+│   └── RequestError          a plan request missing a field or mixing fields that do not go together
 ├── ActivityFileError         a recorded run that cannot be read (path, format, where, reason)
 │   ├── UnknownFormat         not FIT, GPX or TCX
 │   ├── CorruptFile           truncated, bad CRC, invalid XML, required data missing
@@ -101,12 +102,13 @@ def _then(advice: Advice) -> tuple[Part, ...]:
 class UnitError(ProgrunError, ValueError):
     """Text that cannot be read as a pace, a duration or a distance (`field`: where it was typed)."""
 
-    def __init__(self, text: str, kind: str, example: str, *, field: str = "") -> None:
+    def __init__(self, text: str, kind: str, example: str, *, field: str = "", message: Advice = "") -> None:
         self.text = text
         self.kind = kind
         self.example = example
         self.field = field
-        self._set_message(f"{text!r} is not a {kind}; write it like {example}")
+        default = f"{text!r} is not a {kind}; write it like {example}"
+        self._set_message(*(advice_parts(message) or (default,)))
 
 
 class PaceError(ProgrunError):
@@ -132,6 +134,21 @@ class PlanError(ProgrunError):
         self.advice = advice_parts(suggestion)
         self.suggestion = render_parts(self.advice)
         self._set_message(f"{field}: {reason}", *_then(suggestion))
+
+
+class RequestError(PlanError):
+    """A plan request that is incomplete or contradictory: a field missing, or two that do not go together.
+
+    Its message is `message` alone ("give either race or target_pace, not both"); `field` is the first
+    field at fault.
+    """
+
+    def __init__(self, field: str, message: Advice) -> None:
+        self.field = field
+        self.advice = ()
+        self.suggestion = ""
+        self.reason = render_parts(advice_parts(message))
+        self._set_message(*advice_parts(message))
 
 
 class ActivityFileError(ProgrunError):
@@ -224,6 +241,7 @@ HTTP_STATUS: dict[type[ProgrunError], int] = {
     UnitError: 422,
     PaceError: 422,
     PlanError: 422,
+    RequestError: 400,
     ActivityFileError: 422,
     UnknownFormat: 415,
     CorruptFile: 422,

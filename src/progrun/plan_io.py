@@ -11,8 +11,11 @@ The JSON object is the contract scripts use (`progrun plan --json`, `progrun exp
  "total_distance_m": ..., "estimated_time_s": ..., "tempo_time_s": ...,
  "warnings": [...], "reasons": [...],
  "start_s_per_km": ..., "target_s_per_km": ..., "step_s": 26.0,
- "tempo_splits": 2, "threshold_s_per_km": 256.0, "start_kind": "easy", "target_kind": "10k", "options": {...}}
+ "tempo_splits": 2, "threshold_s_per_km": 256.0, "start_kind": "easy", "target_kind": "10k", "options": {...},
+ "name": "Tuesday build"}
 ```
+
+`name` is the runner's name for the plan ("" when none was given: exports then call it "Progression 5mi").
 
 `step_s` is seconds per split unit (per mile or per km). The totals and `expected_time_s` are derived
 from the steps and ignored when a plan is read back; everything else round-trips exactly.
@@ -90,6 +93,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "start_kind": plan.start_kind,
         "target_kind": plan.target_kind,
         "options": dict(plan.options),
+        "name": plan.name,
     }
 
 
@@ -177,6 +181,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     options = data.get("options", {})
     if not isinstance(options, dict):
         raise PlanError("options", f"{options!r} is not an object", _FIX)
+    name = data.get("name", "")
+    if not isinstance(name, str):
+        raise PlanError("name", f"{name!r} is not text", _FIX)
     threshold = None
     if data.get("threshold_s_per_km") is not None:
         threshold = _number(data, "threshold_s_per_km", "")
@@ -193,6 +200,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         warnings=_texts(data, "warnings"),
         options=dict(options),
         threshold_pace_s_per_km=threshold,
+        name=name,
     )
 
 

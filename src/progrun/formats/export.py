@@ -94,6 +94,7 @@ def export_plan(
     threshold_pace_s_per_km: float | None = None,
     start: datetime | None = None,
     repeat: Repeat = Repeat.NONE,
+    weeks: int | None = None,
     created: datetime | None = None,
     name: str | None = None,
 ) -> ExportResult:
@@ -102,9 +103,9 @@ def export_plan(
     `threshold_pace_s_per_km` is no longer needed: Zwift's run targets are fractions of a race pace the
     runner sets in Zwift, and ZWO steps are written against the plan's target pace (`formats.zwo`); it
     is accepted so existing callers keep working. `start` (date and time of the run) is needed for ICS;
-    `repeat` makes it recur.
+    `repeat` makes it recur for `weeks` weeks (needed with a repeat: calendar repeats never run forever).
     `created` stamps the FIT file and the ICS DTSTAMP (default: now), so tests can pin the bytes.
-    `name` overrides the workout's name (default: "Progression 5mi").
+    `name` overrides the workout's name (default: the plan's name, else "Progression 5mi").
     """
     check_plan(plan)
     workout_name = name or plan_name(plan)
@@ -126,7 +127,7 @@ def export_plan(
                 ["give ", Suggestion("date", "2026-12-01"), " and ", Suggestion("time", "07:00")],
                 field="date",
             )
-        return write_ics(plan, start, repeat=repeat, created=created, name=workout_name)
+        return write_ics(plan, start, repeat=repeat, weeks=weeks, created=created, name=workout_name)
     if fmt is ExportFormat.INTERVALS:
         from progrun.formats.intervals_icu import write_intervals_icu
 
@@ -161,7 +162,9 @@ def step_length(step: Step) -> float:
 
 
 def plan_name(plan: Plan) -> str:
-    """A short name for the plan, e.g. "Progression 5mi" or "Progression 40min" (what a watch shows)."""
+    """The runner's name for the plan, else a short one, e.g. "Progression 5mi" or "Progression 40min"."""
+    if plan.name.strip():
+        return plan.name.strip()
     if plan.timed:
         return f"Progression {round(plan.running_time_s / 60.0)}min"
     distance = format_distance(plan.total_distance_m, plan.unit.value).replace(" ", "")
