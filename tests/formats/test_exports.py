@@ -128,8 +128,8 @@ def test_zwo_steps_are_fractions_of_the_zwift_race_pace_of_the_target() -> None:
     assert all(row.fidelity is Fidelity.NOT_CARRIED for row in bands)
     (setting,) = [row for row in result.fidelity if row.target == "Zwift 10 km pace"]
     assert setting.reason == (
-        "every target is a fraction of the 10 km pace set in Zwift: set it to 7:05/mi; at 7:21/mi "
-        "(10 s/km slower) Zwift would run the first split at 8:21/mi"
+        "every target is a fraction of the 10 km pace set in Zwift: set it to 7:05/mi; at 7:15/mi "
+        "(10 s/mi slower) Zwift would run the first split at 8:14/mi"  # a mile plan: s/mi, not s/km
     )
 
 
