@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from progrun.detect import detect_progression
 from progrun.formats.export import ExportFormat, export_plan
 from progrun.judge import judge
 from progrun.paces import training_paces_for_vdot
@@ -61,3 +62,19 @@ def test_a_run_is_judged_in_the_plans_splits_with_its_units_words(
         [*verdict.findings, *coach_findings(verdict), *(" ".join(r.values()) for r in table_rows(verdict))]
     )
     assert not OTHER[unit].search(words), words
+
+
+@pytest.mark.parametrize("unit", [SplitUnit.MILE, SplitUnit.KM])
+@pytest.mark.parametrize("behaviour", ["follow", "too_fast"])
+@pytest.mark.parametrize("vdot", [35.0, 55.0])
+def test_detection_reasons_speak_the_splits_unit(vdot: float, behaviour: Behaviour, unit: SplitUnit) -> None:
+    plan = _plan(vdot, unit)
+    found = detect_progression(simulate_run(plan, behaviour=behaviour, seed=int(vdot)))
+    assert found.unit == unit.value
+    words = " ".join(found.reasons)
+    assert f"s/{unit.value}" in words
+    assert not OTHER[unit].search(words), words
+    least = [reason for reason in found.reasons if reason.startswith("build step")]
+    assert (
+        least and f"the method's least is {'15.0 s/mi' if unit is SplitUnit.MILE else '9.3 s/km'}" in least[0]
+    )
