@@ -98,7 +98,7 @@ def test_exports_the_plan_for_watch_calendar_and_wrist(demo: Demo) -> None:
     assert messages["workout_mesgs"][0]["wkt_name"] == "Progression 5mi"
     calendar = (demo.folder / "progression-5mi.ics").read_text()
     assert "DTSTART:20250902T070000" in calendar
-    assert "RRULE:FREQ=WEEKLY;BYDAY=TU,FR" in calendar
+    assert "RRULE:FREQ=WEEKLY;COUNT=24;BYDAY=TU,FR" in calendar  # twelve weeks, twice a week
     assert (demo.folder / "progression-5mi.png").read_bytes()[:8] == PNG_MAGIC
     assert (demo.folder / "progression-5mi.pdf").read_bytes()[:5] == b"%PDF-"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -21,6 +22,11 @@ RACE = ["--race", "5k=20:00", "--distance", "5mi"]
 
 def run(args: list[str]) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["export", *args])
+    return result.exit_code, result.output
+
+
+def run_plan(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["plan", *args])
     return result.exit_code, result.output
 
 
@@ -89,12 +95,56 @@ def test_ics_twice_weekly(tmp_path: Path) -> None:
         "06:30",
         "--repeat",
         "twice-weekly",
+        "--weeks",
+        "6",
+        "--name",
+        "Tuesday build",
     ]
     code, output = run(args)
     assert code == 0, output
     (event,) = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
     assert event.decoded("dtstart").isoformat() == "2026-12-01T06:30:00"
     assert event["rrule"]["BYDAY"] == ["TU", "FR"]
+    assert event["rrule"]["COUNT"] == [12]
+    assert str(event["summary"]).startswith("Tuesday build: ")
+
+
+def test_a_repeat_without_weeks_asks_how_many(tmp_path: Path) -> None:
+    out = tmp_path / "run.ics"
+    args = [*RACE, "--to", "ics", "-o", str(out), "--date", "2026-12-01", "--repeat", "weekly"]
+    code, output = run(args)
+    assert code == 1
+    assert "ICS export: a repeating event needs the number of weeks it runs; give e.g. --weeks 8" in output
+    assert not out.exists()
+    code, output = run([*RACE, "--to", "ics", "-o", str(out), "--date", "2026-12-01", "--weeks", "3"])
+    assert code == 0, output
+    (event,) = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert event["rrule"]["COUNT"] == [3] and event["rrule"]["BYDAY"] == ["TU"]
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("fit", ".fit"), ("zwo", ".zwo"), ("json", ".json")])
+def test_a_named_plan_carries_its_name_into_every_export(tmp_path: Path, fmt: str, suffix: str) -> None:
+    saved = tmp_path / "plan.json"
+    code, output = run_plan(
+        ["--race", "5k=20:00", "--distance", "5mi", "--name", "Tue build", "-o", str(saved)]
+    )
+    assert code == 0, output
+    assert json.loads(saved.read_text(encoding="utf-8"))["name"] == "Tue build"
+    out = tmp_path / f"out{suffix}"
+    code, output = run(["--plan", str(saved), "--to", fmt, "-o", str(out)])
+    assert code == 0, output
+    data = out.read_bytes()
+    if fmt == "fit":
+        messages, _ = Decoder(Stream.from_byte_array(data)).read()
+        assert messages["workout_mesgs"][0]["wkt_name"] == "Tue build"
+    elif fmt == "zwo":
+        assert b"<name>Tue build</name>" in data
+    else:
+        assert json.loads(data)["name"] == "Tue build"
+    renamed = tmp_path / f"renamed{suffix}"
+    code, output = run(["--plan", str(saved), "--name", "Friday", "--to", fmt, "-o", str(renamed)])
+    assert code == 0, output
+    assert b"Friday" in renamed.read_bytes() and b"Tue build" not in renamed.read_bytes()
 
 
 def test_png_band_from_a_plan_file(tmp_path: Path) -> None:

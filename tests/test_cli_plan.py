@@ -309,6 +309,27 @@ def test_save_keeps_the_plan_in_the_log_for_its_day_and_workout_name(tmp_path: P
     ]
 
 
+def test_a_named_plan_is_saved_under_its_name(tmp_path: Path) -> None:
+    from progrun.storage import Store
+
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    result = run(
+        "--race", "5k=20:00", "--distance", "5mi", "--name", " Tuesday build ", "--save", "--db", url
+    )
+    assert result.exit_code == 0, result.output
+    assert "a run of the FIT workout 'Tuesday build'" in result.output
+    with Store.open(url) as store:
+        [(_, _, name, plan_json)] = store.plans()
+    assert name == "Tuesday build"
+    assert plan_from_json(json.loads(plan_json)).name == "Tuesday build"
+
+
+def test_a_name_with_control_characters_is_refused_naming_the_option() -> None:
+    result = run("--race", "5k=20:00", "--distance", "5mi", "--name", "a\x1b[2Jb")
+    assert result.exit_code == 1
+    assert "name: " in result.output and "holds control characters" in result.output
+
+
 def test_on_without_save_is_a_usage_error() -> None:
     result = run("--race", "5k=20:00", "--distance", "5mi", "--on", "2026-12-01")
     assert result.exit_code == 2

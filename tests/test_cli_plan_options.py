@@ -35,7 +35,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A 4-mile plan from entered paces with a 10-minute cooldown, and the FIT file of a runner who ran it."""
     folder = tmp_path_factory.mktemp("recorded")
     plan, _ = build_requested_plan(
-        PlanRequest(marathon_pace="8:30", target_pace="7:30", distance_text="4mi", cooldown_text="10min")
+        PlanRequest(marathon_pace="8:30", target_pace="7:30", distance="4mi", cooldown="10min")
     )
     plan_path = folder / "plan.json"
     plan_path.write_text(plan_to_json(plan), encoding="utf-8")
@@ -134,7 +134,7 @@ def test_export_zwo_from_entered_paces_is_against_their_target_pace(
     out = tmp_path / "p.zwo"
     code, output, _ = run_main(capsys, "export", *PACES, "--to", "zwo", "-o", str(out))
     assert code == 0, output
-    plan, _ = build_requested_plan(PlanRequest(marathon_pace="8:30", target_pace="7:30", distance_text="4mi"))
+    plan, _ = build_requested_plan(PlanRequest(marathon_pace="8:30", target_pace="7:30", distance="4mi"))
     assert plan.target_pace_s_per_km == pytest.approx(279.62, abs=0.01)  # the 7:30/mi entered
     powers = [step.get("Power") for step in ET.fromstring(out.read_bytes()).findall("./workout/SteadyState")]
     assert powers[0] == f"{279.617 / plan.running_steps[0].pace_s_per_km:.4f}" == "0.8824"
@@ -162,7 +162,7 @@ def test_judge_builds_the_plan_from_entered_paces_and_cooldown(
     no_cooldown_plan.write_text(
         plan_to_json(
             build_requested_plan(
-                PlanRequest(marathon_pace="8:30", target_pace="7:30", distance_text="4mi", cooldown_text="0")
+                PlanRequest(marathon_pace="8:30", target_pace="7:30", distance="4mi", cooldown="0")
             )[0]
         ),
         encoding="utf-8",
@@ -308,7 +308,7 @@ def test_the_split_unit_follows_the_distance(distance: str, unit: SplitUnit) -> 
 
 
 def test_a_request_builds_what_the_command_line_builds(capsys: pytest.CaptureFixture[str]) -> None:
-    request = PlanRequest(race_text="10k=50:00", distance_text="8km", tempo_splits=3, warmup=True)
+    request = PlanRequest(race="10k=50:00", distance="8km", tempo_splits=3, warmup=True)
     plan, paces = build_requested_plan(request)
     assert paces is not None and paces.race_10k_s_per_km == pytest.approx(300.0, abs=0.01)
     code, printed, _ = run_main(
@@ -332,11 +332,11 @@ def test_a_request_builds_what_the_command_line_builds(capsys: pytest.CaptureFix
 @given(st.text(string.printable.replace("=", ""), max_size=12))
 def test_a_race_not_written_dist_equals_time_is_a_usage_error(text: str) -> None:
     with pytest.raises(click.BadParameter, match="is not a race result"):
-        build_requested_plan(PlanRequest(race_text=text, distance_text="5mi"))
+        build_requested_plan(PlanRequest(race=text, distance="5mi"))
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(string.ascii_letters, min_size=1, max_size=8))
 def test_a_race_whose_time_does_not_read_is_a_usage_error_too(time_text: str) -> None:
     with pytest.raises(click.BadParameter, match="is not a race result"):
-        build_requested_plan(PlanRequest(race_text=f"5k={time_text}", distance_text="5mi"))
+        build_requested_plan(PlanRequest(race=f"5k={time_text}", distance="5mi"))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from progrun.errors import PlanError
+from progrun.errors import PlanError, Suggestion
 from progrun.plan import SplitUnit
 from progrun.plan_io import (
     CSV_COLUMNS,
@@ -111,7 +111,7 @@ def test_bad_json_names_the_field(change, field: str, reason: str) -> None:  # t
         plan_from_dict(data)
     assert caught.value.field == field
     assert caught.value.reason.startswith(reason)
-    assert "progrun plan --json" in caught.value.suggestion
+    assert Suggestion("plan_json", "plan.json") in caught.value.suggestions
 
 
 def test_bad_files_name_the_file(tmp_path: Path) -> None:

@@ -186,13 +186,12 @@ def test_easy_start_to_5k_in_three_miles_says_why_and_what_works() -> None:
         "3 splits with 30 s steps close at most 60 s/mi"
     )
     assert error.suggestion == (
-        "try a longer run (--distance 5mi), "
-        "or a marathon-pace start (--start marathon, marathon pace 7:18/mi)"
+        "try a longer run (distance 5mi), or a marathon-pace start (start marathon, marathon pace 7:18/mi)"
     )
 
 
 def test_two_miles_suggests_a_longer_run() -> None:
-    with pytest.raises(PlanError, match=r"try a longer run \(--distance 3mi\)"):
+    with pytest.raises(PlanError, match=r"try a longer run \(distance 3mi\)"):
         build_plan(FIVE_K_20, 2 * MILE)
 
 
@@ -200,9 +199,9 @@ def test_easy_start_to_5k_in_four_miles_suggests_a_10k_target() -> None:
     with pytest.raises(PlanError) as caught:
         build_plan(FIVE_K_20, 4 * MILE, start=StartChoice.EASY, target=TargetChoice.FIVE_K)
     assert caught.value.suggestion == (
-        "try a longer run (--distance 5mi), "
-        "or a marathon-pace start (--start marathon, marathon pace 7:18/mi), "
-        "or a 10k target (--target 10k, 6:40/mi)"
+        "try a longer run (distance 5mi), "
+        "or a marathon-pace start (start marathon, marathon pace 7:18/mi), "
+        "or a 10k target (target 10k, 6:40/mi)"
     )
 
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from progrun.activity import Activity, Format, make_activity
 from progrun.cli import cli
-from progrun.errors import PlanError, UnitError
+from progrun.errors import PlanError, Suggestion, UnitError
 from progrun.formats.export import ExportFormat, export_plan
 from progrun.judge import judge
 from progrun.paces import training_paces_for_vdot
@@ -95,7 +95,7 @@ def test_slow_runners_get_plans_named_by_what_the_splits_are(five_k_minutes: flo
     assert any("below the published tables" in w for w in plan.warnings) == (training_vdot < 30)
     distance = build_plan(paces, 6 * METRES_PER_MILE)
     long_run = distance.running_time_s > 70 * 60
-    assert any("--duration 40min" in warning for warning in distance.warnings) == long_run
+    assert any("a duration of 40min" in warning for warning in distance.warnings) == long_run
     result = runner.invoke(cli, ["plan", "--race", race, "--duration", "40min", "--json"])
     assert result.exit_code == 0, result.output
 
@@ -110,9 +110,10 @@ def test_a_40_minute_5k_runner_is_told_6_miles_is_long_and_offered_a_plan_by_tim
     paces = training_paces_for_vdot(_vdot(40.0))
     plan = build_plan(paces, 6 * METRES_PER_MILE)
     assert round(plan.running_time_s / 60) == 85
-    assert plan.warnings[-1].endswith("a plan by time fits better: --duration 40min")
-    with pytest.raises(PlanError, match="--duration 40min"):
+    assert plan.warnings[-1].endswith("a plan by time fits better: a duration of 40min")
+    with pytest.raises(PlanError, match="try duration 40min") as refused:
         build_plan(paces, 6 * METRES_PER_MILE, strict_method=True)
+    assert refused.value.suggestions == (Suggestion("duration", "40min"),)
 
 
 @pytest.mark.parametrize("vdot", VDOTS)

@@ -204,11 +204,11 @@ def _detect(activity: Activity) -> Detection:
     starts_s = km.start_s[whole]
     ends_s = km.end_s[whole]
     sustained = sustained_variation(running, list(zip(starts_s.tolist(), ends_s.tolist(), strict=True)))
-    reading = read_signs(paces_arr, float(starts_s[0]), float(ends_s[-1]), halves, sustained)
+    reading = read_signs(paces_arr, float(starts_s[0]), float(ends_s[-1]), halves, sustained, unit=unit)
     if count - 1 >= MIN_SPLITS and reading.confidence < 1.0:  # (at 1.0 no reading can be better)
         # A warm-up split before the build: read the run without it too, and keep the better reading.
         without_warmup = read_signs(
-            paces_arr[1:], float(starts_s[1]), float(ends_s[-1]), halves, sustained, first_split=1
+            paces_arr[1:], float(starts_s[1]), float(ends_s[-1]), halves, sustained, first_split=1, unit=unit
         )
         if without_warmup.confidence > reading.confidence:
             reading = without_warmup

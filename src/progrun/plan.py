@@ -80,6 +80,9 @@ class Plan:
     #: The runner's threshold (T) pace, s/km, when known: every split at or faster than it counts against
     #: the method's 3 miles at tempo or threshold.
     threshold_pace_s_per_km: float | None = None
+    #: The runner's name for the plan ("Tuesday build"); "" for the default, e.g. "Progression 5mi"
+    #: (`formats.export.plan_name`).
+    name: str = ""
 
     @property
     def running_steps(self) -> tuple[Step, ...]:

@@ -11,8 +11,11 @@ The JSON object is the contract scripts use (`progrun plan --json`, `progrun exp
  "total_distance_m": ..., "estimated_time_s": ..., "tempo_time_s": ...,
  "warnings": [...], "reasons": [...],
  "start_s_per_km": ..., "target_s_per_km": ..., "step_s": 26.0,
- "tempo_splits": 2, "threshold_s_per_km": 256.0, "start_kind": "easy", "target_kind": "10k", "options": {...}}
+ "tempo_splits": 2, "threshold_s_per_km": 256.0, "start_kind": "easy", "target_kind": "10k", "options": {...},
+ "name": "Tuesday build"}
 ```
+
+`name` is the runner's name for the plan ("" when none was given: exports then call it "Progression 5mi").
 
 `step_s` is seconds per split unit (per mile or per km). The totals and `expected_time_s` are derived
 from the steps and ignored when a plan is read back; everything else round-trips exactly.
@@ -30,7 +33,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from progrun.errors import PlanError
+from progrun.errors import PlanError, Suggestion
 from progrun.plan import Plan, SplitUnit, Step, StepKind
 from progrun.units import format_distance, format_duration, format_pace
 
@@ -51,7 +54,7 @@ CSV_COLUMNS = (
     "cue",
 )
 
-_FIX = "write the plan with `progrun plan --json -o plan.json`"
+_FIX: list[str | Suggestion] = ["write the plan again as JSON (", Suggestion("plan_json", "plan.json"), ")"]
 
 
 def step_to_dict(step: Step) -> dict[str, Any]:
@@ -90,6 +93,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "start_kind": plan.start_kind,
         "target_kind": plan.target_kind,
         "options": dict(plan.options),
+        "name": plan.name,
     }
 
 
@@ -177,6 +181,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     options = data.get("options", {})
     if not isinstance(options, dict):
         raise PlanError("options", f"{options!r} is not an object", _FIX)
+    name = data.get("name", "")
+    if not isinstance(name, str):
+        raise PlanError("name", f"{name!r} is not text", _FIX)
     threshold = None
     if data.get("threshold_s_per_km") is not None:
         threshold = _number(data, "threshold_s_per_km", "")
@@ -193,6 +200,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         warnings=_texts(data, "warnings"),
         options=dict(options),
         threshold_pace_s_per_km=threshold,
+        name=name,
     )
 
 
@@ -214,7 +222,7 @@ def plan_from_json(source: str | PathLike[str] | Mapping[str, Any]) -> Plan:
     try:
         return plan_from_dict(data)
     except PlanError as error:
-        raise PlanError(f"{path}: {error.field}", error.reason, error.suggestion) from None
+        raise PlanError(f"{path}: {error.field}", error.reason, error.advice) from None
 
 
 @dataclass(frozen=True)

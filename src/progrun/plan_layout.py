@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from progrun import plan_rules as rules
-from progrun.errors import PlanError
+from progrun.errors import PlanError, Suggestion
 from progrun.plan import SplitUnit
 from progrun.training_paces import TrainingPaces
 
@@ -181,6 +181,6 @@ def target_pace(paces: TrainingPaces, target: TargetChoice) -> float:
         raise PlanError(
             "target",
             f"no {target.value} pace is known",
-            f"give a race result, or enter the {target.value} pace (--target-pace)",
+            [f"give a race result, or enter the {target.value} pace (", Suggestion("target_pace"), ")"],
         )
     return pace

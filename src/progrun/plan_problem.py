@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from progrun import plan_rules as rules
-from progrun.errors import PlanError
+from progrun.errors import PlanError, Suggestion
 from progrun.plan import Plan, SplitUnit, Step, StepKind
 from progrun.plan_layout import (
     EPSILON,
@@ -92,7 +92,9 @@ class PlanProblem:
             starts = list(self.all_starts.values())
             if not starts:
                 raise PlanError(
-                    "start", "neither an easy nor a marathon pace is known", "enter --marathon-pace"
+                    "start",
+                    "neither an easy nor a marathon pace is known",
+                    ["enter ", Suggestion("marathon_pace")],
                 )
         elif self.start in self.all_starts:
             starts = [self.all_starts[self.start]]

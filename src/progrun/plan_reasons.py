@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from progrun import plan_rules as rules
-from progrun.errors import PlanError
+from progrun.errors import PlanError, Suggestion
 from progrun.plan import SplitUnit
 from progrun.plan_layout import (
     EPSILON,
@@ -71,10 +71,16 @@ def impossible(
             f"{range_text(closest, unit)} is {gap:.0f} s/{u} slower than {target_text}; "
             f"{splits} splits with {largest_step:.0f} s steps close at most {most:.0f} s/{u}"
         )
-    ideas: list[str] = []
+    ideas: list[list[str | Suggestion]] = []
     for extra in range(1, 16):
         if best_layout(starts, splits + extra, request) is not None:
-            ideas.append(f"a longer run (--distance {units_text(whole_before + splits + extra, unit)})")
+            ideas.append(
+                [
+                    "a longer run (",
+                    Suggestion("distance", units_text(whole_before + splits + extra, unit)),
+                    ")",
+                ]
+            )
             break
     marathon = all_starts.get(StartChoice.MARATHON)
     if (
@@ -82,23 +88,35 @@ def impossible(
         and marathon not in starts
         and best_layout([marathon], splits, request) is not None
     ):
-        ideas.append(f"a marathon-pace start (--start marathon, {range_text(marathon, unit)})")
+        ideas.append(
+            ["a marathon-pace start (", Suggestion("start", "marathon"), f", {range_text(marathon, unit)})"]
+        )
     easy = all_starts.get(StartChoice.EASY)
     if easy is not None and easy not in starts and best_layout([easy], splits, request) is not None:
-        ideas.append(f"an easy start (--start easy, {range_text(easy, unit)})")
+        ideas.append(["an easy start (", Suggestion("start", "easy"), f", {range_text(easy, unit)})"])
     if target is TargetChoice.FIVE_K and paces.race_10k_s_per_km is not None:
         ten_k = per_unit(paces.race_10k_s_per_km, unit)
         relaxed = replace(request, target_s_per_unit=ten_k)
         if best_layout(starts, splits, relaxed) is not None:
-            ideas.append(f"a 10k target (--target 10k, {format_pace(paces.race_10k_s_per_km, u)})")
+            ideas.append(
+                [
+                    "a 10k target (",
+                    Suggestion("target", "10k"),
+                    f", {format_pace(paces.race_10k_s_per_km, u)})",
+                ]
+            )
     if explicit_step:
         low, high = rules.step_bounds(unit)
         free = replace(
             request, steps=tuple(float(step) for step in range(low, high + 1)), jump_low=low, jump_high=high
         )
         if best_layout(starts, splits, free) is not None:
-            ideas.append("letting the planner choose the step (leave out --step)")
-    suggestion = "try " + ", or ".join(ideas) if ideas else "try a longer run or a slower start"
+            ideas.append(["letting the planner choose the step (leave out ", Suggestion("step"), ")"])
+    suggestion: list[str | Suggestion] = ["try a longer run or a slower start"]
+    if ideas:
+        suggestion = ["try "]
+        for index, idea in enumerate(ideas):
+            suggestion += [", or "] * (index > 0) + idea
     return PlanError("distance", reason, suggestion)
 
 

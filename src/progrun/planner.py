@@ -26,7 +26,7 @@ import math
 from dataclasses import replace
 
 from progrun import plan_rules as rules
-from progrun.errors import PlanError
+from progrun.errors import PlanError, Suggestion
 from progrun.plan import Plan, SplitUnit
 from progrun.plan_layout import Layout, StartChoice, TargetChoice
 from progrun.plan_problem import PlanProblem
@@ -63,11 +63,17 @@ def _check_options(tempo_splits: int, step_s: float | None, cooldown_s: float) -
         raise PlanError(
             "tempo_splits",
             f"{tempo_splits} splits at the target is outside the method (1 to {rules.MAX_TEMPO_SPLITS})",
-            f"use --tempo-splits {rules.DEFAULT_TEMPO_SPLITS} (the default) or {rules.MAX_TEMPO_SPLITS}",
+            [
+                "use ",
+                Suggestion("tempo_splits", str(rules.DEFAULT_TEMPO_SPLITS)),
+                f" (the default) or {rules.MAX_TEMPO_SPLITS}",
+            ],
         )
     if step_s is not None and (not math.isfinite(step_s) or step_s <= 0):
         raise PlanError(
-            "step", f"{step_s!r} s is not a step", "give a positive number of seconds, e.g. --step 20"
+            "step",
+            f"{step_s!r} s is not a step",
+            ["give a positive number of seconds, e.g. ", Suggestion("step", "20")],
         )
     if not math.isfinite(cooldown_s) or cooldown_s < 0:
         raise PlanError("cooldown", f"{cooldown_s!r} s is not a cooldown", "give e.g. 300 (5 minutes)")
@@ -102,7 +108,12 @@ def build_plan(
             "distance",
             f"{format_distance(distance_m, unit.value)} is longer than any progression run "
             f"(at most a marathon, {format_distance(rules.MAX_PLAN_DISTANCE_M, unit.value)})",
-            "the method's runs are 3 to 6 miles (5 to 10 km): give e.g. --distance 5mi or --distance 8km",
+            [
+                "the method's runs are 3 to 6 miles (5 to 10 km): give e.g. ",
+                Suggestion("distance", "5mi"),
+                " or ",
+                Suggestion("distance", "8km"),
+            ],
         )
     _check_options(tempo_splits, step_s, cooldown_s)
     u = unit.value
@@ -128,7 +139,7 @@ def build_plan(
         raise PlanError(
             "distance",
             f"{distance_text} gives {len(moving)} progression split(s); a progression needs at least 2",
-            f"try --distance {units_text(len(warmup_distances) + 3, unit)}",
+            ["try ", Suggestion("distance", units_text(len(warmup_distances) + 3, unit))],
         )
     problem = PlanProblem(paces, unit, start, target, step_s, tempo_splits, moving, timed=False)
     layout = problem.layout(method_warnings, whole_before=len(warmup_distances))
@@ -147,10 +158,10 @@ def build_plan(
         long_run = (
             f"{distance_text} is {format_duration(running_s)} of running at these paces, longer than a "
             f"progression run needs (the method's 3-6 miles take most runners 25-60 minutes); "
-            f"a plan by time fits better: --duration {suggestion}"
+            f"a plan by time fits better: a duration of {suggestion}"
         )
         if strict_method:
-            raise PlanError("distance", long_run, f"try --duration {suggestion}")
+            raise PlanError("distance", long_run, ["try ", Suggestion("duration", suggestion)])
         plan = replace(plan, warnings=(*plan.warnings, long_run))
     return plan
 
@@ -179,12 +190,16 @@ def build_duration_plan(
     method's range (outside it: a warning, or refused if `strict_method`); over 3 hours is refused.
     """
     if not math.isfinite(duration_s) or duration_s <= 0:
-        raise PlanError("duration", f"{duration_s!r} s is not a time to run", "give e.g. --duration 40min")
+        raise PlanError(
+            "duration",
+            f"{duration_s!r} s is not a time to run",
+            ["give e.g. ", Suggestion("duration", "40min")],
+        )
     if duration_s > rules.MAX_PLAN_DURATION_S:
         raise PlanError(
             "duration",
             f"{format_duration(duration_s)} is longer than any progression run (at most 3 hours)",
-            "the method runs 20 to 60 minutes: give e.g. --duration 40min",
+            ["the method runs 20 to 60 minutes: give e.g. ", Suggestion("duration", "40min")],
         )
     _check_options(tempo_splits, step_s, cooldown_s)
     counts = [
@@ -197,7 +212,7 @@ def build_duration_plan(
             "duration",
             f"{format_duration(duration_s)} is too short for 2 splits of at least "
             f"{format_duration(rules.MIN_TIMED_SPLIT_S)}",
-            "give e.g. --duration 20min or longer",
+            ["give e.g. ", Suggestion("duration", "20min"), " or longer"],
         )
     method_warnings: list[str] = []
     if not rules.METHOD_MIN_DURATION_S - 0.5 <= duration_s <= rules.METHOD_MAX_DURATION_S + 0.5:

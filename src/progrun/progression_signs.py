@@ -17,7 +17,7 @@ import numpy as np
 
 from progrun.activity import FloatArray
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
-from progrun.units import METRES_PER_MILE
+from progrun.units import METRES_PER_MILE, pace_difference_text
 
 #: The method's least step: "each mile increase your pace by 15-30 seconds per mile" (9.3 s/km).
 LEAST_STEP_S_PER_KM = 15.0 / METRES_PER_MILE * 1000.0
@@ -133,10 +133,11 @@ def read_signs(
     sustained: float,
     *,
     first_split: int = 0,
+    unit: str = "km",
 ) -> Reading:
     """The signs of the split `paces` (a run's splits, or all but its first), which run from
     `first_start_s` to `last_end_s`; `halves` are the run's half-unit pieces and `sustained` its
-    within-split surge measure."""
+    within-split surge measure. The reasons give paces per `unit` (the splits' own, "mi" or "km")."""
     deltas = np.diff(paces)
     monotone_share = float(np.mean(deltas <= NOISE_ALLOWANCE_S_PER_KM))
     worst_slowdown = float(deltas.max())
@@ -157,15 +158,19 @@ def read_signs(
         ("step", _ramp(step, least - 2.0 * STEP_TOLERANCE_S_PER_KM, least)),
     )
     variation = f"{sustained * 100:.1f} %" if math.isfinite(sustained) else "unknown (too few 100 m pieces)"
+
+    def per(delta_s_per_km: float, decimals: int = 0) -> str:
+        return pace_difference_text(delta_s_per_km, unit, decimals)
+
     reasons = (
         f"{round(monotone_share * len(deltas))} of {len(deltas)} splits no slower than the one before "
-        f"(within {NOISE_ALLOWANCE_S_PER_KM:g} s/km)",
-        f"worst slowdown {max(worst_slowdown, 0.0):.0f} s/km from one split to the next",
-        f"{drop:.0f} s/km faster from first to last split (least-squares line)",
+        f"(within {per(NOISE_ALLOWANCE_S_PER_KM, 0 if unit == 'km' else 1)})",
+        f"worst slowdown {per(max(worst_slowdown, 0.0))} from one split to the next",
+        f"{per(drop)} faster from first to last split (least-squares line)",
         f"rank correlation of pace with split number {rho:.2f}",
         f"largest single speed-up {spread * 100:.0f} % of all speed-ups",
         f"sustained within-split variation (surges) {variation}",
-        f"build step {step:.1f} s/km a split (the method's least is {least:.1f} s/km, "
-        f"{STEP_TOLERANCE_S_PER_KM:g} s/km allowed for noise)",
+        f"build step {per(step, 1)} a split (the method's least is {per(least, 1)}, "
+        f"{per(STEP_TOLERANCE_S_PER_KM, 0 if unit == 'km' else 1)} allowed for noise)",
     )
     return Reading(first_split, signs, min(value for _, value in signs), reasons)

@@ -121,6 +121,16 @@ def pace_per_unit(pace_s_per_km: float, unit: str) -> float:
     return pace_s_per_km * unit_metres(unit) / METRES_PER_KM
 
 
+def pace_difference_text(delta_s_per_km: float, unit: str, decimals: int = 2) -> str:
+    """A difference of paces in seconds per `unit`, for a runner in that unit: "0.06 s/mi", "10 s/km".
+
+    >>> pace_difference_text(0.04, "mi")
+    '0.06 s/mi'
+    """
+    canonical = normalise_unit(unit)
+    return f"{pace_per_unit(delta_s_per_km, canonical):.{decimals}f} s/{canonical}"
+
+
 def pace_s_per_km_from_unit(pace_s_per_unit: float, unit: str) -> float:
     """A pace in seconds per km from seconds per `unit` ("km" or "mi"); the inverse of `pace_per_unit`."""
     return pace_s_per_unit * METRES_PER_KM / unit_metres(unit)

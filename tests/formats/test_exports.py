@@ -11,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from icalendar import Calendar
 from PIL import Image
 
-from progrun.errors import ExportError
+from progrun.errors import ExportError, Suggestion
 from progrun.formats.export import ExportFormat, Fidelity, Repeat, export_plan
 from progrun.paces import training_paces_for_vdot
 from progrun.plan import Plan, SplitUnit
@@ -127,8 +128,8 @@ def test_zwo_steps_are_fractions_of_the_zwift_race_pace_of_the_target() -> None:
     assert all(row.fidelity is Fidelity.NOT_CARRIED for row in bands)
     (setting,) = [row for row in result.fidelity if row.target == "Zwift 10 km pace"]
     assert setting.reason == (
-        "every target is a fraction of the 10 km pace set in Zwift: set it to 7:05/mi; at 7:21/mi "
-        "(10 s/km slower) Zwift would run the first split at 8:21/mi"
+        "every target is a fraction of the 10 km pace set in Zwift: set it to 7:05/mi; at 7:15/mi "
+        "(10 s/mi slower) Zwift would run the first split at 8:14/mi"  # a mile plan: s/mi, not s/km
     )
 
 
@@ -176,19 +177,35 @@ def test_ics_event_parses_back_with_times_and_plan() -> None:
     ("repeat", "days"),
     [(Repeat.WEEKLY, ["TU"]), (Repeat.TWICE_WEEKLY, ["TU", "FR"])],
 )
-def test_ics_rrule(repeat: Repeat, days: list[str]) -> None:
+@pytest.mark.parametrize("weeks", [1, 8, 52])
+def test_ics_rrule_runs_for_the_weeks_asked(repeat: Repeat, days: list[str], weeks: int) -> None:
     event = _event(
-        export_plan(make_plan(), ExportFormat.ICS, start=START, repeat=repeat, created=CREATED).data
+        export_plan(
+            make_plan(), ExportFormat.ICS, start=START, repeat=repeat, weeks=weeks, created=CREATED
+        ).data
     )
     rule = event["rrule"]
     assert rule["FREQ"] == ["WEEKLY"]
     assert rule["BYDAY"] == days
+    assert rule["COUNT"] == [weeks * len(days)]
+    assert "UNTIL" not in rule
+    runs = list(rrulestr(event["rrule"].to_ical().decode(), dtstart=START))
+    assert len(runs) == weeks * len(days)
+    assert (runs[-1] - START).days < weeks * 7
+
+
+@pytest.mark.parametrize("weeks", [None, 0, 53])
+def test_an_endless_or_unbounded_repeat_is_refused_naming_weeks(weeks: int | None) -> None:
+    with pytest.raises(ExportError) as refused:
+        export_plan(make_plan(), ExportFormat.ICS, start=START, repeat=Repeat.WEEKLY, weeks=weeks)
+    assert refused.value.field == "weeks"
+    assert refused.value.suggestions == (Suggestion("weeks", "8"),)
 
 
 def test_ics_twice_weekly_from_a_saturday_wraps_to_tuesday() -> None:
     saturday = START + timedelta(days=4)
     event = _event(
-        export_plan(make_plan(), ExportFormat.ICS, start=saturday, repeat=Repeat.TWICE_WEEKLY).data
+        export_plan(make_plan(), ExportFormat.ICS, start=saturday, repeat=Repeat.TWICE_WEEKLY, weeks=4).data
     )
     assert event["rrule"]["BYDAY"] == ["SA", "TU"]
 

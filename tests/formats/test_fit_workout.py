@@ -111,8 +111,9 @@ def test_fidelity_reports_every_step_and_the_real_rounding_error() -> None:
     assert [row.step for row in bands] == list(range(len(plan.steps)))
     # the splits carry the wider watch-alert range (approximate, and says so); the cooldown its band
     assert [row.fidelity for row in bands] == [Fidelity.APPROXIMATE] * 5 + [Fidelity.EXACT]
+    # a mile plan's report speaks miles: 316.7 s/km is 8:30/mi, 282.7 s/km 7:35/mi; the band 7:53-8:09/mi
     assert bands[0].reason.startswith(
-        "the watch alerts outside 4:43/km-5:17/km, the band 4:54/km-5:04/km widened by 4 % of speed"
+        "the watch alerts outside 7:35/mi-8:30/mi, the band 7:53/mi-8:09/mi widened by 4 % of speed"
     )
     lengths = [row for row in rows if row.step is not None and row.target in ("distance", "duration")]
     assert [row.target for row in lengths] == ["distance"] * 5 + ["duration"]
@@ -130,7 +131,7 @@ def test_a_very_slow_band_edge_is_reported_approximate() -> None:
         row for row in result.fidelity if row.step == len(plan.steps) - 1 and row.target == "pace band"
     )
     assert cooldown_band.fidelity is Fidelity.APPROXIMATE
-    assert cooldown_band.reason.endswith("off by at most 0.72 s/km")
+    assert cooldown_band.reason.endswith("off by at most 1.16 s/mi")  # 0.72 s/km, in the mile plan's unit
     decoded = assert_valid_workout(plan, result.data)["workout_step_mesgs"][-1]
     assert decoded["custom_target_value_low"] == 834
 

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from progrun.cli import cli
+from progrun.errors import Suggestion
 from progrun.storage import Store
 from progrun.storage.importer import import_paths
 from progrun.storage.views import fitness
@@ -75,7 +76,7 @@ def test_truncated_and_bit_flipped_files_are_refused_and_name_salvage(store: Sto
     assert (report.imported, report.duplicates, len(report.failed)) == (0, 0, total)
     assert not report.ok
     fit_refusals = [f for f in report.failed if "not FIT" not in f.reason and "header" not in f.reason]
-    assert fit_refusals and all("--salvage" in f.reason for f in fit_refusals)
+    assert fit_refusals and all(Suggestion("salvage") in f.parts for f in fit_refusals)
 
 
 def test_salvaged_runs_are_stored_partial_and_a_complete_copy_replaces_them(

@@ -114,7 +114,9 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ProgrunError as error:
-            raise CommandError(str(error), error.exit_code) from error
+            from progrun.cli.fields import error_text
+
+            raise CommandError(error_text(error), error.exit_code) from error
         except OSError as error:
             raise CommandError(describe_os_error(error)) from error
 
@@ -172,5 +174,7 @@ def main(argv: list[str] | None = None) -> Any:
         usage.show()
         sys.exit(usage.exit_code)
     except ProgrunError as error:
-        click.echo(f"Error: {error}", err=True)
+        from progrun.cli.fields import error_text
+
+        click.echo(f"Error: {error_text(error)}", err=True)
         sys.exit(error.exit_code)

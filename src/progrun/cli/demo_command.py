@@ -155,6 +155,7 @@ def _export(console: Console, plan: Plan, paces: TrainingPaces, folder: Path) ->
             threshold_pace_s_per_km=paces.threshold_s_per_km,
             start=first_run,
             repeat=Repeat.TWICE_WEEKLY,
+            weeks=12,
             created=created,
         )
         path = folder / default_file_name(plan, fmt)

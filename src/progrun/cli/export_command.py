@@ -60,7 +60,13 @@ def pace_band_fidelity(result: ExportResult) -> Fidelity | None:
     type=click.Choice([choice.value for choice in Repeat]),
     default="none",
     show_default=True,
-    help="Make the calendar event recur (twice-weekly: the start's weekday and 3 days later).",
+    help="Make the calendar event recur (twice-weekly: the start's weekday and 3 days later), for --weeks.",
+)
+@click.option(
+    "--weeks",
+    type=int,
+    metavar="N",
+    help="How many weeks a --repeat runs, 1-52 (needed with --repeat; alone it means --repeat weekly).",
 )
 def export(  # noqa: PLR0917 (one parameter per click option)
     request: PlanRequest,
@@ -69,19 +75,21 @@ def export(  # noqa: PLR0917 (one parameter per click option)
     run_date: datetime | None,
     run_time: str,
     repeat: str,
+    weeks: int | None,
 ) -> None:
     """Export a progression-run plan for a watch, a training platform, a calendar or the wrist.
 
     Build the plan from a race result or your paces, with the same options as `progrun plan`, or load
-    one saved with `progrun plan --json`.
+    one saved with `progrun plan --json`; --name names it (the watch workout, the calendar event).
     Prints where the file went and, for every target of the plan, whether the format carries it
-    exactly, approximately or not at all.
+    exactly, approximately or not at all. A calendar repeat runs for --weeks weeks, never forever.
 
     \b
     Example:
       progrun export --race 5k=20:00 --distance 5mi --to fit -o progression.fit
       progrun export --plan plan.json --to zwo -o progression.zwo
-      progrun export --race 5k=20:00 --distance 5mi --to ics --date 2026-12-01 --time 07:00 --repeat weekly
+      progrun export --race 5k=20:00 --distance 5mi --to ics --date 2026-12-01 --repeat weekly --weeks 8
+      progrun export --plan plan.json --name "Tuesday build" --to fit -o tuesday.fit
       progrun export --race 10k=50:00 --distance 8km --unit km --to png -o band.png
       progrun export --marathon-pace 8:30 --target-pace 7:30 --distance 4mi --cooldown 10min --to fit
     """
@@ -90,7 +98,10 @@ def export(  # noqa: PLR0917 (one parameter per click option)
     start_at = _start_time(run_date, run_time) if run_date is not None else None
     if export_format is ExportFormat.ICS and start_at is None:
         raise ExportError("ICS", "a calendar event needs a date; pass --date 2026-12-01 (and --time 07:00)")
-    result = export_plan(plan, export_format, start=start_at, repeat=Repeat(repeat))
+    chosen = Repeat(repeat)
+    if weeks is not None and chosen is Repeat.NONE:
+        chosen = Repeat.WEEKLY
+    result = export_plan(plan, export_format, start=start_at, repeat=chosen, weeks=weeks)
     path = output or Path(default_file_name(plan, export_format))
     try:
         path.write_bytes(result.data)

@@ -19,9 +19,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TimeRemainingColumn
 from rich.text import Text
 
+from progrun.cli.fields import option_text
 from progrun.cli.output import make_console, make_table, output_folder, print_json
 from progrun.cli.safe_text import csv_cell, terminal_cell, terminal_text
-from progrun.errors import ProgrunError, UnitError
+from progrun.errors import ProgrunError, UnitError, render_parts
 from progrun.settings import Settings
 from progrun.storage import Profile, Store
 from progrun.units import format_distance, format_duration, format_pace, parse_pace, parse_race
@@ -171,7 +172,8 @@ def print_import_report(report: ImportReport, console: Console) -> None:
     for skipped in report.skipped:
         console.print(f"  skipped    {skipped.file}: {skipped.reason}", markup=False)
     for failed in report.failed:
-        console.print(f"  failed     {failed.file}: {failed.reason}", markup=False)
+        reason = render_parts(failed.parts, option_text) if failed.parts else failed.reason
+        console.print(f"  failed     {failed.file}: {reason}", markup=False)
     for name, warning in report.warnings:
         console.print(f"  warning    {name}: {warning}", markup=False)
 

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import click
 from rich.console import Console
 
+from progrun.cli.fields import error_text, option_name
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
-from progrun.errors import UnitError
-from progrun.paces import (
-    RACE_DISTANCES_M,
-    PaceExplanation,
-    explain,
-    race_equivalents,
-    training_paces_from_entered,
-    training_paces_from_race,
-)
-from progrun.race_prediction import riegel_time
+from progrun.errors import RequestError, UnitError
+from progrun.paces import RACE_DISTANCES_M, PaceExplanation
+from progrun.paces_request import PacesReport, PacesRequest, paces_report
 from progrun.training_paces import TrainingPaces
-from progrun.units import format_distance, format_duration, format_pace, parse_pace, parse_race
+from progrun.units import format_distance, format_duration, format_pace
 
 #: JSON key of each training pace -> TrainingPaces attribute.
 PACE_KEYS: dict[str, str] = {
@@ -32,6 +25,15 @@ PACE_KEYS: dict[str, str] = {
     "repetition": "repetition_s_per_km",
     "10k": "race_10k_s_per_km",
     "5k": "race_5k_s_per_km",
+}
+
+#: The entered-pace options (by flag name) -> their request fields.
+_FIELDS: dict[str, str] = {
+    "marathon-pace": "marathon_pace",
+    "10k-pace": "pace_10k",
+    "5k-pace": "pace_5k",
+    "easy-pace": "easy_pace",
+    "threshold-pace": "threshold_pace",
 }
 
 _PACE_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -55,79 +57,20 @@ _RACE_NAMES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class PacesReport:
-    """Everything the command shows, computed once and rendered as a table or JSON."""
-
-    paces: TrainingPaces
-    race: tuple[float, float] | None
-    equivalents: dict[str, float | None]
-    riegel: dict[str, float] | None
-    riegel_from: tuple[float, float] | None
-    explanation: PaceExplanation | None
-
-
-def _parse_entered(unit: str, texts: dict[str, str | None]) -> dict[str, float | None]:
-    parsed: dict[str, float | None] = {}
-    for option, text in texts.items():
-        if text is None:
-            parsed[option] = None
-            continue
-        try:
-            parsed[option] = parse_pace(text, default_unit=unit)
-        except UnitError as error:
-            raise click.BadParameter(str(error), param_hint=f"'--{option}'") from None
-    return parsed
-
-
 def build_report(
     race_text: str | None, entered_texts: dict[str, str | None], unit: str, want_explanation: bool
 ) -> PacesReport:
-    """Parse the options and compute the report; usage problems raise click errors (exit 2)."""
-    given = {option: text for option, text in entered_texts.items() if text is not None}
-    if race_text is not None and given:
-        raise click.UsageError(
-            "give either --race or entered paces (--marathon-pace, --10k-pace, ...), not both"
-        )
-    if race_text is None and not given:
-        raise click.UsageError(
-            "give a race result (--race 5k=20:00) or the paces you know (--marathon-pace 8:30)"
-        )
-
-    race: tuple[float, float] | None = None
-    riegel_from: tuple[float, float] | None = None
-    if race_text is not None:
-        try:
-            race = parse_race(race_text)
-        except UnitError as error:
-            raise click.BadParameter(str(error), param_hint="'--race'") from None
-        paces = training_paces_from_race(*race)
-        riegel_from = race
-    else:
-        entered = _parse_entered(unit, entered_texts)
-        paces = training_paces_from_entered(
-            marathon_s_per_km=entered["marathon-pace"],
-            race_10k_s_per_km=entered["10k-pace"],
-            race_5k_s_per_km=entered["5k-pace"],
-            easy_s_per_km=entered["easy-pace"],
-            threshold_s_per_km=entered["threshold-pace"],
-        )
-        for option, distance_m in (("5k-pace", 5000.0), ("10k-pace", 10000.0), ("marathon-pace", 42195.0)):
-            pace = entered[option]
-            if pace is not None:
-                riegel_from = (distance_m, pace * distance_m / 1000.0)
-                break
-
-    equivalents: dict[str, float | None] = dict.fromkeys(RACE_DISTANCES_M)
-    if paces.vdot is not None:
-        equivalents.update(race_equivalents(paces.vdot))
-    riegel = None
-    if riegel_from is not None:
-        riegel = {
-            name: riegel_time(*riegel_from, distance_m) for name, distance_m in RACE_DISTANCES_M.items()
-        }
-    explanation = explain(paces, race) if want_explanation else None
-    return PacesReport(paces, race, equivalents, riegel, riegel_from, explanation)
+    """`paces_report` for the options (keyed by flag name, "10k-pace"); bad input as click errors (exit 2)."""
+    fields = {_FIELDS[option]: text for option, text in entered_texts.items()}
+    request = PacesRequest(race=race_text, unit=unit, explain=want_explanation, **fields)
+    try:
+        return paces_report(request)
+    except UnitError as error:
+        if not error.field:
+            raise
+        raise click.BadParameter(error_text(error), param_hint=f"'{option_name(error.field)}'") from None
+    except RequestError as error:
+        raise click.UsageError(error_text(error)) from None
 
 
 def _rounded(value: float | None, digits: int = 2) -> float | None:

@@ -85,6 +85,7 @@ def export_plan(
     threshold_pace_s_per_km: float | None = None,
     start: datetime | None = None,
     repeat: Repeat = Repeat.NONE,
+    weeks: int | None = None,
     created: datetime | None = None,
     name: str | None = None,
 ) -> ExportResult:
@@ -93,10 +94,12 @@ def export_plan(
     `threshold_pace_s_per_km` is no longer needed: Zwift's run targets are fractions of a race pace the
     runner sets in Zwift, and ZWO steps are written against the plan's target pace (`formats.zwo`); it
     is accepted so existing callers keep working. `start` (date and time of the run) is needed for ICS;
-    `repeat` makes it recur.
+    `repeat` makes it recur for `weeks` weeks (needed with a repeat: calendar repeats never run forever).
     `created` stamps the FIT file and the ICS DTSTAMP (default: now), so tests can pin the bytes.
-    `name` overrides the workout's name (default: "Progression 5mi").
+    `name` overrides the workout's name (default: the plan's name, else "Progression 5mi").
     """
     check_plan(plan)
-    options = ExportOptions(fmt, name or plan_name(plan), start=start, repeat=repeat, created=created)
+    options = ExportOptions(
+        fmt, name or plan_name(plan), start=start, repeat=repeat, weeks=weeks, created=created
+    )
     return writer_for(fmt)(plan, options)

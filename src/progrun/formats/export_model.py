@@ -78,14 +78,16 @@ class ExportResult:
 class ExportOptions:
     """What an export needs besides the plan: its format, the workout's name and, for ICS, when.
 
-    `start` (date and time of the run) is needed for ICS and `repeat` makes it recur; `created` stamps
-    the FIT file and the ICS DTSTAMP (None: now), so tests can pin the bytes.
+    `start` (date and time of the run) is needed for ICS and `repeat` makes it recur for `weeks` weeks;
+    `created` stamps the FIT file and the ICS DTSTAMP (None: now), so tests can pin the bytes.
     """
 
     format: ExportFormat
     name: str
     start: datetime | None = None
     repeat: Repeat = Repeat.NONE
+    #: How many weeks a repeat runs (a calendar repeat never runs forever).
+    weeks: int | None = None
     created: datetime | None = None
 
 
@@ -120,7 +122,9 @@ def step_length(step: Step) -> float:
 
 
 def plan_name(plan: Plan) -> str:
-    """A short name for the plan, e.g. "Progression 5mi" or "Progression 40min" (what a watch shows)."""
+    """The runner's name for the plan, else a short one, e.g. "Progression 5mi" or "Progression 40min"."""
+    if plan.name.strip():
+        return plan.name.strip()
     if plan.timed:
         return f"Progression {round(plan.running_time_s / 60.0)}min"
     distance = format_distance(plan.total_distance_m, plan.unit.value).replace(" ", "")

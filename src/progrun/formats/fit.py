@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from progrun.activity import Activity, Format, Pause
-from progrun.errors import CorruptFile, NotAnActivity, UnknownFormat
+from progrun.errors import CorruptFile, NotAnActivity, Suggestion, UnknownFormat
 from progrun.formats import fit_summary
 from progrun.formats.fit_columns import MessageTable, developer_notices, read_table, resolve_compressed
 from progrun.formats.fit_container import Problem, ProblemKind, scan
@@ -51,26 +51,52 @@ RUN_SPORTS = frozenset({"running"})
 #: sports whose FIT cadence is not strides per minute (not doubled into steps per minute)
 NON_FOOT_SPORTS = frozenset({"cycling", "e_biking", "rowing", "paddling", "swimming", "kayaking", "canoeing"})
 
-#: What the reader can do about damage: `--salvage` on the command line, `on_error=OnError.WARN` in Python.
-_SALVAGE = "--salvage keeps the messages before it, as a partial run"
-_HINTS = {
-    ProblemKind.NOT_FIT: "progrun detects FIT, GPX, TCX and gzip from the content, whatever the extension",
-    ProblemKind.HEADER_SIZE: "the file header is damaged; copy the file from the watch again",
-    ProblemKind.HEADER_CRC: "the file header is damaged; copy the file from the watch again, "
-    "or use --salvage to read it anyway, as a partial run",
-    ProblemKind.HEADER: "a chained FIT file has a damaged header; copy it from the watch again, "
-    f"or {_SALVAGE}",
-    ProblemKind.DATA_SIZE_ZERO: "the header declares no data; copy the file from the watch again, "
-    "or use --salvage to decode what follows the header, as a partial run",
-    ProblemKind.CRC: "the file is damaged; copy it from the watch again, "
-    "or use --salvage to read it anyway, as a partial run",
-    ProblemKind.TRUNCATED: "the file was cut short; copy it from the watch again, "
-    "or use --salvage to keep the messages before the break, as a partial run",
-    ProblemKind.UNDEFINED_LOCAL: f"the file is corrupt from that point; copy it again, or {_SALVAGE}",
-    ProblemKind.ZERO_SIZE: "a malformed field definition; copy the file again, "
-    "or use --salvage to skip that field, as a partial run",
-    ProblemKind.DUPLICATE_FIELD: "an ambiguous field definition; copy the file again, "
-    "or use --salvage to take the first declaration, as a partial run",
+#: What the reader can do about damage: the `salvage` field (`--salvage` on the command line,
+#: `on_error=OnError.WARN` in Python).
+_USE_SALVAGE = (Suggestion("salvage"), " to ")
+_HINTS: dict[ProblemKind, tuple[str | Suggestion, ...]] = {
+    ProblemKind.NOT_FIT: ("progrun detects FIT, GPX, TCX and gzip from the content, whatever the extension",),
+    ProblemKind.HEADER_SIZE: ("the file header is damaged; copy the file from the watch again",),
+    ProblemKind.HEADER_CRC: (
+        "the file header is damaged; copy the file from the watch again, or use ",
+        *_USE_SALVAGE,
+        "read it anyway, as a partial run",
+    ),
+    ProblemKind.HEADER: (
+        "a chained FIT file has a damaged header; copy it from the watch again, or use ",
+        *_USE_SALVAGE,
+        "keep the messages before it, as a partial run",
+    ),
+    ProblemKind.DATA_SIZE_ZERO: (
+        "the header declares no data; copy the file from the watch again, or use ",
+        *_USE_SALVAGE,
+        "decode what follows the header, as a partial run",
+    ),
+    ProblemKind.CRC: (
+        "the file is damaged; copy it from the watch again, or use ",
+        *_USE_SALVAGE,
+        "read it anyway, as a partial run",
+    ),
+    ProblemKind.TRUNCATED: (
+        "the file was cut short; copy it from the watch again, or use ",
+        *_USE_SALVAGE,
+        "keep the messages before the break, as a partial run",
+    ),
+    ProblemKind.UNDEFINED_LOCAL: (
+        "the file is corrupt from that point; copy it again, or use ",
+        *_USE_SALVAGE,
+        "keep the messages before it, as a partial run",
+    ),
+    ProblemKind.ZERO_SIZE: (
+        "a malformed field definition; copy the file again, or use ",
+        *_USE_SALVAGE,
+        "skip that field, as a partial run",
+    ),
+    ProblemKind.DUPLICATE_FIELD: (
+        "an ambiguous field definition; copy the file again, or use ",
+        *_USE_SALVAGE,
+        "take the first declaration, as a partial run",
+    ),
 }
 _RECOVERY = {
     ProblemKind.HEADER_SIZE: "nothing could be decoded",

@@ -70,7 +70,7 @@ from progrun.formats.export_model import (
 )
 from progrun.plan import Plan, SplitUnit, Step, StepKind
 from progrun.plan_rules import WATCH_ALERT_MARGIN_PERCENT, watch_alert_range
-from progrun.units import format_pace
+from progrun.units import format_pace, pace_difference_text
 
 #: UTF-8 bytes kept of a workout or step name; with the NUL terminator the field is 16 bytes.
 MAX_NAME_BYTES = 15
@@ -137,7 +137,7 @@ def write_fit_workout(plan: Plan, *, name: str, created: datetime | None = None)
     rows: list[TargetFidelity] = []
     for index, step in enumerate(plan.steps):
         encoder.on_mesg(_MESG["WORKOUT_STEP"], _step_message(plan, index))
-        rows.extend(_step_fidelity(index, step))
+        rows.extend(_step_fidelity(index, step, plan.unit.value))
     rows.append(
         TargetFidelity(
             None,
@@ -168,15 +168,17 @@ def check_fit_plan(plan: Plan) -> None:
             f"the plan has {len(plan.steps)} steps and Garmin watches run at most {MAX_WATCH_STEPS}; "
             "plan fewer or longer splits (for example mile splits instead of km)",
         )
+    u = plan.unit.value
+    precision = pace_difference_text(1.0, u, 0 if u == "km" else 1)  # the field's 1 s/km, in the plan's unit
     for index, step in enumerate(plan.steps):
         for edge, pace in (("fast", step.low_s_per_km), ("slow", step.high_s_per_km)):
             if not MIN_TARGET_PACE_S_PER_KM <= pace <= MAX_TARGET_PACE_S_PER_KM:
                 raise ExportError(
                     "FIT",
                     f"step {index + 1} ({_label(plan, index)}) has a {edge} band edge of "
-                    f"{_pace_text(pace)}, and a FIT speed target carries paces from "
-                    f"{_pace_text(MIN_TARGET_PACE_S_PER_KM)} to {_pace_text(MAX_TARGET_PACE_S_PER_KM)} "
-                    "within 1 s/km; give the step a band inside that range",
+                    f"{_pace_text(pace, u)}, and a FIT speed target carries paces from "
+                    f"{_pace_text(MIN_TARGET_PACE_S_PER_KM, u)} to {_pace_text(MAX_TARGET_PACE_S_PER_KM, u)} "
+                    f"within {precision}; give the step a band inside that range",
                 )
         raw, what = _duration_value(step)
         if not 1 <= raw <= UINT32_MAX_VALID:
@@ -359,13 +361,14 @@ def _label(plan: Plan, index: int) -> str:
     return step_label(plan, index)
 
 
-def _pace_text(pace_s_per_km: float) -> str:
+def _pace_text(pace_s_per_km: float, unit: str) -> str:
+    """A pace in the plan's unit; a pace that is not one (0, NaN) as the raw s/km it holds."""
     if math.isfinite(pace_s_per_km) and pace_s_per_km > 0:
-        return format_pace(pace_s_per_km, SplitUnit.KM)
+        return format_pace(pace_s_per_km, unit)
     return f"{pace_s_per_km!r} s/km"
 
 
-def _step_fidelity(index: int, step: Step) -> list[TargetFidelity]:
+def _step_fidelity(index: int, step: Step, unit: str) -> list[TargetFidelity]:
     alert = alert_range(step)
     worst = max(abs(pace_from_mm_s(speed_mm_s(edge)) - edge) for edge in alert)
     if alert == (step.low_s_per_km, step.high_s_per_km):
@@ -373,17 +376,17 @@ def _step_fidelity(index: int, step: Step) -> list[TargetFidelity]:
             index,
             "pace band",
             Fidelity.EXACT if worst < EXACT_PACE_S_PER_KM else Fidelity.APPROXIMATE,
-            f"speed range in mm/s: edges off by at most {worst:.2f} s/km",
+            f"speed range in mm/s: edges off by at most {pace_difference_text(worst, unit)}",
         )
     else:
         band = TargetFidelity(
             index,
             "pace band",
             Fidelity.APPROXIMATE,
-            f"the watch alerts outside {_pace_text(alert[0])}-{_pace_text(alert[1])}, the band "
-            f"{_pace_text(step.low_s_per_km)}-{_pace_text(step.high_s_per_km)} widened by "
+            f"the watch alerts outside {_pace_text(alert[0], unit)}-{_pace_text(alert[1], unit)}, the band "
+            f"{_pace_text(step.low_s_per_km, unit)}-{_pace_text(step.high_s_per_km, unit)} widened by "
             f"{WATCH_ALERT_MARGIN_PERCENT:g} % of speed so GPS noise does not beep "
-            f"(mm/s: off by {worst:.2f} s/km)",
+            f"(mm/s: off by {pace_difference_text(worst, unit)})",
         )
     if step.distance_m is not None:
         error_m = abs(round(step.distance_m * 100) / 100 - step.distance_m)

@@ -16,7 +16,8 @@ One VCALENDAR with one VEVENT:
   updates the event instead of duplicating it.
 - With `Repeat.WEEKLY` an RRULE repeats it every week on the start's weekday; with
   `Repeat.TWICE_WEEKLY` on the start's weekday and the day three days later (Tuesday and Friday,
-  say), never two days in a row: the method allows one or two progression runs a week.
+  say), never two days in a row: the method allows one or two progression runs a week. A repeat runs
+  for the weeks asked (`weeks`, 1-52: RRULE COUNT is the runs in them), never forever.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vRecur
 
-from progrun.errors import ExportError
+from progrun.errors import ExportError, Suggestion
 from progrun.formats.export_model import (
     ExportFormat,
     ExportOptions,
@@ -42,6 +43,8 @@ from progrun.units import format_distance, format_duration, format_pace
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 #: Days between the two runs of a twice-weekly repeat.
 SECOND_RUN_AFTER_DAYS = 3
+#: The longest a calendar repeat runs: a year of weeks (a training block is 4-16).
+MAX_REPEAT_WEEKS = 52
 
 
 def write_ics(
@@ -49,10 +52,11 @@ def write_ics(
     start: datetime,
     *,
     repeat: Repeat = Repeat.NONE,
+    weeks: int | None = None,
     created: datetime | None = None,
     name: str,
 ) -> ExportResult:
-    """The calendar bytes for `plan` at `start`, optionally recurring."""
+    """The calendar bytes for `plan` at `start`, optionally recurring for `weeks` weeks."""
     calendar = Calendar()
     calendar.add("prodid", "-//progrun//progression run//EN")
     calendar.add("version", "2.0")
@@ -65,7 +69,7 @@ def write_ics(
     event.add("summary", summary(plan, name))
     event.add("description", description(plan))
     event.add("categories", ["Running"])
-    rule = recurrence(local, repeat)
+    rule = recurrence(local, repeat, weeks)
     if rule is not None:
         event.add("rrule", rule)
     calendar.add_component(event)
@@ -95,14 +99,22 @@ def floating(start: datetime) -> datetime:
     return start.replace(tzinfo=None)
 
 
-def recurrence(start: datetime, repeat: Repeat) -> vRecur | None:
-    """The RRULE for `repeat`, or None for a one-off run."""
+def recurrence(start: datetime, repeat: Repeat, weeks: int | None) -> vRecur | None:
+    """The RRULE for `repeat` over `weeks` weeks (COUNT: the runs in them), or None for a one-off run.
+
+    A repeat never runs forever: ExportError (field "weeks") when `weeks` is missing or outside 1-52.
+    """
     if repeat is Repeat.NONE:
         return None
+    if weeks is None or not 1 <= weeks <= MAX_REPEAT_WEEKS:
+        problem = "a repeating event needs the number of weeks it runs"
+        if weeks is not None:
+            problem = f"{weeks} weeks is outside 1 to {MAX_REPEAT_WEEKS}"
+        raise ExportError("ICS", problem, ["give e.g. ", Suggestion("weeks", "8")], field="weeks")
     days = [_WEEKDAYS[start.weekday()]]
     if repeat is Repeat.TWICE_WEEKLY:
         days.append(_WEEKDAYS[(start.weekday() + SECOND_RUN_AFTER_DAYS) % 7])
-    return vRecur({"freq": "WEEKLY", "byday": days})
+    return vRecur({"freq": "WEEKLY", "count": weeks * len(days), "byday": days})
 
 
 def event_uid(plan: Plan, start: datetime) -> str:
@@ -137,5 +149,17 @@ def description(plan: Plan) -> str:
 def write_export(plan: Plan, options: ExportOptions) -> ExportResult:
     """The registry's entry (`formats.export.WRITERS`): the calendar event, which needs a start."""
     if options.start is None:
-        raise ExportError("ICS", "a calendar event needs a date and time; pass --date and --time")
-    return write_ics(plan, options.start, repeat=options.repeat, created=options.created, name=options.name)
+        raise ExportError(
+            "ICS",
+            "a calendar event needs a date and time",
+            ["give ", Suggestion("date", "2026-12-01"), " and ", Suggestion("time", "07:00")],
+            field="date",
+        )
+    return write_ics(
+        plan,
+        options.start,
+        repeat=options.repeat,
+        weeks=options.weeks,
+        created=options.created,
+        name=options.name,
+    )

@@ -29,7 +29,7 @@ from progrun.formats.export_model import (
     cue_fidelity,
 )
 from progrun.plan import Plan, Step, StepKind
-from progrun.units import format_pace, pace_per_unit, pace_s_per_km_from_unit
+from progrun.units import format_pace, pace_difference_text, pace_per_unit, pace_s_per_km_from_unit
 
 #: A written distance within this many metres of the plan's counts as exact.
 EXACT_DISTANCE_M = 0.5
@@ -134,7 +134,8 @@ def _step_fidelity(plan: Plan, index: int, step: Step) -> list[TargetFidelity]:
         index,
         "pace band",
         Fidelity.EXACT if worst < EXACT_PACE_S_PER_KM else Fidelity.APPROXIMATE,
-        f"absolute pace range, whole seconds per {plan.unit.value}: edges off by {worst:.2f} s/km",
+        f"absolute pace range, whole seconds per {plan.unit.value}: edges off by "
+        f"{pace_difference_text(worst, plan.unit.value)}",
     )
     error = abs(_written_length(plan, step) - (step.distance_m or step.duration_s or 0.0))
     if step.distance_m is not None:

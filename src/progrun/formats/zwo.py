@@ -37,10 +37,12 @@ from progrun.formats.export_model import (
     step_label,
 )
 from progrun.plan import Plan, Step
-from progrun.units import format_duration, format_pace
+from progrun.units import format_duration, format_pace, pace_difference_text, pace_s_per_km_from_unit
 
 #: Decimals kept of the speed fraction.
 FRACTION_DECIMALS = 4
+#: How much slower a mis-set Zwift pace the fidelity report shows the effect of, in s per the plan's unit.
+SLOWER_BY_S_PER_UNIT = 10.0
 
 #: Zwift's run paces, by the value of a step's `pace` attribute.
 ZWIFT_PACES: dict[int, str] = {0: "1 mile", 1: "5 km", 2: "10 km", 3: "half marathon", 4: "marathon"}
@@ -82,15 +84,17 @@ def write_zwo(plan: Plan, *, name: str) -> ExportResult:
             message += f", {step.cue}"
         ET.SubElement(element, "textevent", {"timeoffset": "0", "message": message})
         rows.extend(_step_fidelity(plan, index, step, reference, fraction, duration_s))
-    slower_first = zwift_pace(plan.steps[0], reference, reference + 10.0)
+    slower = reference + pace_s_per_km_from_unit(SLOWER_BY_S_PER_UNIT, u)
+    slower_first = zwift_pace(plan.steps[0], reference, slower)
     rows.append(
         TargetFidelity(
             None,
             f"Zwift {ZWIFT_PACES[slot]} pace",
             Fidelity.APPROXIMATE,
             f"every target is a fraction of the {ZWIFT_PACES[slot]} pace set in Zwift: set it to "
-            f"{format_pace(reference, u)}; at {format_pace(reference + 10.0, u)} (10 s/km slower) Zwift "
-            f"would run the first split at {format_pace(slower_first, u)}",
+            f"{format_pace(reference, u)}; at {format_pace(slower, u)} "
+            f"({SLOWER_BY_S_PER_UNIT:g} s/{u} slower) Zwift would run the first split at "
+            f"{format_pace(slower_first, u)}",
         )
     )
     rows.append(
@@ -129,7 +133,7 @@ def _step_fidelity(  # noqa: PLR0917 (the step and what was written for it)
         "target pace",
         Fidelity.EXACT if pace_error < EXACT_PACE_S_PER_KM else Fidelity.APPROXIMATE,
         f"{written:.{FRACTION_DECIMALS}f} x your Zwift {slot} pace: Zwift runs "
-        f"{format_pace(run, plan.unit.value)} (off by {pace_error:.2f} s/km)",
+        f"{format_pace(run, plan.unit.value)} (off by {pace_difference_text(pace_error, plan.unit.value)})",
     )
     band = TargetFidelity(
         index,

@@ -36,7 +36,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from progrun.errors import ActivityFileError, DiskFull, NotAnActivity, ProgrunError, UnsafeFile
+from progrun.errors import ActivityFileError, DiskFull, NotAnActivity, ProgrunError, Suggestion, UnsafeFile
 from progrun.formats.compression import gunzip, is_gzip
 from progrun.split_frame import shared_work
 from progrun.storage import archive
@@ -80,6 +80,8 @@ class Skipped:
 class Failed:
     file: str
     reason: str
+    #: `reason` as text and suggestions (`ProgrunError.parts`), so a client renders suggestions its own way.
+    parts: tuple[str | Suggestion, ...] = field(default=(), compare=False, repr=False)
 
 
 WorkResult = ImportedRun | Skipped | Failed
@@ -296,7 +298,8 @@ def analyse_source(source: Source, context: AnalysisContext | None = None) -> Wo
     except NotAnActivity as error:  # a Garmin export's monitoring and settings files
         return Skipped(source.display, _reason(error))
     except ProgrunError as error:
-        return Failed(source.display, _reason(error, hint=True))
+        parts = error.detail_parts if isinstance(error, ActivityFileError) else error.parts
+        return Failed(source.display, _reason(error, hint=True), parts)
     except (OSError, MemoryError) as error:
         return Failed(source.display, f"cannot read the file: {error}")
     except Exception as error:  # a parser bug must not stop the import; report it per file

@@ -23,13 +23,18 @@ import platformdirs
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from progrun.errors import StorageError
+from progrun.errors import StorageError, Suggestion
 
 #: Mode of a new SQLite log file and of the folders progrun creates for it.
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 SUPPORTED = ("sqlite", "postgresql")
-URL_HINT = "give an SQLite file path or a postgresql://user@host/dbname URL (--db or PROGRUN_DB)"
+URL_HINT = (
+    "give an SQLite file path or a postgresql://user@host/dbname URL (",
+    Suggestion("db"),
+    " or PROGRUN_DB)",
+)
+_ANOTHER_PLACE = (Suggestion("db"), " or PROGRUN_DATA_DIR")
 
 
 def default_data_dir() -> Path:
@@ -86,14 +91,17 @@ def parse_log_url(url: str) -> LogLocation:
         port = parsed.port  # a non-numeric port raises here or in make_url
     except (ArgumentError, ValueError) as error:
         reason = "not a database URL" if isinstance(error, ArgumentError) else f"bad port ({error})"
-        raise StorageError(f"training log URL {shown}: {reason}; {URL_HINT}") from None
+        raise StorageError([f"training log URL {shown}: {reason}; ", *URL_HINT]) from None
     if port is not None and not 0 < port < 65536:
-        raise StorageError(f"training log URL {shown}: port {port} is out of range; {URL_HINT}")
+        raise StorageError([f"training log URL {shown}: port {port} is out of range; ", *URL_HINT])
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED:
         raise StorageError(
-            f"training log URL {shown}: {backend} is not supported, progrun keeps its log in SQLite or "
-            f"PostgreSQL; {URL_HINT}"
+            [
+                f"training log URL {shown}: {backend} is not supported, progrun keeps its log in SQLite or "
+                "PostgreSQL; ",
+                *URL_HINT,
+            ]
         )
     database = parsed.database or ""
     is_file = backend == "sqlite" and database and database != ":memory:"
@@ -119,8 +127,11 @@ def make_folder(folder: Path) -> None:
             created.mkdir(mode=FOLDER_MODE)
     except OSError as error:
         raise StorageError(
-            f"cannot create the training log folder {folder}: {error.strerror or error}; "
-            "choose another place with --db or PROGRUN_DATA_DIR"
+            [
+                f"cannot create the training log folder {folder}: {error.strerror or error}; "
+                "choose another place with ",
+                *_ANOTHER_PLACE,
+            ]
         ) from None
 
 
@@ -139,8 +150,11 @@ def create_sqlite_file(path: Path) -> bool:
         return False
     except OSError as error:
         raise StorageError(
-            f"cannot create the training log {path}: {error.strerror or error}; "
-            "choose another place with --db or PROGRUN_DATA_DIR"
+            [
+                f"cannot create the training log {path}: {error.strerror or error}; "
+                "choose another place with ",
+                *_ANOTHER_PLACE,
+            ]
         ) from None
     os.close(descriptor)
     return True

@@ -30,7 +30,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from progrun.errors import DiskFull, StorageError
+from progrun.errors import DiskFull, StorageError, Suggestion
 from progrun.storage.location import LogLocation
 from progrun.storage.records import Profile
 from progrun.storage.schema import RunnerRow
@@ -97,7 +97,9 @@ def storage_error(error: BaseException, shown: str, *, doing: str = "") -> Stora
             "files into a new log"
         )
     if "readonly" in lowered or "read-only" in lowered:
-        return StorageError(f"{what} is read-only ({reason}); make it writable, or give another --db")
+        return StorageError(
+            [f"{what} is read-only ({reason}); make it writable, or give another ", Suggestion("db")]
+        )
     if "unable to open database file" in lowered:
         return StorageError(
             f"{what} cannot be opened ({reason}); check that its folder exists and is writable"
@@ -105,7 +107,11 @@ def storage_error(error: BaseException, shown: str, *, doing: str = "") -> Stora
     if "database is locked" in lowered:
         return StorageError(f"{what} is busy ({reason}); another progrun is writing to it, try again")
     return StorageError(
-        f"cannot open {what}: {reason}; check --db / PROGRUN_DB and that the database server is running"
+        [
+            f"cannot open {what}: {reason}; check ",
+            Suggestion("db"),
+            " / PROGRUN_DB and that the database server is running",
+        ]
     )
 
 
