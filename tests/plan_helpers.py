@@ -21,6 +21,7 @@ TOP_KEYS = {
     "start_kind",
     "target_kind",
     "options",
+    "name",
 }
 
 

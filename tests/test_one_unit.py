@@ -11,10 +11,10 @@ from progrun.detect import detect_progression
 from progrun.formats.export import ExportFormat, export_plan
 from progrun.judge import judge
 from progrun.paces import training_paces_for_vdot
-from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, StepKind
+from progrun.plan import Plan, SplitUnit, StepKind
 from progrun.planner import build_plan
 from progrun.simulate import Behaviour, simulate_run
-from progrun.units import pace_difference_text
+from progrun.units import METRES_PER_MILE, pace_difference_text
 from progrun.verdict_words import coach_findings, table_rows
 
 OTHER = {SplitUnit.MILE: re.compile(r"/km\b|s/km"), SplitUnit.KM: re.compile(r"/mi\b|s/mi")}
