@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from progrun.cli import cli
 from progrun.demo_history import FIRST_RACE_TIME_S, LAST_RACE_TIME_S, demo_history, plan_for_race
 from progrun.storage import Store
-from progrun.storage.views import progress_view
+from progrun.training_log.views import progress_view
 from tests.formats.test_fit_workout import assert_valid_workout
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

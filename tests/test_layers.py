@@ -14,7 +14,7 @@ PACKAGE = Path(progrun.__file__).parent
 CORE_THIRD_PARTY = {"numpy"}
 #: Optional dataframe views (Activity.to_pandas), imported lazily inside the method only.
 OPTIONAL_VIEWS = {"pandas"}
-ADAPTER_PACKAGES = {"formats", "storage", "cli", "web"}
+ADAPTER_PACKAGES = {"formats", "storage", "training_log", "charts", "cli", "web"}
 
 
 def _core_modules() -> list[Path]:
@@ -67,3 +67,47 @@ def test_importing_progrun_does_not_import_heavy_adapters() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+#: Each package and the progrun packages it must never import:
+#: core <- formats/storage <- training_log <- cli/web.
+FORBIDDEN_IMPORTS = {
+    "formats": {"storage", "training_log", "cli", "web"},
+    "storage": {"training_log", "cli", "web"},
+    "training_log": {"cli", "web"},
+}
+
+
+def _progrun_packages_imported(path: Path) -> set[str]:
+    """The progrun subpackages a module imports, anywhere in it (inside functions too)."""
+    names = _imported_roots(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "progrun":
+            names.update(f"progrun.{alias.name}" for alias in node.names)
+    return {name.split(".")[1] for name in names if name.startswith("progrun.") and name.count(".") >= 1}
+
+
+def test_each_layer_imports_only_the_layers_below_it() -> None:
+    offences = []
+    for package, forbidden in FORBIDDEN_IMPORTS.items():
+        modules = sorted((PACKAGE / package).rglob("*.py"))
+        assert modules, package
+        for path in modules:
+            for imported in _progrun_packages_imported(path) & forbidden:
+                offences.append(f"{path.relative_to(PACKAGE)} imports progrun.{imported}")
+    for path in _core_modules():
+        for imported in _progrun_packages_imported(path) & {
+            "training_log",
+            "storage",
+            "formats",
+            "cli",
+            "web",
+        }:
+            offences.append(f"{path.name} (core) imports progrun.{imported}")
+    assert offences == []
+
+
+def test_the_layer_test_sees_an_upward_import(tmp_path: Path) -> None:
+    module = tmp_path / "upward.py"
+    module.write_text("def f():\n    from progrun.training_log import TrainingLog\n", encoding="utf-8")
+    assert _progrun_packages_imported(module) == {"training_log"}

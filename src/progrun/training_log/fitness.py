@@ -24,7 +24,7 @@ from progrun.plan import METRES_PER_MILE, Plan, SplitUnit
 from progrun.planner import build_plan
 from progrun.progress import FITNESS_WINDOW_DAYS, BlockSession, FitnessEstimate, build_block
 from progrun.storage.store import Store
-from progrun.storage.views import fitness
+from progrun.training_log.views import fitness
 from progrun.training_paces import TrainingPaces
 
 #: The current progression distance: the longest progression (cooldown left out) of the latest this
@@ -55,7 +55,7 @@ def current_fitness(store: Store, today: date) -> CurrentFitness:
     as_of = today
     estimate = fitness(store, today)
     if estimate.vdot is None:
-        latest = store.list_activities(until=_midnight(today + timedelta(days=1)), limit=1)
+        latest = store.list_activities(until=_midnight(today + timedelta(days=1)), limit=1, newest_first=True)
         if latest and latest[0].start is not None and latest[0].start.date() < today:
             as_of = latest[0].start.date()
             estimate = fitness(store, as_of)

@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from progrun.analysis import SplitRecord
 from progrun.progress import (
     Effort,
     FitnessEstimate,
@@ -21,7 +22,6 @@ from progrun.progress import (
     tempo_splits_held,
     weekly_trend,
 )
-from progrun.storage.records import SplitRecord
 from progrun.storage.store import Store
 from progrun.training_guard import GUARD_HISTORY_DAYS, GuardResult, Session, frequency_guard
 
