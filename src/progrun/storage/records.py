@@ -16,7 +16,8 @@ from progrun.activity import CHANNELS, Activity, FloatArray
 from progrun.analysis import SplitRecord, VerdictRecord
 
 #: Bump when the analysis (splits, classification, judging) changes; `progrun reanalyse` redoes older rows.
-ANALYSIS_VERSION = 2
+#: 3: splits carry `suspect_distance`; a generic activity is a run unless it moves like a ride (`sport`).
+ANALYSIS_VERSION = 3
 
 
 @dataclass(frozen=True)

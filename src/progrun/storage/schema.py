@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 
 class Base(DeclarativeBase):
@@ -157,6 +158,8 @@ class SplitRow(Base):
     elapsed_s: Mapped[float] = mapped_column(Float)
     pace_s_per_km: Mapped[float] = mapped_column(Float)
     avg_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: The watch's distance glitched inside this split (`progrun.distance_glitch`; migration 0005).
+    suspect_distance: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class VerdictRow(Base):

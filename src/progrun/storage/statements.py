@@ -42,7 +42,15 @@ ACTIVITY_KEYS = (
     "imported_at",
 )
 STREAM_KEYS = ("activity_id", "n_samples", "channels", "data")
-SPLIT_KEYS = ("activity_id", "index", "distance_m", "elapsed_s", "pace_s_per_km", "avg_hr_bpm")
+SPLIT_KEYS = (
+    "activity_id",
+    "index",
+    "distance_m",
+    "elapsed_s",
+    "pace_s_per_km",
+    "avg_hr_bpm",
+    "suspect_distance",
+)
 VERDICT_KEYS = ("activity_id", "plan_id", "score", "progressed", "target_reached", "verdict_json")
 
 

@@ -236,6 +236,7 @@ class Store:
                         "elapsed_s": split.elapsed_s,
                         "pace_s_per_km": split.pace_s_per_km,
                         "avg_hr_bpm": split.avg_hr_bpm,
+                        "suspect_distance": split.suspect_distance,
                     }
                     for split in run.splits
                 ],
@@ -412,6 +413,7 @@ class Store:
                             values["elapsed_s"],
                             values["pace_s_per_km"],
                             values["avg_hr_bpm"],
+                            bool(values["suspect_distance"]),
                         )
                     )
         return {key: tuple(value) for key, value in out.items()}

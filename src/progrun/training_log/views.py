@@ -121,6 +121,7 @@ def fitness(store: Store, today: date) -> FitnessEstimate:
             [s.distance_m for s in split_rows],
             [s.elapsed_s for s in split_rows],
             summary.id,
+            suspect=[s.suspect_distance for s in split_rows],
         )
         if effort is not None:
             efforts.append(effort)
