@@ -124,3 +124,19 @@ def test_a_coach_reads_findings_in_the_third_person(text: str) -> None:
     coach = third_person(text)
     assert "you" not in coach.lower().split()
     assert coach.startswith(("The runner ", "Their "))
+
+
+def test_uploaded_bytes_are_imported_under_their_own_name(database: Database) -> None:
+    runner = database.create_runner("Uploader")
+    log = TrainingLog(database.runner(runner.id))
+    data = gpx_text(synthetic_run(BASE_START, _progression(330.0, 0))).encode()
+    first = log.import_bytes("C:\\Users\\ann\\morning run.gpx", data)
+    assert (first.imported, first.failed) == (1, [])
+    (entry,) = log.history().entries
+    assert entry.run.source_name == "morning run.gpx"
+    again = log.import_bytes("morning run.gpx", data)
+    assert again.duplicate_of == [
+        ("morning run.gpx", entry.run.id, f"same content as activity {entry.run.id}")
+    ]
+    broken = log.import_bytes("notes.gpx", b"this is not xml")
+    assert [failed.file for failed in broken.failed] == ["notes.gpx"]

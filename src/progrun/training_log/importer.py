@@ -429,6 +429,7 @@ def import_paths(
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     salvage: bool = False,
+    shown_as: tuple[Path, str] | None = None,
 ) -> ImportReport:
     """Import files, folders, .gz files and zip exports into the store; one bad file never stops it.
 
@@ -441,6 +442,8 @@ def import_paths(
     report = ImportReport()
     with import_workspace() as workdir:
         plan = plan_sources(list(paths), workdir)
+        if shown_as is not None:
+            _show_as(plan, *shown_as)
         report.failed.extend(plan.failed)
         report.ignored = plan.ignored
         sources = [dataclasses.replace(s, salvage=True) for s in plan.sources] if salvage else plan.sources
@@ -452,6 +455,18 @@ def import_paths(
                 if on_file is not None:
                     on_file(source.display)
     return report
+
+
+def _show_as(plan: Plan, path: Path, name: str) -> None:
+    """Name the files read from `path` (an upload's temporary copy) by the name it was uploaded as, in
+    the report and in the stored runs' source names."""
+    prefix = str(path)
+
+    def shown(display: str) -> str:
+        return name + display[len(prefix) :] if display.startswith(prefix) else display
+
+    plan.sources = [dataclasses.replace(source, display=shown(source.display)) for source in plan.sources]
+    plan.failed = [Failed(shown(failed.file), failed.reason) for failed in plan.failed]
 
 
 def _record(

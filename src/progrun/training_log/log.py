@@ -92,7 +92,7 @@ class TrainingLog:
             target = folder / "upload" / base
             target.parent.mkdir(mode=0o700)
             target.write_bytes(data)
-            return import_paths(self.store, [target], workers=1, salvage=salvage)
+            return import_paths(self.store, [target], workers=1, salvage=salvage, shown_as=(target, base))
 
     # -- reading ---------------------------------------------------------------------------------
 
