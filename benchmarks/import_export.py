@@ -24,6 +24,8 @@ its worker processes, sampled from /proc (RSS every 50 ms; PSS, whose reading co
 walk of every page, every 2 s and whenever the RSS sum has grown by 1 MiB since; RSS counts pages
 shared after fork once per process, PSS splits them), plus the parent's and the largest worker's
 max RSS from getrusage. The sampler's own CPU time is printed and not counted as the parent's.
+Then the same export is imported again into the same log (every file a duplicate, found by its hash
+before it is decoded) and that wall time is printed beside the first's.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from progrun.activity import CHANNELS, Activity  # noqa: E402
 from progrun.formats.fit_crc import fit_crc  # noqa: E402
 from progrun.formats.fit_writer import write_fit_activity  # noqa: E402
 from progrun.storage import Store  # noqa: E402
-from progrun.storage.importer import import_paths  # noqa: E402
+from progrun.training_log.importer import import_paths  # noqa: E402
 from tests.synthetic_runs import gpx_text, synthetic_run  # noqa: E402
 
 BASE = datetime(2000, 1, 3, 7, 0, tzinfo=UTC)  # FIT times before 1998-07 read as relative
@@ -321,7 +323,15 @@ def import_only(export: Path, db: Path, workers: int) -> None:
         kinds: dict[str, int] = {}
         for run in store.list_activities():
             kinds[run.kind] = kinds.get(run.kind, 0) + 1
+    # The same export again: every file is already in the log (hash before decode: read, hash, skip).
+    again_started = time.perf_counter()
+    with Store.open(url) as store:
+        again = import_paths(store, [export], workers=workers)
+    reimport_wall_s = time.perf_counter() - again_started
     figures = {
+        "reimport_wall_s": reimport_wall_s,
+        "reimport_imported": again.imported,
+        "reimport_duplicates": again.duplicates,
         "imported": report.imported,
         "duplicates": report.duplicates,
         "skipped": len(report.skipped),
@@ -394,6 +404,11 @@ def bench(runs: int, workers: int, keep: Path | None, recording: str) -> None:
             f"  the {cores} cores during the import: {cores * f['wall_s']:.0f} core-s, of which this "
             f"import {cpu_s:.0f}, its memory sampler {f['sampler_cpu_s']:.1f}, other processes "
             f"{others_s:.1f}, stolen by the host {f['machine_steal_s']:.1f}, idle {f['machine_idle_s']:.1f}"
+        )
+        print(
+            f"  re-import of the same export: {f['reimport_wall_s']:.2f} s "
+            f"({f['wall_s'] / f['reimport_wall_s']:.0f}x faster than the first), "
+            f"imported {f['reimport_imported']}, duplicates {f['reimport_duplicates']}"
         )
         series = f["parent_rss_series_mib"]
         shown = series[:: max(1, len(series) // 8)] + series[-1:]

@@ -24,7 +24,7 @@ from pathlib import Path
 from progrun.errors import ProgrunError
 from progrun.formats import OnError, read_activity
 from progrun.storage import Store
-from progrun.storage.importer import import_paths
+from progrun.training_log.importer import import_paths
 from tests.conftest import ACTIVITIES
 from tests.synthetic_runs import fit_bytes, gpx_text, progression_paces, synthetic_run
 

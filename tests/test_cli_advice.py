@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from progrun.cli import cli
 from progrun.storage import Store
-from progrun.storage.analysis import analyse, load_context
+from progrun.training_log.runs import analyse, load_context
 from tests.synthetic_runs import fit_bytes, synthetic_run
 
 FIRST_DAY = datetime(2024, 3, 4, 7, 0, tzinfo=UTC)

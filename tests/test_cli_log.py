@@ -17,7 +17,7 @@ from tests.conftest import ACTIVITIES
 from tests.synthetic_runs import easy_paces, fit_bytes, progression_paces, synthetic_run, week_start
 
 #: The parts of `import --json` that are empty when no file was damaged or warned about.
-NOTHING_ELSE = {"partial": [], "replaced": [], "warning_count": 0, "warnings": []}
+NOTHING_ELSE = {"ignored": 0, "partial": [], "replaced": [], "warning_count": 0, "warnings": []}
 
 
 @pytest.fixture(scope="session")

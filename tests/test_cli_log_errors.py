@@ -234,3 +234,18 @@ def test_a_full_disk_while_writing_an_output_is_one_line(
     monkeypatch.setattr(Path, "write_text", full)
     line = one_error(run("plan", "--race", "5k=20:00", "--distance", "5mi", "--json", "-o", str(target)))
     assert line == f"Error: {target}: no space left on the disk; free some space and try again"
+
+
+@pytest.mark.parametrize("loose", [0o644, 0o666, 0o604])
+def test_an_existing_log_readable_by_others_is_made_private(tmp_path: Path, loose: int) -> None:
+    data = tmp_path / "data"  # the default log's folder (PROGRUN_DATA_DIR in these tests)
+    assert run("history").exit_code == 0
+    other = tmp_path / "mine"
+    other.mkdir(mode=0o755)
+    db = other / "log.db"
+    assert run("history", "--db", str(db)).exit_code == 0
+    for path, mode in ((data, 0o755), (data / "progrun.db", loose), (other, 0o755), (db, loose)):
+        path.chmod(mode)
+    assert run("history").exit_code == 0 and run("history", "--db", str(db)).exit_code == 0
+    assert (_mode(data), _mode(data / "progrun.db")) == (0o700, 0o600)
+    assert (_mode(other), _mode(db)) == (0o755, 0o600)  # the user's own folder is left as it is

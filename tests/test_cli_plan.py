@@ -229,7 +229,7 @@ def _log_with(path: Path, days_ago_kinds: list[tuple[int, str]]) -> str:
     from datetime import UTC, datetime, timedelta
 
     from progrun.storage import Store
-    from progrun.storage.analysis import AnalysisContext, analyse
+    from progrun.training_log.runs import AnalysisContext, analyse
     from tests.synthetic_runs import easy_paces, gpx_text, progression_paces, synthetic_run
 
     today = datetime.now(UTC).replace(hour=7, minute=0, second=0, microsecond=0)

@@ -15,8 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from progrun.storage import Store
-from progrun.storage.importer import import_paths
 from progrun.storage.opening import head_revision
+from progrun.training_log.importer import import_paths
 from tests.synthetic_runs import BASE_START, easy_paces, fit_bytes, gpx_text, synthetic_run
 
 OPENERS = 6

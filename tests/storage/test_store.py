@@ -13,13 +13,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+from progrun.analysis import VerdictRecord
 from progrun.errors import NotFound, StorageError
 from progrun.storage import Profile, Store, same_run
-from progrun.storage.analysis import AnalysisContext, analyse
-from progrun.storage.importer import import_paths
 from progrun.storage.opening import head_revision
-from progrun.storage.records import VerdictRecord
 from progrun.storage.schema import Base
+from progrun.training_log.importer import import_paths
+from progrun.training_log.runs import AnalysisContext, analyse
 from tests.synthetic_runs import BASE_START, easy_paces, gpx_text, progression_paces, synthetic_run
 
 
@@ -31,14 +31,16 @@ def _write_gpx(folder: Path, name: str, paces: list[float], start_offset_s: floa
 
 
 def test_open_migrates_to_the_newest_revision_and_matches_the_models(store: Store, store_url: str) -> None:
-    assert store.schema_revision() == head_revision() == "0003_partial"
+    assert store.schema_revision() == head_revision() == "0005_split_suspect"
     engine = create_engine(store_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert diff == []
     assert store.table_counts() == {
+        "users": 0,
         "runners": 1,
+        "coach_runners": 0,
         "plans": 0,
         "blobs": 0,
         "activities": 0,
@@ -138,10 +140,11 @@ def test_import_twice_gives_the_same_database(store: Store, tmp_path: Path) -> N
     first = import_paths(store, [tmp_path], workers=1)
     counts = store.table_counts()
     second = import_paths(store, [tmp_path], workers=1)
-    assert first.to_json() == {
+    assert first.to_dict() == {
         "imported": 4,
         "duplicates": 0,
         "skipped": 0,
+        "ignored": 0,
         "failed": [{"file": str(tmp_path / "notes.gpx"), "reason": first.failed[0].reason}],
         "partial": [],
         "replaced": [],

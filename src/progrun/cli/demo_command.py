@@ -21,10 +21,10 @@ from rich.console import Console
 
 from progrun.cli.export_command import FORMAT_USES, default_file_name, pace_band_fidelity
 from progrun.cli.judge_command import print_verdict
-from progrun.cli.log_commands import import_summary, pace_text, print_import_report, race_profile_fields
+from progrun.cli.log_commands import import_summary, pace_text, print_import_report
 from progrun.cli.output import escape, make_console, make_table, output_folder
 from progrun.cli.plan_command import print_plan
-from progrun.cli.progress_commands import advise, print_advice, print_progress, write_progress_chart
+from progrun.cli.progress_commands import print_advice, print_progress, write_progress_chart
 from progrun.demo_history import (
     FIRST_MONDAY,
     FIRST_RACE_TIME_S,
@@ -235,7 +235,8 @@ def _training(console: Console, folder: Path) -> tuple[DemoRun, ...]:
 
 def _import(console: Console, store: Store, runs: tuple[DemoRun, ...], folder: Path) -> None:
     from progrun.plan_io import plan_to_json
-    from progrun.storage.importer import import_paths
+    from progrun.training_log.importer import import_paths
+    from progrun.training_log.profile import race_profile_fields
 
     _section(console, 4, "Import")
     fields = race_profile_fields(RACE_DISTANCE_M, FIRST_RACE_TIME_S)
@@ -295,14 +296,15 @@ def _judge(console: Console, store: Store, folder: Path) -> None:
 
 
 def _progress(console: Console, store: Store, folder: Path) -> None:
-    from progrun.storage.views import progress_view
+    from progrun.training_log.advice import advise
+    from progrun.training_log.views import progress_view
 
     _section(console, 6, "Progress")
     view = progress_view(store)
     print_progress(view, UNIT, console)
     chart = write_progress_chart(view, UNIT, folder / "progress.png")
     console.print(f"Chart: {escape(str(chart))}")
-    last = store.list_activities()[-1].start
+    last = store.list_activities(newest_first=True, limit=1)[0].start
     assert last is not None
     day = last.date() + timedelta(days=1)
     console.print()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,9 +28,12 @@ from progrun.storage import Profile, Store
 from progrun.units import format_distance, format_duration, format_pace, parse_pace, parse_race
 
 if TYPE_CHECKING:
-    from progrun.storage.importer import ImportReport
+    from progrun.training_log import HistoryEntry, TrainingLog
+    from progrun.training_log.importer import ImportReport
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: Runs on a page of `history` (the CLI's choice: a page a terminal shows at once).
+HISTORY_PAGE_SIZE = 50
 DB_HELP = (
     "Training log: a postgresql://... URL or an SQLite file [default: PROGRUN_DB, else the user data dir]."
 )
@@ -48,6 +51,13 @@ def open_store(db: str | None) -> Store:
     if store.created:
         click.echo(f"created a new training log at {terminal_text(store.shown_url)}", err=True)
     return store
+
+
+def open_log(db: str | None) -> TrainingLog:
+    """The runner's training log (the application layer) on the store `--db` names."""
+    from progrun.training_log import TrainingLog
+
+    return TrainingLog(open_store(db))
 
 
 def open_existing_store(db: str | None) -> Store | None:
@@ -97,7 +107,8 @@ class _RateColumn(ProgressColumn):
     "--json",
     "as_json",
     is_flag=True,
-    help="Print {imported, duplicates, skipped, failed, partial, replaced, warning_count, warnings} as JSON.",
+    help="Print {imported, duplicates, skipped, ignored, failed, partial, replaced, warning_count, warnings} "
+    "as JSON.",
 )
 @db_option
 def import_command(
@@ -115,10 +126,8 @@ def import_command(
       progrun import ~/watch/ --json
       progrun import cut-short.fit --salvage
     """
-    from progrun.storage.importer import import_paths
-
     console = make_console(stderr=True)
-    with open_store(db) as store:
+    with open_log(db) as log:
         progress = Progress(
             BarColumn(),
             MofNCompleteColumn(),
@@ -130,8 +139,7 @@ def import_command(
         )
         with progress:
             task = progress.add_task("import", total=None)
-            report = import_paths(
-                store,
+            report = log.import_files(
                 list(paths),
                 workers=workers,
                 on_start=lambda total: progress.update(task, total=total),
@@ -139,7 +147,7 @@ def import_command(
                 salvage=salvage,
             )
     if as_json:
-        print_json(report.to_json())
+        print_json(report.to_dict())
     else:
         print_import_report(report, make_console())
     if not report.ok:
@@ -154,6 +162,8 @@ def import_summary(report: ImportReport) -> str:
     )
     if report.partial:
         text += f", partial {len(report.partial)}"
+    if report.ignored:
+        text += f", ignored {report.ignored} (macOS metadata)"
     if report.warnings:
         text += f", warnings {len(report.warnings)}"
     return text
@@ -164,18 +174,18 @@ def print_import_report(report: ImportReport, console: Console) -> None:
     per warning."""
     console.print(import_summary(report), markup=False)
     for name, activity_id, reason in report.partial:
-        console.print(f"  partial    {name}: activity {activity_id}, {reason}", markup=False)
+        console.print(f"  partial    {terminal_text(name)}: activity {activity_id}, {reason}", markup=False)
     for name, activity_id, reason in report.replaced:
-        console.print(f"  replaced   {name}: activity {activity_id} {reason}", markup=False)
+        console.print(f"  replaced   {terminal_text(name)}: activity {activity_id} {reason}", markup=False)
     for name, _activity_id, reason in report.duplicate_of:
-        console.print(f"  duplicate  {name}: {reason}", markup=False)
+        console.print(f"  duplicate  {terminal_text(name)}: {reason}", markup=False)
     for skipped in report.skipped:
-        console.print(f"  skipped    {skipped.file}: {skipped.reason}", markup=False)
+        console.print(f"  skipped    {terminal_text(skipped.file)}: {skipped.reason}", markup=False)
     for failed in report.failed:
         reason = render_parts(failed.parts, option_text) if failed.parts else failed.reason
-        console.print(f"  failed     {failed.file}: {reason}", markup=False)
+        console.print(f"  failed     {terminal_text(failed.file)}: {terminal_text(reason)}", markup=False)
     for name, warning in report.warnings:
-        console.print(f"  warning    {name}: {warning}", markup=False)
+        console.print(f"  warning    {terminal_text(name)}: {warning}", markup=False)
 
 
 # -- history, show -----------------------------------------------------------------------------
@@ -183,56 +193,68 @@ def print_import_report(report: ImportReport, console: Console) -> None:
 
 @click.command()
 @click.option("--limit", type=click.IntRange(1), help="Only the latest N runs.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+@click.option(
+    "--page",
+    type=click.IntRange(1),
+    help=f"Page N of the history, {HISTORY_PAGE_SIZE} runs a page [default: the latest page].",
+)
+@click.option("--all", "everything", is_flag=True, help="Every run, on one page.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON list for scripts (every run unless --page/--limit)."
+)
 @db_option
-def history(limit: int | None, as_json: bool, db: str | None) -> None:
-    """List the runs in the training log, oldest first.
+def history(limit: int | None, page: int | None, everything: bool, as_json: bool, db: str | None) -> None:
+    """List the runs in the training log, oldest first: the latest page of them unless --page or --all.
 
     \b
     Example:
       progrun history --limit 10
+      progrun history --page 1
     """
-    with open_store(db) as store:
-        runs = store.list_activities(limit=limit)
-        runner = store.profile()
-        unit = runner.units
+    with open_log(db) as log:
+        if as_json and limit is None and page is None:
+            print_json_stream(entry.to_dict() for entry in log.iter_history())
+            return
+        if limit is not None:
+            shown = log.latest(limit)
+        else:
+            shown = log.history(page=page, page_size=None if everything else HISTORY_PAGE_SIZE)
+        runner = log.profile()
+        notes = log.notes()
     if as_json:
-        print_json(
-            [
-                {
-                    "id": run.id,
-                    "start": run.start.isoformat() if run.start else None,
-                    "sport": run.sport,
-                    "distance_m": round(run.distance_m, 1),
-                    "duration_s": round(run.duration_s, 1),
-                    "is_progression": run.is_progression,
-                    "score": run.score,
-                    "partial": run.partial or None,
-                }
-                for run in runs
-            ]
-        )
+        print_json(shown.to_dict())
         return
+    unit = runner.units
+    title = f"{len(shown.entries)} runs"
+    if shown.page_size is not None and shown.pages > 1:
+        title += f" (page {shown.page} of {shown.pages}, {shown.total} runs: --page N, --all)"
+    elif len(shown.entries) < shown.total:
+        title += f" (the latest of {shown.total}: --all)"
     table = make_table(
-        f"{len(runs)} runs",
+        title,
         ["ID", "Start", "Distance", "Time", "Pace", "Kind", "Score", "Name"],
         right=["ID", "Distance", "Time", "Pace", "Score"],
     )
-    for run in runs:
-        pace = run.moving_s / (run.distance_m / 1000.0) if run.distance_m > 0 else None
-        table.add_row(
-            str(run.id),
-            _when(run.start),
-            format_distance(run.distance_m, unit),
-            format_duration(run.duration_s),
-            pace_text(pace, unit),
-            run.kind,
-            f"{run.score:.0f}" if run.score is not None else "",
-            terminal_cell(run.name or Path(run.source_name.split("!")[-1]).name)
-            + (" (partial)" if run.partial else ""),
-        )
+    for entry in shown.entries:
+        table.add_row(*_history_row(entry, unit))
     make_console().print(table)
-    print_profile_notes(runner, make_console())
+    print_notes(notes, make_console())
+
+
+def _history_row(entry: HistoryEntry, unit: str) -> list[str | Text]:
+    from progrun.training_log.objects import shown_name
+
+    run = entry.run
+    return [
+        str(run.id),
+        _when(run.start),
+        format_distance(run.distance_m, unit),
+        format_duration(run.duration_s),
+        pace_text(entry.pace_s_per_km, unit),
+        run.kind,
+        f"{run.score:.0f}" if run.score is not None else "",
+        terminal_cell(shown_name(run)) + (" (partial)" if run.partial else ""),
+    ]
 
 
 @click.command()
@@ -246,34 +268,14 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
     Example:
       progrun show 12
     """
-    with open_store(db) as store:
-        detail = store.detail(activity_id)
-        runner = store.profile()
-        unit = runner.units
-    run = detail.summary
+    with open_log(db) as log:
+        view = log.activity(activity_id)
+        runner = log.profile()
+        notes = log.notes()
+    unit = runner.units
+    detail, run = view.detail, view.run
     if as_json:
-        print_json(
-            {
-                "id": run.id,
-                "start": run.start.isoformat() if run.start else None,
-                "sport": run.sport,
-                "format": run.format,
-                "name": run.name,
-                "source": run.source_name,
-                "distance_m": run.distance_m,
-                "duration_s": run.duration_s,
-                "moving_s": run.moving_s,
-                "avg_hr_bpm": run.avg_hr_bpm,
-                "kind": run.kind,
-                "is_progression": run.is_progression,
-                "score": run.score,
-                "load": run.load,
-                "sha256": run.sha256,
-                "partial": run.partial or None,
-                "splits": [vars(split) for split in detail.splits],
-                "verdict": None if detail.verdict is None else vars(detail.verdict),
-            }
-        )
+        print_json(view.to_dict())
         return
     console = make_console()
     console.print(f"Run {run.id}: {terminal_text(run.name or run.source_name)}", markup=False)
@@ -316,7 +318,7 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
             f"{details.get('tempo_splits', '-')}, cooldown: {cooldown} (--json: every split's verdict)",
             markup=False,
         )
-    print_profile_notes(runner, console)
+    print_notes(notes, console)
 
 
 # -- profile, reanalyse ------------------------------------------------------------------------
@@ -324,10 +326,36 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
 
 def print_profile_notes(runner: Profile, console: Console) -> None:
     """One "Note:" line per thing the stored analysis lacks for want of a profile."""
-    from progrun.storage.analysis import profile_notes
+    from progrun.training_log.runs import profile_notes
 
-    for note in profile_notes(runner):
+    print_notes(profile_notes(runner), console)
+
+
+def print_notes(notes: tuple[str, ...], console: Console) -> None:
+    for note in notes:
         console.print(f"Note: {note}", markup=False)
+
+
+def print_json_stream(items: Iterator[dict[str, Any]]) -> None:
+    """A JSON list printed item by item, the same text `print_json(list(items))` prints (a large log's
+    history never sits in memory twice)."""
+    first = next(items, None)
+    if first is None:
+        print_json([])
+        return
+    click.echo("[")
+    pending = first
+    for item in items:
+        click.echo(_indented(pending) + ",")
+        pending = item
+    click.echo(_indented(pending))
+    click.echo("]")
+
+
+def _indented(item: dict[str, Any]) -> str:
+    from progrun.cli.output import json_item
+
+    return "\n".join("  " + line for line in json_item(item).splitlines())
 
 
 def _parse_pace_option(text: str | None, option: str) -> float | None:
@@ -339,16 +367,8 @@ def _parse_pace_option(text: str | None, option: str) -> float | None:
         raise click.BadParameter(str(error), param_hint=option) from None
 
 
-def race_profile_fields(distance_m: float, time_s: float) -> dict[str, Any]:
-    """The profile fields a race result sets: VDOT, threshold pace and easy pace (s/km)."""
-    from progrun.paces import training_paces_from_race
-
-    paces = training_paces_from_race(distance_m, time_s)
-    return {
-        "vdot": paces.vdot,
-        "threshold_s_per_km": paces.threshold_s_per_km,
-        "easy_s_per_km": paces.easy_fast_s_per_km,
-    }
+#: The option that sets each profile field (a ProfileError names the field).
+PROFILE_OPTIONS = {"hr_max_bpm": "--hr-max", "hr_rest_bpm": "--hr-rest"}
 
 
 @click.command()
@@ -382,10 +402,8 @@ def profile(  # noqa: PLR0917 (one parameter per option)
     Example:
       progrun profile --hr-max 188 --hr-rest 48 --race 5k=20:00
     """
-    from dataclasses import asdict, replace
-
-    from progrun.storage.analysis import profile_changes_analysis
-    from progrun.storage.reanalyse import reanalyse_activities
+    from progrun.training_log import ProfileError
+    from progrun.training_log.profile import race_profile_fields
 
     changes: dict[str, Any] = {}
     if race is not None:
@@ -405,32 +423,27 @@ def profile(  # noqa: PLR0917 (one parameter per option)
     ):
         if value is not None:
             changes[key] = value
-    reanalysed: tuple[int, list[tuple[int, str]]] | None = None
-    with open_store(db) as store:
-        current: Profile = store.profile()
-        if changes:
-            before, current = current, replace(current, **changes)
-            if current.hr_max_bpm and current.hr_rest_bpm and current.hr_max_bpm <= current.hr_rest_bpm:
-                raise click.BadParameter("must be above the resting heart rate", param_hint="--hr-max")
-            store.set_profile(current)
-            if profile_changes_analysis(before, current) and store.count_activities():
-                # Kinds (threshold or easy) and loads depend on the profile: redo the stored runs.
-                reanalysed = reanalyse_activities(store, everything=True)
-    if reanalysed is not None:
-        done, failed = reanalysed
+    with open_log(db) as log:
+        try:
+            update = log.set_profile(**changes)
+        except ProfileError as error:
+            raise click.BadParameter(error.message, param_hint=PROFILE_OPTIONS.get(error.field)) from None
+    current = update.profile
+    if update.reanalysed is not None:
+        done = update.reanalysed
         report = make_console(stderr=as_json)
         report.print(
             f"re-analysed {done} stored run{'' if done == 1 else 's'} with the new profile (threshold "
-            f"pace: kinds and rTSS loads; heart rate max/rest: TRIMP loads), failed {len(failed)}",
+            f"pace: kinds and rTSS loads; heart rate max/rest: TRIMP loads), failed {len(update.failed)}",
             markup=False,
         )
-        for activity_id, reason in failed:
+        for activity_id, reason in update.failed:
             report.print(f"  failed {activity_id}: {reason}", markup=False)
     if as_json:
-        print_json(asdict(current))
+        print_json(update.to_dict())
         return
     console = make_console()
-    for key, value in asdict(current).items():
+    for key, value in update.to_dict().items():
         shown = (
             pace_text(value, current.units)
             if key.endswith("_s_per_km")
@@ -458,7 +471,7 @@ def reanalyse(activity_ids: tuple[int, ...], everything: bool, as_json: bool, db
     Example:
       progrun reanalyse --all
     """
-    from progrun.storage.reanalyse import reanalyse_activities
+    from progrun.training_log.reanalyse import reanalyse_activities
 
     with open_store(db) as store:
         done, failed = reanalyse_activities(store, list(activity_ids) or None, everything=everything)
@@ -484,32 +497,12 @@ def export_data(out_dir: Path, fmt: str, db: str | None) -> None:
     Example:
       progrun export-data ./my-runs
     """
+    from progrun.training_log.data_export import export_rows
+
     output_folder(out_dir, "export-data")
     with open_store(db) as store:
-        runs = store.list_activities()
-        splits = store.splits_for([run.id for run in runs])
-    activity_rows = [
-        {
-            "id": run.id,
-            "start": run.start.isoformat() if run.start else "",
-            "name": run.name,
-            "sport": run.sport,
-            "format": run.format,
-            "distance_m": run.distance_m,
-            "duration_s": run.duration_s,
-            "moving_s": run.moving_s,
-            "avg_hr_bpm": run.avg_hr_bpm,
-            "max_hr_bpm": run.max_hr_bpm,
-            "kind": run.kind,
-            "is_progression": run.is_progression,
-            "score": run.score,
-            "load": run.load,
-            "source": run.source_name,
-            "sha256": run.sha256,
-        }
-        for run in runs
-    ]
-    split_rows = [{"activity_id": run_id, **vars(split)} for run_id, rows in splits.items() for split in rows]
+        data = export_rows(store)
+    activity_rows, split_rows = data.activities, data.splits
     written = [
         _write_table(out_dir / "activities", activity_rows, fmt),
         _write_table(out_dir / "splits", split_rows, fmt),
@@ -565,7 +558,6 @@ __all__ = [
     "print_import_report",
     "print_profile_notes",
     "profile",
-    "race_profile_fields",
     "reanalyse",
     "show",
 ]

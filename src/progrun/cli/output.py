@@ -56,6 +56,11 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def json_item(obj: Any) -> str:
+    """`obj` as the indented JSON text `print_json` prints."""
+    return json_text(_clean(obj))
+
+
 def print_json(obj: Any) -> None:
     """Print `obj` as indented JSON on stdout (plain text, no colour, so scripts can read it)."""
     click.echo(json_text(_clean(obj)))

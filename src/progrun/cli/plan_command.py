@@ -175,7 +175,7 @@ def _frequency_guard(db: str | None, *, strict: bool) -> None:
     if not log_may_exist(db):
         return
     from progrun.cli.log_commands import open_existing_store
-    from progrun.storage.views import guard
+    from progrun.training_log.views import guard
 
     store = open_existing_store(db)
     if store is None:

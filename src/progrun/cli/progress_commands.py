@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
-from progrun.activity import FloatArray
-from progrun.cli.log_commands import db_option, open_store, pace_text, parse_today, print_profile_notes
+from progrun.cli.log_commands import db_option, open_store, pace_text, parse_today, print_notes
 from progrun.cli.output import (
     make_console,
     make_table,
@@ -20,31 +17,11 @@ from progrun.cli.output import (
     output_folder,
     print_json,
 )
-from progrun.errors import ProgrunError
-from progrun.storage import Store
-from progrun.training_guard import GuardResult
-from progrun.training_load import LoadSeries
-from progrun.training_paces import TrainingPaces
-from progrun.units import METRES_PER_MILE, format_distance, format_duration
+from progrun.units import format_distance, format_duration
 
 if TYPE_CHECKING:
-    from progrun.block import BlockSession
-    from progrun.plan import Plan
-    from progrun.storage.fitness_view import CurrentFitness
-    from progrun.storage.views import ProgressView
-
-
-def progress_to_dict(view: ProgressView) -> dict[str, object]:
-    """The weekly rows and the trend as JSON-able data (`progrun progress --json`)."""
-    trend = view.trend
-    return {
-        "weeks": [{**vars(row), "week_start": row.week_start.isoformat()} for row in trend.weeks],
-        "pace_change_s_per_km_per_week": trend.pace_change_s_per_km_per_week,
-        "score_change_per_week": trend.score_change_per_week,
-        "hr_change_bpm_per_week": trend.hr_change_bpm_per_week,
-        "reference_pace_s_per_km": view.reference_pace_s_per_km,
-        "verdict": trend.verdict,
-    }
+    from progrun.training_log.advice import Advice
+    from progrun.training_log.views import ProgressView
 
 
 def print_progress(view: ProgressView, unit: str, console: Console) -> None:
@@ -99,107 +76,24 @@ def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
     Example:
       progrun progress --chart progress.png
     """
-    from progrun.storage.analysis import profile_notes
-    from progrun.storage.views import progress_view
+    from progrun.training_log.advice import progress_report
 
     if chart is not None:
         output_file(chart, "--chart")
     with open_store(db) as store:
-        view = progress_view(store)
-        runner = store.profile()
-        unit = runner.units
+        report = progress_report(store)
+        unit = store.profile().units
+    view = report.view
     if as_json:
-        print_json({**progress_to_dict(view), "notes": list(profile_notes(runner))})
+        print_json(report.to_dict())
     else:
         console = make_console()
         print_progress(view, unit, console)
-        print_profile_notes(runner, console)
+        print_notes(report.notes, console)
     if chart is not None:
         written = write_progress_chart(view, unit, chart)
         if not as_json:
             make_console().print(f"chart written to {written}", markup=False)
-
-
-@dataclass(frozen=True)
-class Advice:
-    """What `progrun next` says on `day`: the guard, the current fitness, the next run and the load."""
-
-    day: date
-    guard: GuardResult
-    fitness: CurrentFitness
-    load: LoadSeries
-    unit: str
-
-    @property
-    def paces(self) -> TrainingPaces | None:
-        """Training paces from the current fitness, when there is one."""
-        return self.fitness.paces
-
-    @property
-    def next_run(self) -> tuple[BlockSession, Plan] | None:
-        """The next progression run: the first run of a block starting today (`progrun block`'s)."""
-        from progrun.storage.fitness_view import next_progression
-
-        return next_progression(self.fitness, self.day)
-
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        """Why not a progression run today, the hard day first, then the week's count, then load."""
-        return (*self.guard.reasons, *self.load.warnings)
-
-    @property
-    def progression_ok(self) -> bool:
-        return not self.reasons
-
-    def latest(self, series: FloatArray) -> float | None:
-        """The value of a load series on `day` (None when the series is empty or NaN there)."""
-        value = float(series[-1]) if len(series) else math.nan
-        return value if math.isfinite(value) else None
-
-
-def advise(store: Store, day: date) -> Advice:
-    """The advice for `day` from the training log in `store`."""
-    from progrun.storage.fitness_view import current_fitness
-    from progrun.storage.views import guard, load
-
-    return Advice(
-        day, guard(store, day), current_fitness(store, day), load(store, day), store.profile().units
-    )
-
-
-def advice_to_dict(advice: Advice) -> dict[str, object]:
-    """The advice as JSON-able data (`progrun next --json`)."""
-    paces, series, upcoming = advice.paces, advice.load, advice.next_run
-    return {
-        "today": advice.day.isoformat(),
-        "progression_ok": advice.progression_ok,
-        "reasons": list(advice.reasons),
-        "hard_yesterday": advice.guard.hard_yesterday,
-        "vdot": advice.fitness.vdot,
-        "vdot_source": advice.fitness.source,
-        "vdot_method": advice.fitness.estimate.method,
-        "paces_s_per_km": None
-        if paces is None
-        else {
-            "easy": paces.easy_fast_s_per_km,
-            "marathon": paces.marathon_s_per_km,
-            "threshold": paces.threshold_s_per_km,
-            "race_10k": paces.race_10k_s_per_km,
-        },
-        "next_run": None
-        if upcoming is None
-        else {
-            "distance_m": upcoming[0].distance_m,
-            "tempo_splits": upcoming[0].tempo_splits,
-            "start_pace_s_per_km": upcoming[1].start_pace_s_per_km,
-            "target_pace_s_per_km": upcoming[1].target_pace_s_per_km,
-        },
-        "ctl": advice.latest(series.ctl),
-        "atl": advice.latest(series.atl),
-        "tsb": advice.latest(series.tsb),
-        "acwr": advice.latest(series.acwr),
-        "warnings": list(series.warnings),
-    }
 
 
 def print_advice(advice: Advice, console: Console) -> None:
@@ -257,10 +151,12 @@ def next_command(today: str | None, as_json: bool, db: str | None) -> None:
     Example:
       progrun next
     """
+    from progrun.training_log.advice import advise
+
     with open_store(db) as store:
         advice = advise(store, parse_today(today))
     if as_json:
-        print_json(advice_to_dict(advice))
+        print_json(advice.to_dict())
     else:
         print_advice(advice, make_console())
 
@@ -297,7 +193,7 @@ def block(  # noqa: PLR0917
     from datetime import time, timedelta
 
     from progrun.formats.export import ExportFormat, export_plan
-    from progrun.storage.fitness_view import block_plans, current_fitness
+    from progrun.training_log.advice import plan_block
 
     if ics is not None:
         output_file(ics, "--ics")
@@ -306,23 +202,15 @@ def block(  # noqa: PLR0917
     today = parse_today(today_text)
     first = parse_today(start_text) if start_text else today + timedelta(days=(7 - today.weekday()) % 7 or 7)
     with open_store(db) as store:
-        current = current_fitness(store, today)
-    vdot = current.vdot
-    if vdot is None:
-        raise ProgrunError(
-            "block: no fitness to build from; import runs of 3 km or more, "
-            "or set `progrun profile --race 5k=20:00`"
-        )
-    planned = block_plans(current, first, weeks, per_week=int(per_week))
+        planned_block = plan_block(store, today, first, weeks, per_week=int(per_week))
+    current, vdot, planned = planned_block.fitness, planned_block.vdot, planned_block.sessions
     sessions = [session for session, _ in planned]
     plans = [plan for _, plan in planned]
     if fit_dir is not None:
         output_folder(fit_dir, "--fit-dir")
         for session, plan in zip(sessions, plans, strict=True):
             result = export_plan(
-                plan,
-                ExportFormat.FIT,
-                name=f"Prog W{session.week} {session.distance_m / METRES_PER_MILE:g}mi",
+                plan, ExportFormat.FIT, name=f"Prog W{session.week} {session.distance_m / 1609.344:g}mi"
             )
             (fit_dir / f"{session.day.isoformat()}-progression.fit").write_bytes(result.data)
     if ics is not None:
@@ -332,20 +220,7 @@ def block(  # noqa: PLR0917
         ]
         ics.write_bytes(_merge_calendars(chunks))
     if as_json:
-        print_json(
-            [
-                {
-                    "day": s.day.isoformat(),
-                    "week": s.week,
-                    "distance_m": s.distance_m,
-                    "tempo_splits": s.tempo_splits,
-                    "down_week": s.down_week,
-                    "start_pace_s_per_km": p.start_pace_s_per_km,
-                    "target_pace_s_per_km": p.target_pace_s_per_km,
-                }
-                for s, p in zip(sessions, plans, strict=True)
-            ]
-        )
+        print_json(planned_block.to_dict())
         return
     table = make_table(
         f"{weeks}-week progression block from VDOT {vdot:.1f} ({current.source})",

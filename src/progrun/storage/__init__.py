@@ -6,6 +6,7 @@ package sees SQLAlchemy.
 
 from __future__ import annotations
 
+from progrun.analysis import SplitRecord, VerdictRecord
 from progrun.storage.records import (
     ANALYSIS_VERSION,
     ActivityDetail,
@@ -14,8 +15,6 @@ from progrun.storage.records import (
     ImportedRun,
     IntegrityReport,
     Profile,
-    SplitRecord,
-    VerdictRecord,
 )
 from progrun.storage.store import Store, same_run
 

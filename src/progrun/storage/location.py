@@ -10,7 +10,9 @@ Three rules hold here for every way a log is named (`--db`, `PROGRUN_DB`, the de
   password into the host name) is a `StorageError` naming the URL as shown, never a traceback.
 * **The log is private.** It holds GPS tracks of where people live: a new SQLite file is created
   0600 (SQLite gives its `-wal` and `-shm` files the same mode) and every folder progrun creates for
-  it 0700. An existing folder or file is left as it is.
+  it 0700. An existing log file (and its `-wal`/`-shm`) readable by others is tightened to 0600 when
+  opened, and the folder of the default log (`progrun.db`, in the data folder progrun creates) to
+  0700; another folder of the user's is left as it is.
 """
 
 from __future__ import annotations
@@ -135,13 +137,38 @@ def make_folder(folder: Path) -> None:
         ) from None
 
 
+#: The default log's file name: its folder is progrun's data folder, made private like the file.
+DEFAULT_LOG_NAME = "progrun.db"
+
+
+def tighten(path: Path) -> None:
+    """Make an existing log private: the file and its `-wal`/`-shm` 0600, the default log's folder 0700.
+
+    Only modes looser than that are changed, and only where the user may (someone else's file is left).
+    """
+    targets = [(path, FILE_MODE)]
+    targets += [(path.with_name(path.name + suffix), FILE_MODE) for suffix in ("-wal", "-shm")]
+    if path.name == DEFAULT_LOG_NAME:
+        targets.append((path.parent, FOLDER_MODE))
+    for target, mode in targets:
+        try:
+            current = target.stat().st_mode & 0o777
+            if current & ~mode:
+                os.chmod(target, current & mode)
+        except OSError:
+            continue
+
+
 def create_sqlite_file(path: Path) -> bool:
-    """Create an empty SQLite log file 0600 (folders 0700) unless it exists; whether it was created."""
+    """Create an empty SQLite log file 0600 (folders 0700) unless it exists; whether it was created.
+
+    An existing one is made private (`tighten`)."""
     if path.exists():
         if path.is_dir():
             raise StorageError(
                 f"training log {path} is a folder; give the path of a file, e.g. {path}/progrun.db"
             )
+        tighten(path)
         return False
     make_folder(path.parent)
     try:

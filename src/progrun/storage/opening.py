@@ -172,6 +172,12 @@ def migrate(engine: Engine, shown: str, runner_id: int) -> bool:
                 created_at=datetime.now(UTC),
             ).on_conflict_do_nothing()
         )
+        if connection.dialect.name == "postgresql":
+            # The default runner's id was given explicitly, so the id sequence never moved past it:
+            # bring it to the largest id, or the next runner created would collide with runner 1.
+            connection.execute(
+                text("SELECT setval(pg_get_serial_sequence('runners', 'id'), (SELECT max(id) FROM runners))")
+            )
     return revision is None
 
 

@@ -1,4 +1,7 @@
-"""The plain objects the training log takes and returns (no SQLAlchemy types leak out of `storage`)."""
+"""The plain objects the training log takes and returns (no SQLAlchemy types leak out of `storage`).
+
+A run's splits and verdict are the core analysis's own objects (`progrun.analysis`).
+"""
 
 from __future__ import annotations
 
@@ -10,31 +13,11 @@ from typing import Literal
 import numpy as np
 
 from progrun.activity import CHANNELS, Activity, FloatArray
+from progrun.analysis import SplitRecord, VerdictRecord
 
 #: Bump when the analysis (splits, classification, judging) changes; `progrun reanalyse` redoes older rows.
-ANALYSIS_VERSION = 2
-
-
-@dataclass(frozen=True)
-class SplitRecord:
-    """One stored split: `distance_m` long (the last one may be short), `elapsed_s` to run it."""
-
-    index: int
-    distance_m: float
-    elapsed_s: float
-    pace_s_per_km: float
-    avg_hr_bpm: float | None = None
-
-
-@dataclass(frozen=True)
-class VerdictRecord:
-    """The judge's verdict in storable form; `details` is the verdict as JSON-able data."""
-
-    score: float | None
-    progressed: bool
-    target_reached: bool
-    plan_id: int | None = None
-    details: dict[str, object] = field(default_factory=dict)
+#: 3: splits carry `suspect_distance`; a generic activity is a run unless it moves like a ride (`sport`).
+ANALYSIS_VERSION = 3
 
 
 @dataclass(frozen=True)

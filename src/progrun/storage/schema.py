@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -25,20 +26,50 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 
 class Base(DeclarativeBase):
     """The declarative base of every progrun table."""
 
 
+class UserRow(Base):
+    """An account (migration 0004): a runner's owner, or a coach of runners."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("email", name="uq_users_email"),
+        CheckConstraint("email <> ''", name="ck_users_email_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class RunnerRow(Base):
-    """A runner and their profile (paces, heart-rate values, units) as JSON."""
+    """A runner and their profile (paces, heart-rate values, units) as JSON; `user_id` owns it (0004)."""
 
     __tablename__ = "runners"
+    __table_args__ = (Index("uq_runners_user_id", "user_id", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     profile_json: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class CoachRunnerRow(Base):
+    """A coach (a user) may read a runner's log: one row per pair, gone with either side (0004)."""
+
+    __tablename__ = "coach_runners"
+
+    coach_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    runner_id: Mapped[int] = mapped_column(
+        ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -127,6 +158,8 @@ class SplitRow(Base):
     elapsed_s: Mapped[float] = mapped_column(Float)
     pace_s_per_km: Mapped[float] = mapped_column(Float)
     avg_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: The watch's distance glitched inside this split (`progrun.distance_glitch`; migration 0005).
+    suspect_distance: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class VerdictRow(Base):
@@ -144,4 +177,14 @@ class VerdictRow(Base):
     verdict_json: Mapped[str] = mapped_column(Text, default="{}")
 
 
-TABLES = ("runners", "plans", "blobs", "activities", "streams", "splits", "verdicts")
+TABLES = (
+    "users",
+    "runners",
+    "coach_runners",
+    "plans",
+    "blobs",
+    "activities",
+    "streams",
+    "splits",
+    "verdicts",
+)

@@ -8,7 +8,13 @@ bind processor, inside a SQLAlchemy transaction.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from progrun.storage.schema import ActivityRow, BlobRow, SplitRow, StreamRow, VerdictRow
 
 #: The columns each insert writes, in order.
 BLOB_KEYS = ("sha256", "size_bytes", "compression", "data")
@@ -36,7 +42,15 @@ ACTIVITY_KEYS = (
     "imported_at",
 )
 STREAM_KEYS = ("activity_id", "n_samples", "channels", "data")
-SPLIT_KEYS = ("activity_id", "index", "distance_m", "elapsed_s", "pace_s_per_km", "avg_hr_bpm")
+SPLIT_KEYS = (
+    "activity_id",
+    "index",
+    "distance_m",
+    "elapsed_s",
+    "pace_s_per_km",
+    "avg_hr_bpm",
+    "suspect_distance",
+)
 VERDICT_KEYS = ("activity_id", "plan_id", "score", "progressed", "target_reached", "verdict_json")
 
 
@@ -84,3 +98,43 @@ class CompiledStatement:
     def fetch_all(self, cursor: Any, values: dict[str, Any]) -> list[Any]:
         cursor.execute(self.sql, self.parameters(values))
         return list(cursor.fetchall())
+
+
+A = cast(Table, ActivityRow.__table__)
+B = cast(Table, BlobRow.__table__)
+S = cast(Table, StreamRow.__table__)
+SP = cast(Table, SplitRow.__table__)
+V = cast(Table, VerdictRow.__table__)
+
+
+class Statements:
+    """Every per-run statement of the import, compiled once per `Database` (not per runner's store).
+
+    Building a Core statement per call cost ~1 ms of SQLAlchemy coercion per activity, and
+    SQLAlchemy's per-execution work still cost more than the SQL itself.
+    """
+
+    def __init__(self, dialect: Any) -> None:
+        from progrun.storage.partial_runs import PartialRuns
+
+        insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+        self.dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
+        self.by_sha = CompiledStatement(
+            select(A.c.id).where(A.c.runner_id == bindparam("runner"), A.c.sha256 == bindparam("sha")),
+            dialect,
+        )
+        self.near_start = CompiledStatement(
+            select(A.c.id, A.c.start, A.c.distance_m, A.c.duration_s)
+            .where(A.c.runner_id == bindparam("runner"), A.c.start.between(bindparam("lo"), bindparam("hi")))
+            .order_by(A.c.id),
+            dialect,
+        )
+        self.start_result = A.c.start.type.dialect_impl(dialect).result_processor(dialect, None)
+        self.insert_blob = CompiledStatement(insert(B).on_conflict_do_nothing(), dialect, BLOB_KEYS)
+        self.insert_activity = CompiledStatement(
+            insert(A).on_conflict_do_nothing().returning(A.c.id), dialect, ACTIVITY_KEYS
+        )
+        self.insert_stream = CompiledStatement(S.insert(), dialect, STREAM_KEYS)
+        self.insert_splits = CompiledStatement(SP.insert(), dialect, SPLIT_KEYS)
+        self.insert_verdict = CompiledStatement(V.insert(), dialect, VERDICT_KEYS)
+        self.partials = PartialRuns(dialect)

@@ -15,16 +15,14 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, bindparam, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Table, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from progrun.activity import Activity, Format, make_activity
+from progrun.analysis import SplitRecord, VerdictRecord
 from progrun.errors import DiskFull, NotFound, StorageError
-from progrun.storage.location import create_sqlite_file, parse_log_url
-from progrun.storage.opening import create_log_engine, is_disk_full, lock_runner, migrate, storage_error
-from progrun.storage.partial_runs import PartialRuns
+from progrun.storage.database import DEFAULT_RUNNER_ID, Database
+from progrun.storage.opening import is_disk_full, lock_runner
 from progrun.storage.records import (
     ActivityDetail,
     ActivitySummary,
@@ -32,20 +30,10 @@ from progrun.storage.records import (
     ImportedRun,
     IntegrityReport,
     Profile,
-    SplitRecord,
-    VerdictRecord,
     decode_streams,
 )
 from progrun.storage.rows import db_time, first_line, summary_from_row, utc
 from progrun.storage.schema import ActivityRow, BlobRow, PlanRow, RunnerRow, SplitRow, StreamRow, VerdictRow
-from progrun.storage.statements import (
-    ACTIVITY_KEYS,
-    BLOB_KEYS,
-    SPLIT_KEYS,
-    STREAM_KEYS,
-    VERDICT_KEYS,
-    CompiledStatement,
-)
 
 #: Same run in another format: starts within this many seconds ...
 SAME_RUN_START_S = 60.0
@@ -53,7 +41,6 @@ SAME_RUN_START_S = 60.0
 SAME_RUN_TOLERANCE = 0.03
 SAME_RUN_DISTANCE_FLOOR_M = 50.0
 SAME_RUN_DURATION_FLOOR_S = 10.0
-DEFAULT_RUNNER_ID = 1
 
 A = cast(Table, ActivityRow.__table__)
 B = cast(Table, BlobRow.__table__)
@@ -76,67 +63,37 @@ def same_run(distance_a_m: float, duration_a_s: float, distance_b_m: float, dura
 
 
 class Store:
-    """The training log. Open with `Store.open(url)`; use as a context manager or call `close()`."""
+    """One runner's training log on a `Database`: `database.runner(runner_id)`, or `Store.open(url)`
+    for the CLI's runner (that store owns its database and disposes the engine on `close()`)."""
 
-    def __init__(self, engine: Engine, runner_id: int = DEFAULT_RUNNER_ID) -> None:
-        self._engine = engine
+    def __init__(self, database: Database, runner_id: int = DEFAULT_RUNNER_ID, *, owns: bool = False) -> None:
+        self.database = database
+        self._engine = database.engine
         self.runner_id = runner_id
-        self.dialect = engine.dialect.name
-        self.shown_url = str(engine.url.render_as_string(hide_password=True))
+        self.dialect = database.dialect
+        self.shown_url = database.shown_url
         #: Whether opening created the log (it had no schema yet).
-        self.created = False
-        # The import's statements, compiled once for this dialect and run on the DBAPI cursor
-        # (`CompiledStatement`): building a Core statement per call cost ~1 ms of SQLAlchemy coercion per
-        # activity, and SQLAlchemy's per-execution work still cost more than the SQL itself.
-        dialect = engine.dialect
-        self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
-        self._by_sha = CompiledStatement(
-            select(A.c.id).where(A.c.runner_id == bindparam("runner"), A.c.sha256 == bindparam("sha")),
-            dialect,
-        )
-        self._near_start = CompiledStatement(
-            select(A.c.id, A.c.start, A.c.distance_m, A.c.duration_s)
-            .where(A.c.runner_id == bindparam("runner"), A.c.start.between(bindparam("lo"), bindparam("hi")))
-            .order_by(A.c.id),
-            dialect,
-        )
-        self._start_result = A.c.start.type.dialect_impl(dialect).result_processor(dialect, None)
-        self._insert_blob = CompiledStatement(self._insert(B).on_conflict_do_nothing(), dialect, BLOB_KEYS)
-        self._insert_activity = CompiledStatement(
-            self._insert(A).on_conflict_do_nothing().returning(A.c.id), dialect, ACTIVITY_KEYS
-        )
-        self._insert_stream = CompiledStatement(S.insert(), dialect, STREAM_KEYS)
-        self._insert_splits = CompiledStatement(SP.insert(), dialect, SPLIT_KEYS)
-        self._insert_verdict = CompiledStatement(V.insert(), dialect, VERDICT_KEYS)
-        self._partials = PartialRuns(dialect)
+        self.created = database.created
+        self._owns = owns
+        statements = database.statements
+        self._dbapi_error = statements.dbapi_error
+        self._by_sha = statements.by_sha
+        self._near_start = statements.near_start
+        self._start_result = statements.start_result
+        self._insert_blob = statements.insert_blob
+        self._insert_activity = statements.insert_activity
+        self._insert_stream = statements.insert_stream
+        self._insert_splits = statements.insert_splits
+        self._insert_verdict = statements.insert_verdict
+        self._partials = statements.partials
 
     # -- opening -------------------------------------------------------------------------------
 
     @staticmethod
     def open(url: str, *, create: bool = True) -> Store:
-        """Open (and migrate to the newest schema) the training log at an SQLAlchemy URL.
-
-        A new SQLite file is created 0600 in folders created 0700 (`storage.location`); `created`
-        tells whether the log was new (no schema yet), so the CLI can say so. Migrations run under
-        the database's lock (`storage.opening`). Every failure is a StorageError naming the log.
-        """
-        location = parse_log_url(url)
-        if location.sqlite_path is not None:
-            if not create and not location.sqlite_path.is_file():
-                raise StorageError(f"there is no training log at {location.sqlite_path}")
-            create_sqlite_file(location.sqlite_path)
-        engine = create_log_engine(location)
-        try:
-            store = Store(engine)
-            store.shown_url = location.shown
-            store.created = migrate(engine, location.shown, store.runner_id)
-        except (SQLAlchemyError, OSError) as error:
-            engine.dispose()
-            raise storage_error(error, location.shown) from None
-        except StorageError:
-            engine.dispose()
-            raise
-        return store
+        """The CLI's runner (runner 1) on a database of its own: `Database.open(url).runner(1)`,
+        whose `close()` disposes the engine. A server opens one `Database` and asks it for runners."""
+        return Store(Database.open(url, create=create), DEFAULT_RUNNER_ID, owns=True)
 
     def schema_revision(self) -> str | None:
         with self._engine.connect() as connection:
@@ -144,16 +101,16 @@ class Store:
             return None if row is None else str(row[0])
 
     def close(self) -> None:
-        self._engine.dispose()
+        """Dispose the engine if this store opened its database (`Store.open`); a runner's store from
+        `Database.runner` leaves the shared database open."""
+        if self._owns:
+            self.database.close()
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _insert(self, table: Any) -> Any:
-        return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
 
     # -- activities ----------------------------------------------------------------------------
 
@@ -279,6 +236,7 @@ class Store:
                         "elapsed_s": split.elapsed_s,
                         "pace_s_per_km": split.pace_s_per_km,
                         "avg_hr_bpm": split.avg_hr_bpm,
+                        "suspect_distance": split.suspect_distance,
                     }
                     for split in run.splits
                 ],
@@ -349,9 +307,39 @@ class Store:
         since: datetime | None = None,
         until: datetime | None = None,
         progression_only: bool = False,
+        offset: int = 0,
         limit: int | None = None,
+        newest_first: bool = False,
     ) -> list[ActivitySummary]:
-        """Activities by start time (oldest first), optionally within [since, until)."""
+        """Activities by start time (oldest first, or newest first), optionally within [since, until);
+        `offset` and `limit` page them in the database."""
+        query = self._activities_query(
+            since=since, until=until, progression_only=progression_only, newest_first=newest_first
+        )
+        if offset:
+            query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [summary_from_row(row) for row in rows]
+
+    def iter_activities(self, *, batch: int = 1000) -> Iterator[ActivitySummary]:
+        """Every activity, oldest first, fetched `batch` rows at a time (memory stays flat on a large log)."""
+        query = self._activities_query()
+        with self._engine.connect() as connection:
+            result = connection.execution_options(yield_per=batch).execute(query)
+            for row in result:
+                yield summary_from_row(row)
+
+    def _activities_query(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        progression_only: bool = False,
+        newest_first: bool = False,
+    ) -> Any:
         query = select(A).where(A.c.runner_id == self.runner_id)
         if since is not None:
             query = query.where(A.c.start >= db_time(since))
@@ -359,11 +347,16 @@ class Store:
             query = query.where(A.c.start < db_time(until))
         if progression_only:
             query = query.where(A.c.is_progression.is_(True))
-        query = query.order_by(A.c.start, A.c.id)
+        if newest_first:
+            return query.order_by(A.c.start.desc(), A.c.id.desc())
+        return query.order_by(A.c.start, A.c.id)
+
+    def known_hashes(self) -> dict[str, int]:
+        """Every stored file's SHA-256 (of its decompressed bytes) with its activity id: an import skips
+        a file already in the log before decoding it."""
         with self._engine.connect() as connection:
-            rows = connection.execute(query).all()
-        summaries = [summary_from_row(row) for row in rows]
-        return summaries[-limit:] if limit else summaries
+            rows = connection.execute(select(A.c.sha256, A.c.id).where(A.c.runner_id == self.runner_id))
+            return {str(sha): int(activity_id) for sha, activity_id in rows}
 
     def iter_ids(self, *, older_than_version: int | None = None) -> Iterator[int]:
         query = select(A.c.id).where(A.c.runner_id == self.runner_id).order_by(A.c.id)
@@ -420,6 +413,7 @@ class Store:
                             values["elapsed_s"],
                             values["pace_s_per_km"],
                             values["avg_hr_bpm"],
+                            bool(values["suspect_distance"]),
                         )
                     )
         return {key: tuple(value) for key, value in out.items()}

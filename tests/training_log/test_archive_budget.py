@@ -23,9 +23,10 @@ from click.testing import CliRunner
 
 from progrun.cli import cli
 from progrun.errors import DiskFull
-from progrun.storage import Store, archive
-from progrun.storage.importer import import_paths
-from progrun.storage.workspace import PREFIX, import_workspace
+from progrun.formats import archive
+from progrun.storage import Store
+from progrun.training_log.importer import import_paths
+from progrun.training_log.workspace import PREFIX, import_workspace
 from tests.synthetic_runs import BASE_START, easy_paces, gpx_text, synthetic_run
 
 MIB = 1024 * 1024
@@ -256,7 +257,8 @@ def test_folders_of_killed_imports_are_swept_and_live_ones_kept(tmp_path: Path) 
 
 def test_sigterm_during_an_import_removes_its_folder(tmp_path: Path) -> None:
     code = (
-        "import sys, time; from pathlib import Path; from progrun.storage.workspace import import_workspace\n"
+        "import sys, time; from pathlib import Path\n"
+        "from progrun.training_log.workspace import import_workspace\n"
         "with import_workspace(Path(sys.argv[1])) as folder:\n"
         "    (folder / 'nested-0.zip').write_bytes(bytes(1 << 20))\n"
         "    print(folder, flush=True)\n"

@@ -8,9 +8,9 @@ from pathlib import PurePosixPath
 from progrun.errors import ProgrunError
 from progrun.formats import read_activity
 from progrun.formats.on_error import OnError
-from progrun.storage.analysis import analyse, load_context
 from progrun.storage.records import ANALYSIS_VERSION
 from progrun.storage.store import Store
+from progrun.training_log.runs import analyse, load_context
 
 
 def reanalyse_activities(

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from progrun.cli import cli
 from progrun.errors import Suggestion
 from progrun.storage import Store
-from progrun.storage.importer import import_paths
-from progrun.storage.views import fitness
+from progrun.training_log.importer import import_paths
+from progrun.training_log.views import fitness
 from tests.conftest import ACTIVITIES
 from tests.synthetic_runs import fit_bytes, progression_paces, synthetic_run
 
@@ -94,7 +94,7 @@ def test_salvaged_runs_are_stored_partial_and_a_complete_copy_replaces_them(
     # every stored run is flagged partial, at most one per original run, and every warning was counted
     assert all(run.partial for run in runs)
     assert len(runs) <= len(mutated)
-    assert report.to_json()["warning_count"] == len(report.warnings) > 0
+    assert report.to_dict()["warning_count"] == len(report.warnings) > 0
     assert all(reason.startswith("salvaged from a damaged file: ") for _file, _id, reason in report.partial)
     whole = tmp_path / "whole"
     whole.mkdir()

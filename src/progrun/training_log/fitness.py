@@ -25,7 +25,7 @@ from progrun.paces import training_paces_for_vdot
 from progrun.plan import Plan, SplitUnit
 from progrun.planner import build_plan
 from progrun.storage.store import Store
-from progrun.storage.views import fitness
+from progrun.training_log.views import fitness
 from progrun.training_paces import TrainingPaces
 from progrun.units import METRES_PER_MILE
 
@@ -57,7 +57,7 @@ def current_fitness(store: Store, today: date) -> CurrentFitness:
     as_of = today
     estimate = fitness(store, today)
     if estimate.vdot is None:
-        latest = store.list_activities(until=_midnight(today + timedelta(days=1)), limit=1)
+        latest = store.list_activities(until=_midnight(today + timedelta(days=1)), limit=1, newest_first=True)
         if latest and latest[0].start is not None and latest[0].start.date() < today:
             as_of = latest[0].start.date()
             estimate = fitness(store, as_of)

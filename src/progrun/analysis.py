@@ -1,6 +1,15 @@
-"""Classify an imported run and, for a progression run, judge it: `progrun.detect` + `progrun.judge`.
+"""One activity's analysis, pure: splits, kind, verdict, detection and load (no storage, no I/O).
 
-Every run gets a kind:
+```
+analyse_activity(activity, context) -> RunAnalysis(splits, moving_s, gap, kind, verdict, detection, load)
+```
+
+`is_run` says whether an activity is a run at all (`progrun.sport.not_a_run_reason`: a ride is never
+analysed as a run). `AnalysisContext` is what the analysis knows of the runner (threshold pace, heart
+rate values, the plans a run can be linked to); the application layer (`progrun.training_log`)
+builds it from the log and stores the result.
+
+Every run gets a kind (`RunKind`):
 
 1. **Linked to a plan.** A stored plan is linked to the run when its name equals the FIT workout
    name the watch ran (`Activity.workout_name`, compared without case or surrounding spaces), else
@@ -23,7 +32,7 @@ against. The detection's confidence, signs and reasons go into the activity's su
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
@@ -34,7 +43,9 @@ from progrun.judge import judge
 from progrun.plan import Plan
 from progrun.run_kind import RunKind
 from progrun.split_frame import shared_work
-from progrun.storage.records import SplitRecord, VerdictRecord
+from progrun.splits import split_by_distance
+from progrun.sport import not_a_run_reason
+from progrun.training_load import rtss, trimp
 
 #: A run whose mean pace is within this share of the threshold pace (or faster) is a threshold session.
 THRESHOLD_MARGIN = 0.03
@@ -42,6 +53,37 @@ THRESHOLD_MARGIN = 0.03
 NO_DISTANCE = "the recording has no distance, so its splits and paces cannot be judged"
 #: Km splits at least this long count as whole for the threshold rule.
 WHOLE_SPLIT_M = 990.0
+
+
+#: Strava activity types naming a run (its activities.csv), e.g. "Run", "Trail Run", "Virtual Run".
+STRAVA_RUN_WORDS = ("run", "treadmill", "trail", "jog")
+
+
+@dataclass(frozen=True)
+class SplitRecord:
+    """One split of a run: `distance_m` long (the last one may be short), `elapsed_s` to run it.
+
+    `suspect_distance`: the watch's distance jumped inside it (`progrun.distance_glitch`), so the
+    fitness estimate leaves it out (`progrun.fitness.best_effort`).
+    """
+
+    index: int
+    distance_m: float
+    elapsed_s: float
+    pace_s_per_km: float
+    avg_hr_bpm: float | None = None
+    suspect_distance: bool = False
+
+
+@dataclass(frozen=True)
+class VerdictRecord:
+    """The judge's verdict in storable form; `details` is the verdict as JSON-able data."""
+
+    score: float | None
+    progressed: bool
+    target_reached: bool
+    plan_id: int | None = None
+    details: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,3 +195,100 @@ def _classify(
         if math.isfinite(mean_pace) and mean_pace <= threshold_s_per_km * (1.0 + THRESHOLD_MARGIN):
             return Classification(RunKind.THRESHOLD, False, None, None, summary)
     return Classification(RunKind.EASY, False, None, None, summary)
+
+
+@dataclass(frozen=True)
+class AnalysisContext:
+    """What the analysis needs to know about the runner (from the stored profile)."""
+
+    hr_max_bpm: float | None = None
+    hr_rest_bpm: float | None = None
+    threshold_s_per_km: float | None = None
+    sex: str = ""
+    #: Plans a run can be linked to (by FIT workout name or by date).
+    plans: tuple[StoredPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunAnalysis:
+    """Everything the analysis learns about one run."""
+
+    splits: tuple[SplitRecord, ...]
+    moving_s: float
+    gap_s_per_km: float
+    kind: RunKind
+    is_progression: bool
+    score: float | None
+    verdict: VerdictRecord | None
+    detection: dict[str, object]
+    load: float | None
+
+
+def is_run(activity: Activity, strava_type: str = "") -> tuple[bool, str]:
+    """Whether an activity is a run, and if not, why (for the import's 'skipped' report).
+
+    Strava's own activity type wins when the export gives one; else `progrun.sport.not_a_run_reason`.
+    """
+    if strava_type:
+        if any(word in strava_type.lower() for word in STRAVA_RUN_WORDS):
+            return True, ""
+        return False, f"not a run (Strava type {strava_type!r})"
+    reason = not_a_run_reason(activity)
+    return (True, "") if reason is None else (False, reason)
+
+
+def compute_splits(activity: Activity) -> tuple[tuple[SplitRecord, ...], float, float]:
+    """1 km splits (the last one partial), the moving time and the grade-adjusted pace of the whole run."""
+    splits = split_by_distance(activity, 1000.0)
+    records = tuple(
+        SplitRecord(
+            index=split.index,
+            distance_m=float(split.distance_m),
+            elapsed_s=float(split.elapsed_s),
+            pace_s_per_km=float(split.pace_s_per_km) if math.isfinite(split.pace_s_per_km) else 0.0,
+            avg_hr_bpm=float(split.heart_rate_avg_bpm) if math.isfinite(split.heart_rate_avg_bpm) else None,
+            suspect_distance=bool(split.suspect_distance),
+        )
+        for split in splits.splits
+    )
+    total = splits.total
+    gap = total.gap_s_per_km if math.isfinite(total.gap_s_per_km) else total.pace_s_per_km
+    moving = total.moving_s if math.isfinite(total.moving_s) else activity.duration_s
+    return records, float(moving), float(gap) if math.isfinite(gap) else math.nan
+
+
+def session_load(
+    activity: Activity, moving_s: float, gap_s_per_km: float, context: AnalysisContext
+) -> float | None:
+    """TRIMP with heart rate and known HR max/rest, else rTSS from grade-adjusted pace, else None."""
+    if context.hr_max_bpm and context.hr_rest_bpm and activity.has("heart_rate_bpm"):
+        return round(
+            trimp(
+                activity.time_s,
+                activity.heart_rate_bpm,
+                resting_heart_rate_bpm=context.hr_rest_bpm,
+                max_heart_rate_bpm=context.hr_max_bpm,
+                sex=context.sex,
+            ),
+            2,
+        )
+    if context.threshold_s_per_km and math.isfinite(gap_s_per_km) and gap_s_per_km > 0:
+        return round(rtss(moving_s, gap_s_per_km, context.threshold_s_per_km), 2)
+    return None
+
+
+def analyse_activity(activity: Activity, context: AnalysisContext) -> RunAnalysis:
+    """Splits, kind, verdict, detection and load of one run (`is_run` first: a ride is not a run)."""
+    splits, moving_s, gap = compute_splits(activity)
+    decided = classify(activity, splits, plans=context.plans, threshold_s_per_km=context.threshold_s_per_km)
+    return RunAnalysis(
+        splits=splits,
+        moving_s=moving_s,
+        gap_s_per_km=gap,
+        kind=decided.kind,
+        is_progression=decided.is_progression,
+        score=decided.score,
+        verdict=decided.verdict,
+        detection=decided.detection,
+        load=session_load(activity, moving_s, gap, context),
+    )

@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from progrun.storage import Store
-from progrun.storage.importer import import_paths
+from progrun.training_log.importer import import_paths
 from tests.synthetic_runs import BASE_START, easy_paces, gpx_text, synthetic_run
 
 RUNS = 40
@@ -26,7 +26,7 @@ KILLS = 4
 LINE_TIMEOUT_S = 60.0
 IMPORT = (
     "import sys; from pathlib import Path; "
-    "from progrun.storage import Store; from progrun.storage.importer import import_paths; "
+    "from progrun.storage import Store; from progrun.training_log.importer import import_paths; "
     "store = Store.open(sys.argv[1]); "
     "import_paths(store, [Path(sys.argv[2])], workers=2, on_file=lambda name: print(name, flush=True))"
 )

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import text
 
 from progrun.errors import CorruptFile, UnsafeFile
-from progrun.storage import Store, archive
-from progrun.storage.analysis import compress_raw
-from progrun.storage.importer import import_paths
+from progrun.formats import archive
+from progrun.storage import Store
+from progrun.training_log.importer import import_paths
+from progrun.training_log.runs import compress_raw
 from tests.synthetic_runs import BASE_START, easy_paces, gpx_text, progression_paces, synthetic_run
 
 

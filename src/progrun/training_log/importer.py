@@ -36,15 +36,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from progrun.analysis import AnalysisContext, is_run
 from progrun.errors import ActivityFileError, DiskFull, NotAnActivity, ProgrunError, Suggestion, UnsafeFile
+from progrun.formats import archive
 from progrun.formats.compression import gunzip, is_gzip
 from progrun.split_frame import shared_work
-from progrun.storage import archive
-from progrun.storage.analysis import AnalysisContext, analyse, is_run, load_context, sha256_hex
 from progrun.storage.records import AddOutcome, ImportedRun
 from progrun.storage.store import Store
-from progrun.storage.worker_guard import die_with_parent
-from progrun.storage.workspace import import_workspace
+from progrun.training_log.runs import analyse, load_context, sha256_hex
+from progrun.training_log.worker_guard import die_with_parent
+from progrun.training_log.workspace import import_workspace
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 MAX_FILE_BYTES = archive.MAX_MEMBER_BYTES
@@ -84,7 +85,15 @@ class Failed:
     parts: tuple[str | Suggestion, ...] = field(default=(), compare=False, repr=False)
 
 
-WorkResult = ImportedRun | Skipped | Failed
+@dataclass(frozen=True)
+class Known:
+    """A file whose content is already in the log (its hash matched before it was decoded)."""
+
+    file: str
+    activity_id: int
+
+
+WorkResult = ImportedRun | Skipped | Failed | Known
 
 
 @dataclass
@@ -111,11 +120,13 @@ class ImportReport:
         """True when every file was imported, a duplicate, or skipped as not a run."""
         return not self.failed
 
-    def to_json(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
+        """What `import --json` prints."""
         return {
             "imported": self.imported,
             "duplicates": self.duplicates,
             "skipped": len(self.skipped),
+            "ignored": self.ignored,
             "failed": [{"file": f.file, "reason": f.reason} for f in self.failed],
             "partial": [{"file": f, "id": i, "reason": r} for f, i, r in self.partial],
             "replaced": [{"file": f, "id": i, "reason": r} for f, i, r in self.replaced],
@@ -240,12 +251,15 @@ def _plan_zip(path: Path, display: str, plan: Plan, workdir: Path, *, depth: int
 # -- analysis (worker) ---------------------------------------------------------------------------
 
 _CONTEXT = AnalysisContext()
+#: The runner's stored files (SHA-256 -> activity id), sent once to each worker.
+_KNOWN: dict[str, int] = {}
 _ZIPS: dict[str, zipfile.ZipFile] = {}
 
 
-def _init_worker(context: AnalysisContext, parent_pid: int) -> None:
-    global _CONTEXT  # noqa: PLW0603  (per-process worker state)
+def _init_worker(context: AnalysisContext, parent_pid: int, known: dict[str, int] | None = None) -> None:
+    global _CONTEXT, _KNOWN  # noqa: PLW0603  (per-process worker state)
     _CONTEXT = context
+    _KNOWN = known or {}
     _ZIPS.clear()
     die_with_parent(parent_pid)
 
@@ -265,8 +279,14 @@ def _read_source(source: Source) -> archive.MemberBytes:
     return archive.read_member_with_deflate(opened, source.member, source.display)
 
 
-def analyse_source(source: Source, context: AnalysisContext | None = None) -> WorkResult:
-    """Read, decompress, hash, parse and analyse one file; never raises for bad input."""
+def analyse_source(
+    source: Source, context: AnalysisContext | None = None, known: dict[str, int] | None = None
+) -> WorkResult:
+    """Read, decompress, hash, parse and analyse one file; never raises for bad input.
+
+    Hash before decode: a file whose content is already in the log (`known`, else the worker's) is
+    reported `Known` without being parsed, so re-importing an export costs its reading and hashing only.
+    """
     from progrun.formats import read_activity
     from progrun.formats.on_error import OnError
 
@@ -278,6 +298,9 @@ def analyse_source(source: Source, context: AnalysisContext | None = None) -> Wo
         if is_gzip(data):
             data, deflate = gunzip(data, name=source.display).data, None
         digest = sha256_hex(data)
+        stored = (_KNOWN if known is None else known).get(digest)
+        if stored is not None:
+            return Known(source.display, stored)
         base = PurePosixPath(source.display.replace("\\", "/")).name
         parse_name = base[:-3] if base.lower().endswith(".gz") else base
         on_error = OnError.WARN if source.salvage else OnError.RAISE
@@ -329,16 +352,18 @@ WORKER_DIED = (
 )
 
 
-def _pool(context: AnalysisContext, workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(context, os.getpid()))
+def _pool(context: AnalysisContext, workers: int, known: dict[str, int]) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(context, os.getpid(), known)
+    )
 
 
 def _results(
-    sources: Sequence[Source], context: AnalysisContext, workers: int
+    sources: Sequence[Source], context: AnalysisContext, workers: int, known: dict[str, int]
 ) -> Iterator[tuple[Source, WorkResult]]:
     if workers <= 1 or len(sources) < POOL_THRESHOLD:
         for source in sources:
-            yield source, analyse_source(source, context)
+            yield source, analyse_source(source, context, known)
         return
     # Small enough that every worker gets several chunks even for a short import.
     chunk = max(1, min(CHUNK_FILES, len(sources) // (4 * workers)))
@@ -346,23 +371,23 @@ def _results(
     done = 0
     while done < len(parts):
         try:
-            for part, results in _pooled(parts[done:], context, workers):
+            for part, results in _pooled(parts[done:], context, workers, known):
                 done += 1
                 yield from zip(part, results, strict=True)
         except BrokenProcessPool:
             # A worker died: every chunk in flight is lost. Read the first one file by file to find the
             # file that killed it (or clear it), then go on with a fresh pool from the next chunk.
-            yield from _isolate(parts[done], context)
+            yield from _isolate(parts[done], context, known)
             done += 1
 
 
 def _pooled(
-    parts: Sequence[Sequence[Source]], context: AnalysisContext, workers: int
+    parts: Sequence[Sequence[Source]], context: AnalysisContext, workers: int, known: dict[str, int]
 ) -> Iterator[tuple[Sequence[Source], list[WorkResult]]]:
     """Each chunk with its results, in order, at most CHUNKS_IN_FLIGHT_PER_WORKER x workers in flight."""
     chunks = iter(parts)
     window = CHUNKS_IN_FLIGHT_PER_WORKER * workers
-    with _pool(context, workers) as pool:
+    with _pool(context, workers, known) as pool:
         pending: deque[tuple[Sequence[Source], Future[list[WorkResult]]]] = deque()
         for part in chunks:
             pending.append((part, pool.submit(analyse_chunk, part)))
@@ -376,13 +401,15 @@ def _pooled(
             yield part, future.result()
 
 
-def _isolate(part: Sequence[Source], context: AnalysisContext) -> Iterator[tuple[Source, WorkResult]]:
+def _isolate(
+    part: Sequence[Source], context: AnalysisContext, known: dict[str, int]
+) -> Iterator[tuple[Source, WorkResult]]:
     """The chunk's files one task each in a one-worker pool: the task running when it dies is the culprit."""
     remaining = list(part)
     while remaining:
         finished = 0
         try:
-            with _pool(context, 1) as pool:
+            with _pool(context, 1, known) as pool:
                 futures = [pool.submit(analyse_chunk, [source]) for source in remaining]
                 for source, future in zip(remaining, futures, strict=True):
                     result = future.result()[0]
@@ -405,6 +432,7 @@ def import_paths(
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[str], None] | None = None,
     salvage: bool = False,
+    shown_as: tuple[Path, str] | None = None,
 ) -> ImportReport:
     """Import files, folders, .gz files and zip exports into the store; one bad file never stops it.
 
@@ -413,20 +441,35 @@ def import_paths(
     if context is None:
         context = load_context(store)
     workers = workers or os.cpu_count() or 1
+    known = store.known_hashes()
     report = ImportReport()
     with import_workspace() as workdir:
         plan = plan_sources(list(paths), workdir)
+        if shown_as is not None:
+            _show_as(plan, *shown_as)
         report.failed.extend(plan.failed)
         report.ignored = plan.ignored
         sources = [dataclasses.replace(s, salvage=True) for s in plan.sources] if salvage else plan.sources
         if on_start is not None:
             on_start(len(sources))
         with store.run_writer() as add_run:
-            for source, result in _results(sources, context, workers):
+            for source, result in _results(sources, context, workers, known):
                 _record(report, source, result, add_run)
                 if on_file is not None:
                     on_file(source.display)
     return report
+
+
+def _show_as(plan: Plan, path: Path, name: str) -> None:
+    """Name the files read from `path` (an upload's temporary copy) by the name it was uploaded as, in
+    the report and in the stored runs' source names."""
+    prefix = str(path)
+
+    def shown(display: str) -> str:
+        return name + display[len(prefix) :] if display.startswith(prefix) else display
+
+    plan.sources = [dataclasses.replace(source, display=shown(source.display)) for source in plan.sources]
+    plan.failed = [Failed(shown(failed.file), failed.reason) for failed in plan.failed]
 
 
 def _record(
@@ -454,6 +497,11 @@ def _record(
             else:
                 report.duplicates += 1
                 report.duplicate_of.append((source.display, outcome.activity_id, outcome.reason))
+    elif isinstance(result, Known):
+        report.duplicates += 1
+        report.duplicate_of.append(
+            (source.display, result.activity_id, f"same content as activity {result.activity_id}")
+        )
     elif isinstance(result, Skipped):
         report.skipped.append(result)
     else:

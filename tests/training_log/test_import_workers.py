@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from progrun.storage import Store, importer
-from progrun.storage.importer import WORKER_DIED, Source, import_paths
+from progrun.storage import Store
+from progrun.training_log import importer
+from progrun.training_log.importer import WORKER_DIED, Source, import_paths
 from tests.synthetic_runs import easy_paces, fit_bytes, synthetic_run
 
 START = datetime(2025, 1, 6, 7, 0, tzinfo=UTC)
@@ -62,7 +63,8 @@ def test_a_dead_worker_fails_only_its_file(
 CHILD = """
 import sys, time
 from pathlib import Path
-from progrun.storage import Store, importer
+from progrun.storage import Store
+from progrun.training_log import importer
 original = importer.analyse_source
 def slow(source, context=None):
     time.sleep(60)

@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from progrun.analysis import SplitRecord
 from progrun.fitness import Effort, FitnessEstimate, best_effort, estimate_vdot
 from progrun.progression_trend import (
     ProgressionRun,
@@ -16,7 +17,6 @@ from progrun.progression_trend import (
     tempo_splits_held,
     weekly_trend,
 )
-from progrun.storage.records import SplitRecord
 from progrun.storage.store import Store
 from progrun.training_guard import GUARD_HISTORY_DAYS, GuardResult, Session, frequency_guard
 from progrun.training_load import LoadSeries, load_series
@@ -117,6 +117,7 @@ def fitness(store: Store, today: date) -> FitnessEstimate:
             [s.distance_m for s in split_rows],
             [s.elapsed_s for s in split_rows],
             summary.id,
+            suspect=[s.suspect_distance for s in split_rows],
         )
         if effort is not None:
             efforts.append(effort)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from progrun.analysis import StoredPlan, classify, compute_splits, link_plan
 from progrun.detect import detect_progression, plan_from_detection
 from progrun.judge import judge
 from progrun.paces import training_paces_from_race
@@ -15,10 +16,8 @@ from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_to_json
 from progrun.planner import build_plan
 from progrun.storage import Store
-from progrun.storage.analysis import compute_splits
-from progrun.storage.classify import StoredPlan, classify, link_plan
-from progrun.storage.importer import import_paths
-from progrun.storage.reanalyse import reanalyse_activities
+from progrun.training_log.importer import import_paths
+from progrun.training_log.reanalyse import reanalyse_activities
 from tests.synthetic_runs import BASE_START, easy_paces, gpx_text, progression_paces, synthetic_run
 
 
