@@ -21,7 +21,7 @@ from progrun.cli import cli
 from progrun.demo_history import FIRST_RACE_TIME_S, LAST_RACE_TIME_S, demo_history, plan_for_race
 from progrun.storage import Store
 from progrun.training_log.views import progress_view
-from tests.formats.test_fit_workout import assert_valid_workout
+from tests.formats.workout_checks import assert_valid_workout
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -92,7 +92,7 @@ def test_exports_the_plan_for_watch_calendar_and_wrist(demo: Demo) -> None:
     assert messages["workout_mesgs"][0]["wkt_name"] == "Progression 5mi"
     calendar = (demo.folder / "progression-5mi.ics").read_text()
     assert "DTSTART:20250902T070000" in calendar
-    assert "RRULE:FREQ=WEEKLY;BYDAY=TU,FR" in calendar
+    assert "RRULE:FREQ=WEEKLY;COUNT=24;BYDAY=TU,FR" in calendar  # 12 weeks, never forever
     assert (demo.folder / "progression-5mi.png").read_bytes()[:8] == PNG_MAGIC
     assert (demo.folder / "progression-5mi.pdf").read_bytes()[:5] == b"%PDF-"
 

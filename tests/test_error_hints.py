@@ -87,9 +87,8 @@ def test_damage_hints_suggest_salvage() -> None:
         assert (Suggestion("salvage") in hint) is (kind not in nothing_to_salvage), kind
 
 
-#: Library texts that still name a flag, each with why. storage/analysis.py's profile notes move to
-#: training_log/ (the storage engineer's part of issue 11), which words them for its clients.
-_FLAGS_ALLOWED_IN = {"storage/analysis.py"}
+#: Library texts that may name a flag, each with why: none.
+_FLAGS_ALLOWED_IN: set[str] = set()
 
 
 def test_no_library_message_names_a_flag() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from progrun.analysis import VerdictRecord
 from progrun.paces import training_paces_from_race
-from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, StepKind
+from progrun.plan import Plan, SplitUnit, StepKind
 from progrun.plan_io import plan_to_json
 from progrun.planner import build_plan
 from progrun.simulate import simulate_run
@@ -19,6 +19,7 @@ from progrun.storage import Store
 from progrun.training_log.fitness import current_fitness, progression_distance_m
 from progrun.training_log.runs import analyse, load_context
 from progrun.training_log.views import progress_view
+from progrun.units import METRES_PER_MILE
 
 FIRST_DAY = datetime(2024, 3, 4, 7, 0, tzinfo=UTC)
 #: 5k times from a 17:00 runner to a 35:00 one.

@@ -52,7 +52,9 @@ SUMMARIES: dict[str, str] = {
     "export-data": (
         "Write everything out: activities.csv and splits.csv (or Parquet when pyarrow is installed)."
     ),
-    "history": "List the runs in the training log, oldest first.",
+    "history": (
+        "List the runs in the training log, oldest first: the latest page of them unless --page or --all."
+    ),
     "import": "Import runs: FIT/GPX/TCX files, .gz files, folders, Garmin and Strava export zips.",
     "info": "Show what a recorded run (FIT, GPX or TCX, or gzip of one) holds.",
     "judge": (

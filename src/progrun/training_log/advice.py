@@ -122,7 +122,8 @@ def advise(store: Store, day: date) -> Advice:
 
 #: Why there is no block without a fitness to build from.
 NO_FITNESS = (
-    "block: no fitness to build from; import runs of 3 km or more, or set `progrun profile --race 5k=20:00`"
+    "block: no fitness to build from; import runs of 3 km or more, or set a race result (e.g. 5k in 20:00) "
+    "in your profile"
 )
 
 

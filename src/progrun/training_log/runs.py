@@ -47,13 +47,13 @@ def profile_notes(profile: Profile) -> tuple[str, ...]:
             "runs were classified without a profile: with no threshold pace, a run at threshold pace that "
             "did not progress is stored as 'easy', and the progress table's reference pace is the median "
             "split; "
-            "set `progrun profile --race 5k=20:00` (or --threshold-pace) and the stored runs are "
-            "re-analysed"
+            "set a race result (e.g. 5k in 20:00) or a threshold pace in your profile and the stored "
+            "runs are re-analysed"
         )
     if profile.threshold_s_per_km is None and not (profile.hr_max_bpm and profile.hr_rest_bpm):
         notes.append(
-            "no training load: it needs a threshold pace (rTSS) or `progrun profile --hr-max --hr-rest` "
-            "(TRIMP from heart rate)"
+            "no training load: it needs a threshold pace (rTSS) or your maximum and resting heart rate "
+            "(TRIMP) in your profile"
         )
     return tuple(notes)
 
