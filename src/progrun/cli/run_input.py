@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from progrun.activity import Activity
+from progrun.cli.safe_text import terminal_text
 from progrun.errors import ActivityFileError
 from progrun.formats import read_activity
 from progrun.formats.on_error import OnError
@@ -32,7 +33,7 @@ def read_run(path: str | os.PathLike[str], *, salvage: bool = False) -> Activity
     activity = read_activity(path, on_error=OnError.WARN if salvage else OnError.RAISE)
     partial = activity.extra.get("partial")
     if partial:
-        click.echo(f"Warning: {os.fspath(path)}: partial run ({partial})", err=True)
+        click.echo(terminal_text(f"Warning: {os.fspath(path)}: partial run ({partial})"), err=True)
     return activity
 
 
