@@ -91,6 +91,10 @@ __all__ = [
 #: Moving: faster than this (m/s), a brisk walk.
 MOVING_M_S = 1.0
 MIN_SPLITS = 3
+#: A run longer than this many splits is no progression run (the method's runs are 4-10 miles; a
+#: marathon is 42 km splits): it is refused before its splits are built, so memory stays bounded
+#: by this cap and not by the distance a hand-crafted file claims (up to 50 m/s x elapsed).
+MAX_SPLITS = 200
 #: Every sign's ramp passes 0.5 at its rule; the confidence is the weakest sign.
 CONFIDENCE_THRESHOLD = 0.5
 
@@ -185,6 +189,18 @@ def _detect(activity: Activity) -> Detection:
     cooldown_start = find_cooldown_after_running(trace, half_s)
     cooldown_s = float(trace.time_s[-1] - cooldown_start) if cooldown_start is not None else 0.0
     running = head(activity, cooldown_start) if cooldown_start is not None else activity
+    running_m = float(
+        np.interp(cooldown_start, trace.time_s, trace.distance_m)
+        if cooldown_start is not None
+        else trace.distance_m[-1]
+    )
+    if running_m > MAX_SPLITS * unit_m:
+        return _not_progression(
+            unit,
+            f"{running_m / unit_m:,.0f} {unit} of running, more than the {MAX_SPLITS} {unit} splits of "
+            "any progression run",
+            cooldown_s=cooldown_s,
+        )
     km = distance_frame(running, unit_m, full=False)
     whole = km.distance_m >= 0.5 * unit_m
     paces_arr = km.judged_s_per_km[whole]
