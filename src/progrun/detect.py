@@ -61,11 +61,12 @@ from progrun.activity import Activity
 from progrun.pace_trace import find_cooldown_after_running, head, pace_trace
 from progrun.plan import METRES_PER_MILE, Plan, SplitUnit, Step, StepKind
 from progrun.plan_rules import (
-    BUILD_BAND_S_PER_KM,
+    BUILD_BAND_PERCENT,
     COOLDOWN_OFFSET_S_PER_KM,
     COOLDOWN_WALK_S_PER_KM,
     DEFAULT_COOLDOWN_S,
-    TEMPO_BAND_S_PER_KM,
+    TEMPO_BAND_PERCENT,
+    band_edges,
 )
 from progrun.progression_signs import Pieces, decreasing_fit, largest_jump_share, read_signs
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
@@ -275,24 +276,16 @@ def plan_from_detection(detection: Detection, *, cooldown_s: float = DEFAULT_COO
     tempo = max(1, min(detection.tempo_splits, count - 1))
     builds = count - tempo
     start, target = detection.start_s_per_km, detection.target_s_per_km
-    build_fast, build_slow = BUILD_BAND_S_PER_KM
-    tempo_fast, tempo_slow = TEMPO_BAND_S_PER_KM
     steps: list[Step] = []
     for index in range(builds):
         pace = start + (target - start) * index / builds
-        steps.append(
-            Step(
-                StepKind.BUILD,
-                pace,
-                max(target, pace - build_fast),
-                pace + build_slow,
-                distance_m=unit.metres,
-            )
-        )
+        # the planner's rule (`plan_rules.band_edges`): bands in percent of speed, a build split's
+        # fast edge never past the target pace
+        fast, slow = band_edges(pace, BUILD_BAND_PERCENT)
+        steps.append(Step(StepKind.BUILD, pace, max(fast, min(target, pace)), slow, distance_m=unit.metres))
+    tempo_low, tempo_high = band_edges(target, TEMPO_BAND_PERCENT)
     for _ in range(tempo):
-        steps.append(
-            Step(StepKind.TEMPO, target, target - tempo_fast, target + tempo_slow, distance_m=unit.metres)
-        )
+        steps.append(Step(StepKind.TEMPO, target, tempo_low, tempo_high, distance_m=unit.metres))
     cooldown_pace = max(start + COOLDOWN_OFFSET_S_PER_KM, steps[0].high_s_per_km)
     steps.append(
         Step(
