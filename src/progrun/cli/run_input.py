@@ -1,8 +1,9 @@
 """How every command reads a recorded run: one damage policy, one `--salvage` option.
 
-A damaged file (CRC fails, broken structure, cut short) is refused, and the error names
-`--salvage`; with `--salvage` what decodes is read and the run is marked partial, and the command
-says so on stderr. See docs/formats.md, "Damaged files".
+A damaged file (CRC fails, broken structure) is refused, and the error names `--salvage`; with
+`--salvage` what decodes is read and the run is marked partial. A truncated recording (a watch that
+died mid-run: cut short, header CRC valid, clean up to the cut) is read without it, as a partial run.
+Either way the command says so on stderr. See docs/formats.md, "Damaged files".
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from progrun.formats import read_activity
 from progrun.formats.on_error import OnError
 
 F = TypeVar("F", bound=Callable[..., Any])
-SALVAGE_HELP = "Read a damaged file (cut short, bad CRC) anyway: what decodes, as a partial run."
+SALVAGE_HELP = "Read a damaged file (bad CRC, broken structure) anyway: what decodes, as a partial run."
 
 
 def salvage_option(function: F) -> F:
