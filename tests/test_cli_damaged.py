@@ -35,23 +35,36 @@ def run_bytes() -> bytes:
 
 @pytest.mark.parametrize("command", ["info", "splits", "detect"])
 @pytest.mark.parametrize("share", [0.3, 0.8])
-def test_a_cut_file_is_refused_unless_salvaged(
+def test_a_cut_file_is_read_as_a_partial_run_and_a_flipped_bit_refused(
     tmp_path: Path, run_bytes: bytes, command: str, share: float
 ) -> None:
+    """A truncated recording (header CRC holds, clean up to the cut) is read, with a warning saying it is
+    partial; a bit flipped in its data fails the CRC and is refused unless salvaged."""
     path = tmp_path / "cut.fit"
     path.write_bytes(run_bytes[: int(len(run_bytes) * share)])
     code, text = _run([command, str(path)])
+    assert code == 0, text
+    assert f"Warning: {path}: partial run (truncated recording: truncated at offset" in text
+    flipped = bytearray(run_bytes)
+    flipped[int(len(run_bytes) * share)] ^= 0x10
+    path.write_bytes(bytes(flipped))
+    code, text = _run([command, str(path)])
     assert code == 1
-    assert "the file was cut short" in text and "--salvage" in text
+    assert "bad CRC" in text and "--salvage" in text
     code, text = _run([command, str(path), "--salvage"])
     assert code == 0, text
-    assert f"Warning: {path}: partial run (salvaged from a damaged file: truncated at offset" in text
+    assert f"Warning: {path}: partial run (salvaged from a damaged file: bad CRC" in text
 
 
-def test_judge_salvages_too(tmp_path: Path, run_bytes: bytes) -> None:
+def test_judge_reads_a_cut_file_and_salvages_a_flipped_one(tmp_path: Path, run_bytes: bytes) -> None:
     path = tmp_path / "cut.fit"
     path.write_bytes(run_bytes[: len(run_bytes) // 2])
     options = ["--race", "5k=20:00", "--distance", "3km", "--unit", "km"]
+    code, text = _run(["judge", str(path), *options])
+    assert code == 0 and "partial run (truncated recording" in text
+    flipped = bytearray(run_bytes)
+    flipped[len(run_bytes) // 2] ^= 0x01
+    path.write_bytes(bytes(flipped))
     assert _run(["judge", str(path), *options])[0] == 1
     assert _run(["judge", str(path), *options, "--salvage"])[0] == 0
 

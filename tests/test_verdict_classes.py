@@ -140,6 +140,14 @@ def test_gps_drift_with_steady_heart_rate_and_cadence_is_not_blamed_on_the_runne
     # the drifted metres also shift the next split's start, which can cost a few points there
     assert verdict.score.value >= 85.0
     assert verdict.score.points_for("outside_band") <= 3.0
+    # ... but never the progression: the split after the drift is no anchor (it may hold some of the
+    # drift), so the one after it is compared with the last split before the drift
+    assert verdict.progressed
+    assert not any(found.slower_than_previous for found in verdict.splits)
+    compared = {found.index: found.compared_with for found in verdict.splits}
+    assert compared[split + 2] == split
+    if split + 3 in compared:
+        assert compared[split + 3] == split
 
 
 @pytest.mark.parametrize("five_k_s", FIVE_K_S)

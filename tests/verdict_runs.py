@@ -101,9 +101,9 @@ def check_sentences_against_table(verdict: Verdict) -> int:
         for found in re.finditer(pattern, text):
             row = rows[found["label"]]
             if kind == "prev+":
-                assert row["prev"] == f"+{found['n']}", (found.group(0), row)
+                assert row["prev"].split(" vs ")[0] == f"+{found['n']}", (found.group(0), row)
             elif kind == "prev-":
-                assert row["prev"] == f"-{found['n']}", (found.group(0), row)
+                assert row["prev"].split(" vs ")[0] == f"-{found['n']}", (found.group(0), row)
             elif kind == "judged":
                 assert judged_cell(row) == found["pace"], (found.group(0), row)
             else:

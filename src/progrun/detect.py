@@ -61,11 +61,12 @@ from progrun.activity import Activity
 from progrun.pace_trace import find_cooldown_after_running, head, pace_trace
 from progrun.plan import Plan, SplitUnit, Step, StepKind
 from progrun.plan_rules import (
-    BUILD_BAND_S_PER_KM,
+    BUILD_BAND_PERCENT,
     COOLDOWN_OFFSET_S_PER_KM,
     COOLDOWN_WALK_S_PER_KM,
     DEFAULT_COOLDOWN_S,
-    TEMPO_BAND_S_PER_KM,
+    TEMPO_BAND_PERCENT,
+    band_edges,
 )
 from progrun.progression_signs import Pieces, decreasing_fit, largest_jump_share, read_signs
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
@@ -92,6 +93,10 @@ __all__ = [
 #: Moving: faster than this (m/s), a brisk walk.
 MOVING_M_S = 1.0
 MIN_SPLITS = 3
+#: A run longer than this many splits is no progression run (the method's runs are 4-10 miles; a
+#: marathon is 42 km splits): it is refused before its splits are built, so memory stays bounded
+#: by this cap and not by the distance a hand-crafted file claims (up to 50 m/s x elapsed).
+MAX_SPLITS = 200
 #: Every sign's ramp passes 0.5 at its rule; the confidence is the weakest sign.
 CONFIDENCE_THRESHOLD = 0.5
 
@@ -185,6 +190,18 @@ def _detect(activity: Activity) -> Detection:
     cooldown_start = find_cooldown_after_running(trace, half_s)
     cooldown_s = float(trace.time_s[-1] - cooldown_start) if cooldown_start is not None else 0.0
     running = head(activity, cooldown_start) if cooldown_start is not None else activity
+    running_m = float(
+        np.interp(cooldown_start, trace.time_s, trace.distance_m)
+        if cooldown_start is not None
+        else trace.distance_m[-1]
+    )
+    if running_m > MAX_SPLITS * unit_m:
+        return _not_progression(
+            unit,
+            f"{running_m / unit_m:,.0f} {unit} of running, more than the {MAX_SPLITS} {unit} splits of "
+            "any progression run",
+            cooldown_s=cooldown_s,
+        )
     km = distance_frame(running, unit_m, full=False)
     whole = km.distance_m >= 0.5 * unit_m
     paces_arr = km.judged_s_per_km[whole]
@@ -259,24 +276,16 @@ def plan_from_detection(detection: Detection, *, cooldown_s: float = DEFAULT_COO
     tempo = max(1, min(detection.tempo_splits, count - 1))
     builds = count - tempo
     start, target = detection.start_s_per_km, detection.target_s_per_km
-    build_fast, build_slow = BUILD_BAND_S_PER_KM
-    tempo_fast, tempo_slow = TEMPO_BAND_S_PER_KM
     steps: list[Step] = []
     for index in range(builds):
         pace = start + (target - start) * index / builds
-        steps.append(
-            Step(
-                StepKind.BUILD,
-                pace,
-                max(target, pace - build_fast),
-                pace + build_slow,
-                distance_m=unit.metres,
-            )
-        )
+        # the planner's rule (`plan_rules.band_edges`): bands in percent of speed, a build split's
+        # fast edge never past the target pace
+        fast, slow = band_edges(pace, BUILD_BAND_PERCENT)
+        steps.append(Step(StepKind.BUILD, pace, max(fast, min(target, pace)), slow, distance_m=unit.metres))
+    tempo_low, tempo_high = band_edges(target, TEMPO_BAND_PERCENT)
     for _ in range(tempo):
-        steps.append(
-            Step(StepKind.TEMPO, target, target - tempo_fast, target + tempo_slow, distance_m=unit.metres)
-        )
+        steps.append(Step(StepKind.TEMPO, target, tempo_low, tempo_high, distance_m=unit.metres))
     cooldown_pace = max(start + COOLDOWN_OFFSET_S_PER_KM, steps[0].high_s_per_km)
     steps.append(
         Step(

@@ -7,9 +7,14 @@ altitude is put on the distance axis and smoothed there, over tens of metres:
 
 1. keep the samples that have both a distance and an altitude, one per distinct distance (the
    first, so standing still does not add altitude readings);
-2. resample the altitude every `GRID_STEP_M` (10 m) of distance by linear interpolation;
-3. smooth with a centred moving average `SMOOTHING_WINDOW_M` (50 m, five grid points) wide; the
-   ends are padded by point reflection, so a straight slope stays exactly straight;
+2. resample the altitude every `GRID_STEP_M` (10 m) of distance by linear interpolation; past
+   `MAX_GRID_POINTS` points (2,621 km at 10 m, longer than any run recorded in one file) the step
+   grows so the grid keeps that many: its memory is bounded, never by the file's distance (a
+   hand-crafted file can claim 50 m/s for days: 200 samples 6 hours apart reach 215,000 km, which
+   at 10 m would ask for 21 million points, 164 MiB per array);
+3. smooth with a centred moving average `SMOOTHING_WINDOW_M` (50 m, five grid points) wide (fewer
+   points on a coarser grid; none past 50 m); the ends are padded by point reflection, so a straight
+   slope stays exactly straight;
 4. gain and loss are the sums of the positive and negative steps of the smoothed profile.
 
 The moving average plays the part of the threshold or hysteresis filter other tools use: ripples
@@ -31,6 +36,8 @@ from progrun.activity import FloatArray
 GRID_STEP_M = 10.0
 #: Width of the centred moving average applied to the resampled profile.
 SMOOTHING_WINDOW_M = 50.0
+#: The most points the resampled profile holds (the step grows past GRID_STEP_M beyond it).
+MAX_GRID_POINTS = 2**18
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,10 +89,12 @@ def elevation_profile(distance_m: FloatArray, altitude_m: FloatArray) -> Elevati
     altitudes = altitudes[first]
     if distances.size < 2:
         return None
-    count = max(1, int(np.ceil((distances[-1] - distances[0]) / GRID_STEP_M)))
-    grid = distances[0] + GRID_STEP_M * np.arange(count + 1, dtype=np.float64)
+    span_m = float(distances[-1] - distances[0])
+    step_m = max(GRID_STEP_M, span_m / MAX_GRID_POINTS)
+    count = min(MAX_GRID_POINTS, max(1, int(np.ceil(span_m / step_m))))
+    grid = distances[0] + step_m * np.arange(count + 1, dtype=np.float64)
     resampled = np.interp(grid, distances, altitudes)
-    smoothed = _moving_average(resampled, round(SMOOTHING_WINDOW_M / GRID_STEP_M))
+    smoothed = _moving_average(resampled, round(SMOOTHING_WINDOW_M / step_m))
     steps = np.diff(smoothed)
     gain = np.concatenate(([0.0], np.cumsum(np.maximum(steps, 0.0))))
     loss = np.concatenate(([0.0], np.cumsum(np.maximum(-steps, 0.0))))

@@ -40,7 +40,10 @@ the 100 m paces.
 - *Coverage*: the share of the plan's running distance covered; it scales the score.
 - *GPS suspect*: a split whose pace jumps off its target while heart rate and cadence say it was run
   as planned (`progrun.gps_trust`) is not judged on pace: no band, slower-split or stall check, and
-  the next split is compared with the split before it.
+  the next split is compared with the split before it. The drift does not stop at a split mark: the
+  extra (or missing) metres move the next split's start and part of the drift can fall inside it, so
+  that split is no anchor either: the split after it is compared with the last split before the
+  drift too (`SplitVerdict.compared_with`). A well-run split after the drift then never looks slower.
 
 Every pace and difference the verdict shows is computed once, on paces rounded to whole seconds per
 mile or km (the unit of the plan), so the table, the sentences and the score's details agree.
@@ -194,7 +197,8 @@ def _split_verdicts(
         [split.cadence_avg if split is not None else math.nan for split in splits],
     )
     result: list[SplitVerdict] = []
-    previous: SplitVerdict | None = None  # the last trusted split run
+    previous: SplitVerdict | None = None  # the last split run that GPS drift did not disturb
+    after_suspect = False  # the split before this one was GPS-suspect: its metres set this one's start
     for index, step in enumerate(steps):
         split, span = splits[index], spans[index]
         target, low, high = (
@@ -205,6 +209,7 @@ def _split_verdicts(
             planned_delta = target - rounded(steps[index - 1].pace_s_per_km)
         if split is None or span is None:
             result.append(_not_run(index, labels[index], step, (target, low, high), planned_delta))
+            after_suspect = False
             continue
         pace = judged[index]
         reading = readings[index]
@@ -252,10 +257,14 @@ def _split_verdicts(
             gps_suspect=suspect,
             heart_rate_pace_s_per_km=rounded(reading.heart_rate_pace_s_per_km),
             cadence_pace_s_per_km=rounded(reading.cadence_pace_s_per_km),
+            compared_with=previous.index if previous is not None and math.isfinite(delta) else None,
         )
         result.append(verdict)
-        if not suspect:
+        # The split after a suspect one starts where the drifted metres put it and may hold some of the
+        # drift: it is judged (band, slower, stall against the split before the drift) but is no anchor.
+        if not suspect and not after_suspect:
             previous = verdict
+        after_suspect = suspect
     return result
 
 

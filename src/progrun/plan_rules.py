@@ -109,10 +109,3 @@ def step_midpoint(unit: SplitUnit) -> float:
     """The middle of the step bounds, the step the planner prefers when several fit equally well."""
     low, high = STEP_BOUNDS_S_PER_UNIT[unit]
     return (low + high) / 2.0
-
-
-#: Fixed (fast side, slow side) s/km offsets that `progrun.detect` gives the plan it infers from a detected
-#: run (the bands before issue 9). The planner's own bands scale with pace (`band_edges`); these stay as
-#: they were so a detected run is judged as before until detection moves to `band_edges` too.
-BUILD_BAND_S_PER_KM = (6.0, 3.0)
-TEMPO_BAND_S_PER_KM = (4.0, 2.0)

@@ -1,4 +1,4 @@
-"""How evenly a run's splits were run, from the 100 m pieces inside them.
+"""How evenly a run's splits were run, from the 100 m pieces inside them (longer past MAX_PIECES).
 
 `split_pace_cvs` gives each split's coefficient of variation (the judge's per-split CV);
 `sustained_variation` keeps only surges that last more than one piece (the detector's *steady* sign),
@@ -16,6 +16,16 @@ from progrun.splits import Crossing, distance_frame
 
 #: Piece length for the within-split variation.
 PIECE_M = 100.0
+#: The most pieces a run is cut into: past it (6,554 km at 100 m, longer than any run recorded in one
+#: file) the pieces grow, so memory is bounded by this cap, never by the file's distance (a
+#: hand-crafted file may claim 50 m/s for days: 200 samples 6 hours apart reach 215,000 km, 2.1 million
+#: pieces of 100 m).
+MAX_PIECES = 2**16
+
+
+def piece_length_m(activity: Activity) -> float:
+    """PIECE_M, or longer for a recording that claims more than MAX_PIECES x PIECE_M."""
+    return max(PIECE_M, activity.total_distance_m / MAX_PIECES)
 
 
 def _piece_paces(activity: Activity, bounds_s: list[tuple[float, float]]) -> list[FloatArray]:
@@ -24,8 +34,9 @@ def _piece_paces(activity: Activity, bounds_s: list[tuple[float, float]]) -> lis
     Pieces use interpolated crossings whatever the device's lap rule: a piece boundary snapped to a
     sample recorded every 5-6 s would make even pieces look uneven.
     """
-    pieces = distance_frame(activity, PIECE_M, crossing=Crossing.INTERPOLATE, full=False)
-    whole = pieces.distance_m >= PIECE_M * 0.99
+    piece_m = piece_length_m(activity)
+    pieces = distance_frame(activity, piece_m, crossing=Crossing.INTERPOLATE, full=False)
+    whole = pieces.distance_m >= piece_m * 0.99
     if not np.any(whole):
         return [np.array([]) for _ in bounds_s]
     middles = (pieces.start_s[whole] + pieces.end_s[whole]) / 2.0

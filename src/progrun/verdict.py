@@ -67,6 +67,9 @@ class SplitVerdict:
     #: The paces heart rate and cadence imply (`progrun.gps_trust`); NaN when they cannot say.
     heart_rate_pace_s_per_km: float = math.nan
     cadence_pace_s_per_km: float = math.nan
+    #: The split (1-based index) `delta_prev_s_per_km` is measured against: the last one whose pace and
+    #: start GPS drift did not disturb (never a GPS-suspect split or the one right after it); None if none.
+    compared_with: int | None = None
 
     @property
     def was_run(self) -> bool:
@@ -163,6 +166,7 @@ class Verdict:
                     "actual_s_per_km": _plain(split.actual_s_per_km),
                     "gap_s_per_km": _plain(split.gap_s_per_km),
                     "delta_prev_s": _plain(split.delta_prev_s_per_km),
+                    "compared_with": split.compared_with,
                     "planned_delta_s": _plain(split.planned_delta_s_per_km),
                     "off_s_per_km": _plain(split.off_s_per_km),
                     "in_band": split.in_band,

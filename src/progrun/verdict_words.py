@@ -76,12 +76,19 @@ def table_rows(verdict: Verdict) -> list[dict[str, str]]:
             pace_text(split.actual_s_per_km, unit, False),
             pace_text(split.gap_s_per_km, unit, False),
             _signed(split.off_s_per_km, unit),
-            _signed(split.delta_prev_s_per_km, unit),
+            _signed(split.delta_prev_s_per_km, unit) + _against(verdict, split),
             heart,
             _status(split),
         )
         rows.append(dict(zip(columns, cells, strict=True)))
     return rows
+
+
+def _against(verdict: Verdict, split: SplitVerdict) -> str:
+    """ " vs mile 2" when the split is compared with another than the one before it (GPS drift between)."""
+    if split.compared_with is None or split.compared_with == split.index - 1:
+        return ""
+    return f" vs {_lower(verdict.splits[split.compared_with - 1].label)}"
 
 
 def _lower(label: str) -> str:
@@ -153,6 +160,13 @@ def _coverage(verdict: Verdict) -> str | None:
     return f"Covered {covered} of the planned {planned} {unit.value}{metres}: {', '.join(parts)}."
 
 
+def _compared(verdict: Verdict, split: SplitVerdict, trusted: list[SplitVerdict]) -> SplitVerdict:
+    """The split `split.delta_prev_s_per_km` was measured against (`SplitVerdict.compared_with`)."""
+    if split.compared_with is not None:
+        return verdict.splits[split.compared_with - 1]
+    return trusted[trusted.index(split) - 1]
+
+
 def _stalls(verdict: Verdict, trusted: list[SplitVerdict]) -> list[str]:
     """Runs of splits that held a pace ("miles 3-5 held mile 2's pace") and single small speed-ups."""
     unit = verdict.unit
@@ -163,7 +177,7 @@ def _stalls(verdict: Verdict, trusted: list[SplitVerdict]) -> list[str]:
         if not split.stalled:
             index += 1
             continue
-        before = trusted[index - 1]
+        before = _compared(verdict, split, trusted)
         held = abs(split.delta_prev_s_per_km) <= NOISE_ALLOWANCE_S_PER_KM
         if not held:
             faster = -seconds_per_unit(split.delta_prev_s_per_km, unit)
@@ -237,7 +251,7 @@ def coach_findings(verdict: Verdict) -> list[str]:
     findings.extend(_stalls(verdict, trusted))
     slower = [split for split in trusted if split.slower_than_previous]
     for split in slower:
-        before = trusted[trusted.index(split) - 1]
+        before = _compared(verdict, split, trusted)
         seconds = seconds_per_unit(split.delta_prev_s_per_km, unit)
         reason = ": you went out too fast" if verdict.went_out_too_fast and split is slower[0] else ""
         findings.append(f"{split.label} was {seconds} s slower than {_lower(before.label)}{reason}.")

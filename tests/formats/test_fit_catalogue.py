@@ -96,12 +96,19 @@ def test_b1_05_a_single_bit_flipped_anywhere_is_refused(header_size: int) -> Non
     assert activity.warnings[0].endswith("the data decoded but could not be verified")
 
 
-def test_b1_06_truncation_at_every_offset_is_refused_with_the_offset() -> None:
+def test_b1_06_truncation_at_every_offset_is_a_partial_run_or_refused_with_the_offset() -> None:
+    """A cut inside the header, or before the first record, is refused; any later cut is a truncated
+    recording (docs/formats.md, "Damaged files"): read, marked partial, with the offset."""
     data = write_fit_activity(synthetic_run(8))
     full = read_fit(data, name="full.fit").records
     for end in range(1, len(data)):
-        with pytest.raises(CorruptFile, match=r"truncated at offset \d+ \(expected \d+ "):
-            read_fit(data[:end], name="cut.fit")
+        try:
+            strict = read_fit(data[:end], name="cut.fit")
+        except CorruptFile as error:
+            assert re.search(r"truncated at offset \d+ \(expected \d+ ", str(error)), end
+        else:
+            assert str(strict.extra["partial"]).startswith("truncated recording: truncated at offset"), end
+            assert 0 < strict.records <= full
         try:
             lenient = read_fit(data[:end], name="cut.fit", on_error=OnError.WARN)
         except CorruptFile as error:
@@ -115,8 +122,14 @@ def test_b1_06_a_chained_file_cut_in_its_second_segment_is_refused() -> None:
     first = write_fit_activity(synthetic_run(5))
     chained = first + record_file()
     for end in range(len(first) + 1, len(chained)):
-        with pytest.raises(CorruptFile, match=r"truncated at offset \d+ .*\(segment 2 of the chained file"):
-            read_fit(chained[:end], name="cut.fit")
+        try:
+            strict = read_fit(chained[:end], name="cut.fit")
+        except CorruptFile as error:
+            assert re.search(r"truncated at offset \d+ .*\(segment 2 of the chained file", str(error)), end
+        else:  # a truncated recording: the second segment's header CRC holds
+            assert re.search(
+                r"^truncated recording: .*segment 2 of the chained file", str(strict.extra["partial"])
+            )
 
 
 def test_b1_07_header_data_size_beyond_the_bytes_present() -> None:

@@ -68,14 +68,29 @@ def _write_mutations(folder: Path, *, truncations: int, flips: int) -> dict[str,
     return out
 
 
-def test_truncated_and_bit_flipped_files_are_refused_and_name_salvage(store: Store, tmp_path: Path) -> None:
+def test_bit_flips_are_refused_and_truncated_recordings_stored_only_as_partial(
+    store: Store, tmp_path: Path
+) -> None:
+    """A flipped bit fails a CRC or the structure: refused, naming --salvage. A cut copy is a truncated
+    recording when its header CRC holds: stored partial (never as good), at most one per run; else refused."""
     mutated = _write_mutations(tmp_path, truncations=10, flips=10)
     total = sum(len(paths) for paths in mutated.values())
     report = import_paths(store, [tmp_path], workers=1)
-    assert store.count_activities() == 0  # nothing damaged is stored as good
-    assert (report.imported, report.duplicates, len(report.failed)) == (0, 0, total)
+    flips = {str(path) for paths in mutated.values() for path in paths if ".flip" in path.name}
+    failed = {f.file for f in report.failed}
+    assert flips <= failed  # every bit flip refused
+    assert report.imported + report.duplicates + len(report.failed) == total
     assert not report.ok
-    fit_refusals = [f for f in report.failed if "not FIT" not in f.reason and "header" not in f.reason]
+    runs = store.list_activities()
+    assert all(run.partial for run in runs)  # nothing damaged is stored as good
+    assert len(runs) <= len(mutated)
+    assert report.partial and all(
+        reason.startswith("truncated recording: truncated at offset") for _file, _id, reason in report.partial
+    )
+    assert all(".cut" in Path(file).name for file, _id, _reason in report.partial)
+    # refused with --salvage named, but for nothing to keep: a cut in the header or before the first record
+    nothing = ("not FIT", "header", "no records could be decoded")
+    fit_refusals = [f for f in report.failed if not any(text in f.reason for text in nothing)]
     assert fit_refusals and all(Suggestion("salvage") in f.parts for f in fit_refusals)
 
 
@@ -95,7 +110,10 @@ def test_salvaged_runs_are_stored_partial_and_a_complete_copy_replaces_them(
     assert all(run.partial for run in runs)
     assert len(runs) <= len(mutated)
     assert report.to_dict()["warning_count"] == len(report.warnings) > 0
-    assert all(reason.startswith("salvaged from a damaged file: ") for _file, _id, reason in report.partial)
+    assert all(
+        reason.startswith(("salvaged from a damaged file: ", "truncated recording: "))
+        for _file, _id, reason in report.partial
+    )
     whole = tmp_path / "whole"
     whole.mkdir()
     for stem, data in ORIGINALS.items():
@@ -144,17 +162,27 @@ def test_cli_import_exit_codes_warnings_history_and_show(tmp_path: Path) -> None
     cut.write_bytes(data[: len(data) // 2])
     db = str(tmp_path / "log.db")
     runner = CliRunner()
-    refused = runner.invoke(cli, ["import", str(cut), "--db", db])
+    kept = runner.invoke(cli, ["import", str(cut), "--db", db, "--json"])
+    assert kept.exit_code == 0, kept.output  # a truncated recording is imported, as partial
+    report = json.loads(kept.output[kept.output.index("{") :])  # after "created a new training log"
+    assert report["imported"] == 1 and report["warning_count"] == len(report["warnings"]) >= 1
+    assert report["partial"][0]["reason"].startswith("truncated recording: truncated at offset")
+    flipped = tmp_path / "flipped.fit"
+    damaged = bytearray(data)
+    damaged[len(data) // 2] ^= 0x08
+    flipped.write_bytes(bytes(damaged))
+    other_db = str(tmp_path / "other.db")
+    refused = runner.invoke(cli, ["import", str(flipped), "--db", other_db])
     assert refused.exit_code == 1
     assert "failed 1" in refused.output and "--salvage" in refused.output
-    salvaged = runner.invoke(cli, ["import", str(cut), "--db", db, "--salvage", "--json"])
+    salvaged = runner.invoke(cli, ["import", str(flipped), "--db", other_db, "--salvage", "--json"])
     assert salvaged.exit_code == 0, salvaged.output
-    report = json.loads(salvaged.output)
-    assert report["imported"] == 1 and report["warning_count"] == len(report["warnings"]) >= 1
-    assert report["partial"][0]["reason"].startswith("salvaged from a damaged file: truncated at offset")
+    assert json.loads(salvaged.output)["partial"][0]["reason"].startswith(
+        "salvaged from a damaged file: bad CRC"
+    )
     history = json.loads(runner.invoke(cli, ["history", "--json", "--db", db]).output)
-    assert history[0]["partial"].startswith("salvaged from a damaged file")
+    assert history[0]["partial"].startswith("truncated recording")
     shown = runner.invoke(cli, ["show", str(history[0]["id"]), "--db", db])
-    assert "Partial run (salvaged from a damaged file" in shown.output
+    assert "Partial run (truncated recording" in shown.output
     table = runner.invoke(cli, ["history", "--db", db])
     assert "(partial)" in table.output

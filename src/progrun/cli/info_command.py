@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from datetime import UTC
 
@@ -10,6 +9,7 @@ import click
 
 from progrun.activity import CHANNELS, Activity
 from progrun.cli.run_input import read_run, salvage_option
+from progrun.cli.safe_text import terminal_text
 from progrun.units import METRES_PER_MILE
 
 _CHANNEL_LABELS = {
@@ -31,6 +31,7 @@ class ActivitySummary:
     format: str
     sport: str
     device: str
+    workout: str
     start: str | None
     distance_m: float
     elapsed_s: float
@@ -44,13 +45,11 @@ class ActivitySummary:
 
 
 def summarise(activity: Activity, file: str) -> ActivitySummary:
-    """Summarise an activity: elapsed from the start to the last sample, timer from laps or pauses."""
+    """Summarise an activity: elapsed from the start to the last sample, timer as `Activity.timer_s`
+    (the session's total, else the laps' union less the pauses inside it, else elapsed less pauses:
+    never a sum of overlapping laps)."""
     elapsed_s = float(activity.time_s[-1] - min(0.0, activity.time_s[0])) if activity.records else 0.0
-    lap_timers = [lap.timer_s for lap in activity.laps]
-    if lap_timers and all(math.isfinite(t) and t > 0 for t in lap_timers):
-        timer_s = float(sum(lap_timers))
-    else:
-        timer_s = max(0.0, elapsed_s - activity.paused_s)
+    timer_s = activity.timer_s if activity.records else 0.0
     start = activity.start.astimezone(UTC).isoformat().replace("+00:00", "Z") if activity.start else None
     channels = [label for name, label in _CHANNEL_LABELS.items() if name in CHANNELS and activity.has(name)]
     return ActivitySummary(
@@ -58,6 +57,7 @@ def summarise(activity: Activity, file: str) -> ActivitySummary:
         format=activity.format.value,
         sport=activity.sport,
         device=activity.device,
+        workout=activity.workout_name,
         start=start,
         distance_m=round(activity.total_distance_m, 1),
         elapsed_s=round(elapsed_s, 1),
@@ -77,12 +77,17 @@ def _clock(seconds: float) -> str:
 
 
 def format_summary(summary: ActivitySummary) -> str:
-    """The text `progrun info` prints: one fact per line."""
+    """The text `progrun info` prints: one fact per line.
+
+    Texts that come from the file (device, workout name, sport, warnings) and the path are data:
+    control and bidi characters are replaced (`progrun.cli.safe_text.terminal_text`).
+    """
     rows = [
         ("file", summary.file),
         ("format", summary.format.upper()),
         ("sport", summary.sport or "unknown"),
         ("device", summary.device or "unknown"),
+        *([("workout", summary.workout)] if summary.workout else []),
         ("start", summary.start.replace("T", " ").replace("Z", " UTC") if summary.start else "unknown"),
         ("distance", f"{summary.distance_m / 1000:.2f} km ({summary.distance_m / METRES_PER_MILE:.2f} mi)"),
         ("duration", f"{_clock(summary.elapsed_s)} elapsed, {_clock(summary.timer_s)} timer"),
@@ -91,10 +96,10 @@ def format_summary(summary: ActivitySummary) -> str:
         ("pauses", f"{summary.pauses} ({_clock(summary.paused_s)})" if summary.pauses else "none"),
         ("channels", ", ".join(summary.channels) or "time only"),
     ]
-    lines = [f"{label:<10}{value}" for label, value in rows]
+    lines = [f"{label:<10}{terminal_text(value)}" for label, value in rows]
     if summary.warnings:
-        lines.append(f"{'warnings':<10}{summary.warnings[0]}")
-        lines += [f"{'':<10}{warning}" for warning in summary.warnings[1:]]
+        lines.append(f"{'warnings':<10}{terminal_text(summary.warnings[0])}")
+        lines += [f"{'':<10}{terminal_text(warning)}" for warning in summary.warnings[1:]]
     else:
         lines.append(f"{'warnings':<10}none")
     return "\n".join(lines)

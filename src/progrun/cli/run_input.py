@@ -1,8 +1,9 @@
 """How every command reads a recorded run: one damage policy, one `--salvage` option.
 
-A damaged file (CRC fails, broken structure, cut short) is refused, and the error names
-`--salvage`; with `--salvage` what decodes is read and the run is marked partial, and the command
-says so on stderr. See docs/formats.md, "Damaged files".
+A damaged file (CRC fails, broken structure) is refused, and the error names `--salvage`; with
+`--salvage` what decodes is read and the run is marked partial. A truncated recording (a watch that
+died mid-run: cut short, header CRC valid, clean up to the cut) is read without it, as a partial run.
+Either way the command says so on stderr. See docs/formats.md, "Damaged files".
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import Any, TypeVar
 import click
 
 from progrun.activity import Activity
+from progrun.cli.safe_text import terminal_text
 from progrun.errors import ActivityFileError
 from progrun.formats import read_activity
 from progrun.formats.on_error import OnError
 
 F = TypeVar("F", bound=Callable[..., Any])
-SALVAGE_HELP = "Read a damaged file (cut short, bad CRC) anyway: what decodes, as a partial run."
+SALVAGE_HELP = "Read a damaged file (bad CRC, broken structure) anyway: what decodes, as a partial run."
 
 
 def salvage_option(function: F) -> F:
@@ -32,7 +34,7 @@ def read_run(path: str | os.PathLike[str], *, salvage: bool = False) -> Activity
     activity = read_activity(path, on_error=OnError.WARN if salvage else OnError.RAISE)
     partial = activity.extra.get("partial")
     if partial:
-        click.echo(f"Warning: {os.fspath(path)}: partial run ({partial})", err=True)
+        click.echo(terminal_text(f"Warning: {os.fspath(path)}: partial run ({partial})"), err=True)
     return activity
 
 

@@ -10,8 +10,11 @@
 3. This module turns the columns into an `Activity`: records of the running sessions, laps, timer
    pauses, device, start time, workout steps.
 
-Strict mode (`OnError.RAISE`) raises `CorruptFile` for any error (damage: truncation, bad CRC, an
-undefined local message type...), naming the byte offset; nothing partial is returned. Lenient mode
+Strict mode (`OnError.RAISE`) raises `CorruptFile` for any damage (a bad CRC, an undefined local
+message type, a malformed definition...), naming the byte offset, with one exception: a *truncated
+recording* (`truncated_recording`: the bytes stop before the declared end, the header's CRC holds and
+everything before the cut decoded cleanly: a watch that died mid-run) is read in both modes and marked
+partial (`Activity.extra["partial"]` says so). Lenient mode
 (`OnError.WARN`, the CLI's `--salvage`) returns what decoded before the problem (or, for a bad CRC,
 everything), lists each problem in `Activity.warnings` and marks the activity partial
 (`Activity.extra["partial"]` says why). Notices (trailing bytes after the data, a field whose size is not a
@@ -24,6 +27,7 @@ See docs/fit.md (the table there maps every case of the bad-input catalogue to a
 from __future__ import annotations
 
 import math
+import struct
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -35,6 +39,7 @@ from progrun.errors import CorruptFile, NotAnActivity, Suggestion, UnknownFormat
 from progrun.formats import fit_summary
 from progrun.formats.fit_columns import MessageTable, developer_notices, read_table, resolve_compressed
 from progrun.formats.fit_container import Problem, ProblemKind, scan
+from progrun.formats.fit_crc import fit_crc
 from progrun.formats.fit_profile import MESG_NUM
 from progrun.formats.on_error import OnError
 
@@ -78,7 +83,8 @@ _HINTS: dict[ProblemKind, tuple[str | Suggestion, ...]] = {
         "read it anyway, as a partial run",
     ),
     ProblemKind.TRUNCATED: (
-        "the file was cut short; copy it from the watch again, or use ",
+        "the file was cut short, and its header has no CRC to show that the cut is its only damage; "
+        "copy it from the watch again, or use ",
         *_USE_SALVAGE,
         "keep the messages before the break, as a partial run",
     ),
@@ -175,7 +181,40 @@ def decode_fit(data: bytes, *, name: str) -> FitDecoded:
             count for number, count in ignored.items() if number >= MANUFACTURER_SPECIFIC
         ),
     }
+    if scanned.unit_starts:
+        last = scanned.unit_starts[-1]
+        extra["last_header_crc_checked"] = _header_crc_checked(data, last)
+        if any(problem.kind is ProblemKind.TRUNCATED for problem in problems) and len(data) - last > 16:
+            (stored,) = struct.unpack_from("<H", data, len(data) - 2)
+            extra["ends_with_its_crc"] = bool(stored == fit_crc(data, last, len(data) - 2))
     return FitDecoded(tables, sorted(problems, key=lambda p: p.offset), scanned.units, extra)
+
+
+def _header_crc_checked(data: bytes, start: int) -> bool:
+    """Whether the FIT file (segment) at `start` has a 14-byte header with a CRC (not 0) that held."""
+    header = data[start : start + 14]
+    if len(header) < 14 or header[0] != 14 or header[12:14] == b"\0\0":
+        return False
+    (stored,) = struct.unpack_from("<H", header, 12)
+    return bool(stored == fit_crc(data, start, start + 12))
+
+
+def truncated_recording(decoded: FitDecoded) -> str | None:
+    """Why the file is a *truncated recording* (a watch that died mid-run, a copy that stopped), or None.
+
+    It is one when the only damage is that the bytes stop before the end the header declares: the
+    last header's CRC is present and holds (so its data size is the one written), and every message
+    before the cut decoded cleanly (no CRC failure, undefined local type or malformed definition).
+    Such a file is read by default, as a partial run; any other damage still needs `--salvage`.
+    """
+    fatal = [problem for problem in decoded.problems if problem.kind.fatal]
+    if len(fatal) != 1 or fatal[0].kind is not ProblemKind.TRUNCATED:
+        return None
+    if not decoded.extra.get("last_header_crc_checked"):
+        return None
+    if decoded.extra.get("ends_with_its_crc"):  # complete data whose header claims more: broken, not cut
+        return None
+    return f"truncated recording: {fatal[0].text}; the samples before the cut are kept"
 
 
 def read_fit(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Activity:
@@ -183,7 +222,8 @@ def read_fit(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
     decoded = decode_fit(data, name=name)
     problems = decoded.problems
     fatal = [p for p in problems if p.kind.fatal]
-    if fatal and on_error is OnError.RAISE:
+    truncated = truncated_recording(decoded)
+    if fatal and on_error is OnError.RAISE and truncated is None:
         first = fatal[0]
         raise CorruptFile(name, first.text, format="FIT", hint=_HINTS[first.kind])
     warnings = _warnings(problems)
@@ -193,8 +233,8 @@ def read_fit(data: bytes, *, name: str, on_error: OnError = OnError.RAISE) -> Ac
         reason = "no records" + (f" could be decoded ({fatal[0].text})" if fatal else " in the file")
         raise CorruptFile(name, reason, format="FIT", hint="the file holds no recorded samples")
     activity = _build_activity(decoded, name, warnings)
-    if fatal:  # salvaged (OnError.WARN): what decoded is kept, flagged as a partial recording
-        partial = f"salvaged from a damaged file: {fatal[0].text}"
+    if fatal:  # a truncated recording, or salvaged (OnError.WARN): what decoded is kept, flagged partial
+        partial = truncated if truncated is not None else f"salvaged from a damaged file: {fatal[0].text}"
         activity = replace(activity, extra={**activity.extra, "partial": partial})
     return activity
 
