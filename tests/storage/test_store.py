@@ -31,7 +31,7 @@ def _write_gpx(folder: Path, name: str, paces: list[float], start_offset_s: floa
 
 
 def test_open_migrates_to_the_newest_revision_and_matches_the_models(store: Store, store_url: str) -> None:
-    assert store.schema_revision() == head_revision() == "0005_split_suspect"
+    assert store.schema_revision() == head_revision() == "0006_sessions"
     engine = create_engine(store_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -39,6 +39,8 @@ def test_open_migrates_to_the_newest_revision_and_matches_the_models(store: Stor
     assert diff == []
     assert store.table_counts() == {
         "users": 0,
+        "passwords": 0,
+        "sessions": 0,
         "runners": 1,
         "coach_runners": 0,
         "plans": 0,

@@ -199,3 +199,48 @@ class Database:
                 .order_by(R.c.id)
             ).all()
         return [Runner(int(row.id), row.name, row.user_id) for row in rows]
+
+    def user_by_email(self, email: str) -> User | None:
+        """The account with this address (compared as typed, trimmed), or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(U.c.id, U.c.email, U.c.name).where(U.c.email == email.strip())
+            ).first()
+        return None if row is None else User(int(row.id), row.email, row.name)
+
+    def user(self, user_id: int) -> User | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(U.c.id, U.c.email, U.c.name).where(U.c.id == user_id)).first()
+        return None if row is None else User(int(row.id), row.email, row.name)
+
+    def count_users(self) -> int:
+        with self.engine.connect() as connection:
+            return len(connection.execute(select(U.c.id)).all())
+
+    def runner_of(self, user_id: int) -> Runner | None:
+        """The runner a user owns, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(R.c.id, R.c.name, R.c.user_id).where(R.c.user_id == user_id)
+            ).first()
+        return None if row is None else Runner(int(row.id), row.name, row.user_id)
+
+    def give_runner(self, runner_id: int, user_id: int) -> Runner:
+        """Make an unowned runner (the CLI's) the user's: a local owner sees the CLI's log in the browser.
+
+        StorageError when the runner already has an owner or the user already owns a runner.
+        """
+        try:
+            with self.engine.begin() as connection:
+                done = connection.execute(
+                    R.update().where(R.c.id == runner_id, R.c.user_id.is_(None)).values(user_id=user_id)
+                ).rowcount
+        except IntegrityError:
+            done = 0
+        if not done:
+            raise StorageError(
+                f"cannot give runner {runner_id} to user {user_id}: it has an owner or the user owns a runner"
+            )
+        with self.engine.connect() as connection:
+            name = connection.execute(select(R.c.name).where(R.c.id == runner_id)).scalar_one()
+        return Runner(runner_id, name, user_id)

@@ -177,8 +177,37 @@ class VerdictRow(Base):
     verdict_json: Mapped[str] = mapped_column(Text, default="{}")
 
 
+class PasswordRow(Base):
+    """A user's password as an argon2 hash (migration 0006); a user without a row signs in by link only."""
+
+    __tablename__ = "passwords"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A sign-in (migration 0006): the SHA-256 of its token, never the token; it expires and can be revoked.
+
+    `kind` is "session" (a browser cookie or an API Bearer token) or "once" (a one-time sign-in link).
+    """
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 TABLES = (
     "users",
+    "passwords",
+    "sessions",
     "runners",
     "coach_runners",
     "plans",

@@ -501,6 +501,18 @@ class Store:
                 ).scalar_one()
             )
 
+    def plan(self, plan_id: int) -> tuple[date | None, str, str]:
+        """One of this runner's plans as (planned_on, name, plan_json); NotFound for another runner's."""
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(P.c.planned_on, P.c.name, P.c.plan_json).where(
+                    P.c.id == plan_id, P.c.runner_id == self.runner_id
+                )
+            ).first()
+        if row is None:
+            raise NotFound("plan", str(plan_id))
+        return row.planned_on, row.name, row.plan_json
+
     def plans(self) -> list[tuple[int, date | None, str, str]]:
         """Every stored plan as (id, planned_on, name, plan_json)."""
         with self._engine.connect() as connection:

@@ -1,15 +1,24 @@
-"""The web app's pages: one router per page family (`ROUTERS`, included by `create_app`)."""
+"""The pages (HTML, Jinja2 + HTMX). `create_app` includes every router listed in `ROUTERS`.
+
+Convention: one module per page family (`paces.py`, `plans.py`, `runs.py`, ...), each with
+`router = APIRouter()`; its templates extend `base.html` and get the signed-in user from
+`progrun.web.auth` (`optional_user` to show a sign-in link, `current_user` to require one) and the
+runner's log from `training_log`. Every form carries `<input type="hidden" name="csrf_token"
+value="{{ csrf_token }}">`; HTMX calls carry it from `base.html`'s `hx-headers`.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from progrun.web.pages import history, paces, plan_builder, progress, report
+from progrun.web.pages.home import router as home_router
 
-ROUTERS: tuple[APIRouter, ...] = (
+ROUTERS: list[APIRouter] = [
+    home_router,
     paces.router,
     plan_builder.router,
     report.router,
     history.router,
     progress.router,
-)
+]

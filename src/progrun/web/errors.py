@@ -1,0 +1,64 @@
+"""Every error as JSON `{error, field, suggestions}` with the status of `progrun.errors.http_status`.
+
+Suggestions are request fields and values (`{"field": "distance", "value": "6mi"}`), which a page links
+to its form field; never a command-line flag. FastAPI's own validation errors (malformed JSON, a missing
+field, a wrong type) become 422 in the same shape, naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from progrun.errors import ProgrunError, http_status
+
+
+def error_body(
+    message: str, field: str = "", suggestions: list[dict[str, str | None]] | None = None
+) -> dict[str, Any]:
+    return {"error": message, "field": field, "suggestions": suggestions or []}
+
+
+def progrun_error_body(error: ProgrunError) -> dict[str, Any]:
+    return error_body(
+        str(error), error.field, [{"field": s.field, "value": s.value} for s in error.suggestions]
+    )
+
+
+def _validation_message(error: RequestValidationError) -> tuple[str, str]:
+    """The first problem as "field: what is wrong; what to do", and the field's name."""
+    problems = error.errors()
+    if not problems:
+        return "the request could not be read", ""
+    first = problems[0]
+    location = [str(part) for part in first.get("loc", ()) if part not in {"body", "query", "path", "form"}]
+    field = ".".join(location)
+    kind = str(first.get("type", ""))
+    if kind == "json_invalid":
+        return 'the request body is not valid JSON; send a JSON object such as {"race": "5k 22:30"}', ""
+    if kind == "missing":
+        return f"{field}: this field is required; give it", field
+    message = str(first.get("msg", "is not valid"))
+    return (f"{field}: {message}" if field else message), field
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProgrunError)
+    async def progrun_error(request: Request, error: ProgrunError) -> JSONResponse:
+        return JSONResponse(progrun_error_body(error), status_code=http_status(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        message, field = _validation_message(error)
+        return JSONResponse(error_body(message, field), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        detail = error.detail if isinstance(error.detail, str) else "the request was refused"
+        if error.status_code == 404 and detail == "Not Found":
+            detail = f"nothing at {request.url.path}"
+        return JSONResponse(error_body(detail), status_code=error.status_code, headers=error.headers)
