@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "profile": "progrun.cli.log_commands:profile",
     "reanalyse": "progrun.cli.log_commands:reanalyse",
     "export-data": "progrun.cli.log_commands:export_data",
+    "serve": "progrun.cli.serve_command:serve",
 }
 
 #: command name -> the first paragraph of its help, so `progrun --help` lists the commands without
@@ -68,6 +69,7 @@ SUMMARIES: dict[str, str] = {
         "Progression runs week by week: final-split pace, score, HR at a fixed pace, tempo splits held."
     ),
     "reanalyse": "Re-analyse stored runs from their raw files (after progrun's algorithms improve).",
+    "serve": "Serve the web app over the training log; prints a one-time sign-in link.",
     "show": "Show one run: summary, splits and verdict.",
     "splits": "Split a recorded run (FIT, GPX or TCX) per km, mile, any distance, or device lap.",
 }

@@ -331,7 +331,12 @@ def _your_turn(console: Console, folder: Path) -> None:
     type=click.Path(path_type=Path),
     help="Folder for the demo's files; must be new or empty [default: a new temporary folder].",
 )
-def demo(out: Path | None) -> None:
+@click.option(
+    "--serve/--no-serve",
+    default=False,
+    help="Afterwards serve the web app over the demo's log at 127.0.0.1:8000 until Ctrl-C.",
+)
+def demo(out: Path | None, serve: bool) -> None:
     """Walk a sample runner through plan, export, twelve weeks of training, import, judge and progress.
 
     Writes the exported plan, 36 simulated watch recordings, a training log and two charts into one
@@ -354,3 +359,8 @@ def demo(out: Path | None) -> None:
         _judge(console, store, folder)
         _progress(console, store, folder)
     _your_turn(console, folder)
+    if serve:
+        from progrun.cli.serve_command import DEFAULT_HOST, DEFAULT_PORT, serve_log
+
+        console.print()
+        serve_log(f"sqlite:///{folder / 'progrun.db'}", DEFAULT_HOST, DEFAULT_PORT, data_dir=str(folder))

@@ -74,7 +74,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.progrun = state
-    add_security_middleware(app, config.secure_cookies)
+    add_security_middleware(app, config.secure_cookies, config.upload_max_bytes)
     add_error_handlers(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     for router in (*API_ROUTERS, auth_pages.router, *ROUTERS):

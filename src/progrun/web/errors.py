@@ -39,7 +39,7 @@ def _validation_message(error: RequestValidationError) -> tuple[str, str]:
     field = ".".join(location)
     kind = str(first.get("type", ""))
     if kind == "json_invalid":
-        return 'the request body is not valid JSON; send a JSON object such as {"race": "5k 22:30"}', ""
+        return 'the request body is not valid JSON; send a JSON object such as {"race": "5k=22:30"}', ""
     if kind == "missing":
         return f"{field}: this field is required; give it", field
     message = str(first.get("msg", "is not valid"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 
 from progrun.web.csrf import CSRF_COOKIE, new_csrf_token
 
@@ -28,11 +29,20 @@ def secure_request(request: Request, secure_cookies: bool | None) -> bool:
     return request.url.scheme == "https" if secure_cookies is None else secure_cookies
 
 
-def add_security_middleware(app: FastAPI, secure_cookies: bool | None) -> None:
+def add_security_middleware(app: FastAPI, secure_cookies: bool | None, upload_max_bytes: int) -> None:
     @app.middleware("http")
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        declared = request.headers.get("content-length", "")
+        if request.method == "POST" and declared.isdigit() and int(declared) > upload_max_bytes + 65536:
+            # refused before the body is read (catalogue case 75); chunked bodies are counted as read
+            message = f"file: the upload is over the {upload_max_bytes / 1e6:.0f} MB limit of one upload"
+            refused: Response = JSONResponse(
+                {"error": message, "field": "file", "suggestions": []}, status_code=413
+            )
+            refused.headers.update(SECURITY_HEADERS)
+            return refused
         fresh = "" if request.cookies.get(CSRF_COOKIE) else new_csrf_token()
         request.state.csrf_token = fresh
         response = await call_next(request)

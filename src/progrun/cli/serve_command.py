@@ -1,0 +1,59 @@
+"""`progrun serve`: the web app over the training log, on this machine by default."""
+
+from __future__ import annotations
+
+import click
+
+from progrun.cli.log_commands import db_option
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def serve_log(db_url: str, host: str, port: int, *, data_dir: str = "") -> None:
+    """Serve the log at `db_url` until Ctrl-C, after printing the owner's one-time sign-in link."""
+    from pathlib import Path
+
+    import uvicorn
+
+    from progrun.settings import Settings
+    from progrun.storage.database import Database
+    from progrun.web import create_app
+    from progrun.web.config import WebConfig
+    from progrun.web.owner import ensure_owner, once_link
+
+    config = WebConfig()
+    database = Database.open(db_url)
+    try:
+        owner, created = ensure_owner(database)
+        shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+        link = once_link(database, owner.id, f"http://{shown_host}:{port}", config.once_link_minutes)
+        if created:
+            click.echo(f"created the owner account {owner.email} (it owns this training log's runs)")
+        click.echo(f"serving {database.shown_url} at http://{shown_host}:{port}")
+        click.echo(f"open this link to sign in (once, within {config.once_link_minutes:.0f} min):")
+        click.echo(f"    {link}")
+        settings = Settings(db_url=db_url, data_dir=Path(data_dir or "."))
+        app = create_app(settings, config, database=database)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        database.close()
+
+
+@click.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
+@db_option
+def serve(host: str, port: int, db: str | None) -> None:
+    """Serve the web app over the training log; prints a one-time sign-in link.
+
+    \b
+    Example:
+      progrun serve
+      progrun serve --port 8080 --db club.db
+    """
+    from progrun.cli.log_location import default_data_dir
+    from progrun.settings import Settings
+
+    settings = Settings.from_environment(db, default_data_dir=default_data_dir)
+    serve_log(settings.db_url, host, port, data_dir=str(settings.data_dir))
