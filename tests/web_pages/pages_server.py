@@ -1,8 +1,4 @@
-"""A loopback server of the pages over a temporary SQLite log, for the browser tests.
-
-Until web-core's `create_app` is merged, the pages are served by a FastAPI app of their own routers and
-static files, with the log given as `app.state.page_log`.
-"""
+"""`create_app` served by uvicorn on a free loopback port, for the browser tests."""
 
 from __future__ import annotations
 
@@ -11,29 +7,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import uvicorn
-from fastapi import FastAPI, Request
-from fastapi.staticfiles import StaticFiles
-
-from progrun.training_log import TrainingLog
-from progrun.web.pages import ROUTERS
-
-STATIC_DIR = Path(__file__).resolve().parents[2] / "src" / "progrun" / "web" / "static"
-
-
-def pages_app(log: TrainingLog) -> FastAPI:
-    app = FastAPI()
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in ROUTERS:
-        app.include_router(router)
-
-    def page_log(_request: Request) -> TrainingLog:
-        return log
-
-    app.state.page_log = page_log
-    return app
+from fastapi import FastAPI
 
 
 def free_port() -> int:
@@ -44,17 +20,18 @@ def free_port() -> int:
 
 @contextmanager
 def serving(app: FastAPI) -> Iterator[str]:
-    """Serve `app` on a free loopback port in a thread; yields its base URL."""
+    """Serve `app` (with its lifespan) on a free loopback port in a thread; yields its base URL."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(200):
+    for _ in range(400):
         if server.started:
             break
         time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=30)

@@ -1,24 +1,23 @@
-"""What every page router shares: the Jinja2 templates and the request's training log.
+"""What every page router shares: the signed-in runner, their training log and rendering.
 
-`page_log` is the request's `TrainingLog`. Until web-core's signed-in dependency is merged it is the
-one the app was given as `app.state.page_log` (a callable returning the log of the signed-in runner);
-pages never open a store themselves.
+`PageUser` is web-core's `optional_user` (session cookie or Bearer, CSRF checked on unsafe methods)
+made a requirement the way a page wants it: an anonymous visitor is sent to `/login` (303) instead of
+the API's 401. `PageLog` is that user's own `TrainingLog` (web-core's `training_log`, so every lookup
+is scoped to them). `render` uses the app's one Jinja2 environment (`base.html` gets the CSRF token
+from web-core's context processor) with the pages' number filters added.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, cast
+from typing import Annotated, Any
 
-from fastapi import Request
-from fastapi.templating import Jinja2Templates
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
 
 from progrun.training_log import TrainingLog
 from progrun.units import format_distance, format_duration, format_pace
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+from progrun.web.auth import CurrentUser, optional_user, training_log
+from progrun.web.state import AppState, app_state
 
 
 def _pace(value: Any, unit: str = "km") -> str:
@@ -35,13 +34,32 @@ def _distance(value: Any, unit: str = "km") -> str:
     return format_distance(float(value), unit) if isinstance(value, int | float) else "–"
 
 
-templates.env.filters["pace"] = _pace
-templates.env.filters["duration"] = _duration
-templates.env.filters["distance"] = _distance
+FILTERS = {"pace": _pace, "duration": _duration, "distance": _distance}
 
 
-def page_log(request: Request) -> Iterator[TrainingLog]:
-    """The signed-in runner's training log for this request."""
-    factory = request.app.state.page_log
-    log = cast(TrainingLog, factory(request))
-    yield log
+def page_user(user: Annotated[CurrentUser | None, Depends(optional_user)]) -> CurrentUser:
+    """The signed-in user; an anonymous visitor is redirected to the sign-in page."""
+    if user is None:
+        raise HTTPException(status_code=303, detail="sign in first", headers={"Location": "/login"})
+    return user
+
+
+def page_log(
+    user: Annotated[CurrentUser, Depends(page_user)], state: Annotated[AppState, Depends(app_state)]
+) -> TrainingLog:
+    """The signed-in runner's own training log for this request."""
+    return training_log(user, state)
+
+
+PageUser = Annotated[CurrentUser, Depends(page_user)]
+PageLog = Annotated[TrainingLog, Depends(page_log)]
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], *, user: CurrentUser | None, status_code: int = 200
+) -> HTMLResponse:
+    """The template `name` with `context`, the user (for the navigation) and the CSRF token."""
+    templates = app_state(request).templates
+    for filter_name, function in FILTERS.items():
+        templates.env.filters.setdefault(filter_name, function)
+    return templates.TemplateResponse(request, name, {"user": user, **context}, status_code=status_code)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from progrun.training_log import HistoryEntry, TrainingLog
+from progrun.training_log import HistoryEntry
 from progrun.training_log.objects import shown_name
-from progrun.web.pages.common import page_log, templates
+from progrun.web.pages.common import PageLog, PageUser, render
 
 router = APIRouter()
 
@@ -39,7 +38,8 @@ def matches(entry: HistoryEntry, kind: str, since: date | None, until: date | No
 def history_page(
     request: Request,
     *,
-    log: Annotated[TrainingLog, Depends(page_log)],
+    user: PageUser,
+    log: PageLog,
     kind: str = "",
     since: str = "",
     until: str = "",
@@ -51,8 +51,9 @@ def history_page(
     rows = [{"entry": e, "name": shown_name(e.run), "data": e.to_dict()} for e in shown]
     filters = {"kind": kind, "since": since, "until": until, "name": name}
     unit = log.profile().units
-    return templates.TemplateResponse(
+    return render(
         request,
         "history.html",
         {"rows": rows, "kinds": kinds, "filters": filters, "unit": unit, "total": len(entries)},
+        user=user,
     )

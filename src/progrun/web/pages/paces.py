@@ -9,13 +9,13 @@ from fastapi.responses import HTMLResponse
 from progrun.cli.paces_command import report_json
 from progrun.errors import ProgrunError
 from progrun.paces_request import PacesRequest, paces_report
-from progrun.web.pages.common import templates
+from progrun.web.pages.common import PageUser, render
 
 router = APIRouter()
 
 
 @router.get("/paces", response_class=HTMLResponse)
-def paces_page(request: Request, race: str = "", unit: str = "km") -> HTMLResponse:
+def paces_page(request: Request, user: PageUser, race: str = "", unit: str = "km") -> HTMLResponse:
     unit = "mi" if unit == "mi" else "km"
     data = None
     error = None
@@ -24,6 +24,6 @@ def paces_page(request: Request, race: str = "", unit: str = "km") -> HTMLRespon
             data = report_json(paces_report(PacesRequest(race=race.strip(), unit=unit, explain=True)), unit)
         except ProgrunError as problem:
             error = {"field": problem.field or "race", "message": str(problem)}
-    return templates.TemplateResponse(
-        request, "paces.html", {"race": race, "unit": unit, "data": data, "error": error}
+    return render(
+        request, "paces.html", {"race": race, "unit": unit, "data": data, "error": error}, user=user
     )

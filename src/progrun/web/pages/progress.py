@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, TypeGuard
+from typing import TypeGuard
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from progrun.training_log import TrainingLog
 from progrun.training_log.advice import progress_report
 from progrun.units import pace_per_unit
-from progrun.web.pages.common import page_log, templates
+from progrun.web.pages.common import PageLog, PageUser, render
 
 router = APIRouter()
 
@@ -21,7 +20,7 @@ def _finite(value: object) -> TypeGuard[float]:
 
 
 @router.get("/progress", response_class=HTMLResponse)
-def progress_page(request: Request, log: Annotated[TrainingLog, Depends(page_log)]) -> HTMLResponse:
+def progress_page(request: Request, user: PageUser, log: PageLog) -> HTMLResponse:
     data = progress_report(log.store).to_dict()
     unit = log.profile().units
     listed = data["weeks"]
@@ -35,6 +34,6 @@ def progress_page(request: Request, log: Annotated[TrainingLog, Depends(page_log
         ],
         "score": [round(s, 1) if _finite(s := week.get("score")) else None for week in weeks],
     }
-    return templates.TemplateResponse(
-        request, "progress.html", {"data": data, "weeks": weeks, "chart": chart, "unit": unit}
+    return render(
+        request, "progress.html", {"data": data, "weeks": weeks, "chart": chart, "unit": unit}, user=user
     )
