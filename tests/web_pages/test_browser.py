@@ -191,21 +191,6 @@ def test_a_dropped_export_archive_and_a_broken_file_each_say_how_they_went(page:
 
 
 def test_progress_next_history_block_and_profile(page: Page, run_id: int) -> None:
-    progress = page.request.get("/api/progress").json()
-    page.click("nav >> text=Progress")
-    weeks = page.locator("#progress-table tbody tr")
-    expect(weeks).to_have_count(len(progress["weeks"]))
-    expect(page.locator("#progress-table tbody tr").first.locator("th")).to_have_text("2015-08-10")
-    expect(page.locator("#trend")).to_have_text(progress["verdict"])
-    page.screenshot(path=str(SHOTS / "web-progress.png"), full_page=True)
-
-    advice = page.request.get("/api/next").json()
-    page.click("nav >> text=Next")
-    expect(page.locator("#next-reasons li")).to_have_count(len(advice["reasons"]))
-    if advice["vdot"] is not None:
-        expect(page.locator("#next-vdot")).to_have_text(f"{advice['vdot']:.1f}")
-    page.screenshot(path=str(SHOTS / "web-next.png"), full_page=True)
-
     page.click("nav >> text=History")
     expect(page.locator(f"#history-table a[href='/runs/{run_id}']")).to_be_visible()
     page.screenshot(path=str(SHOTS / "web-history.png"), full_page=True)
@@ -218,6 +203,26 @@ def test_progress_next_history_block_and_profile(page: Page, run_id: int) -> Non
     expect(page.locator("#profile-saved")).to_contain_text("Re-analysed 2 stored runs")
     expect(page.locator("#profile-vdot")).to_have_text("49.8")
     page.screenshot(path=str(SHOTS / "web-profile.png"), full_page=True)
+
+    progress = page.request.get("/api/progress").json()
+    page.click("nav >> text=Progress")
+    weeks = page.locator("#progress-table tbody tr")
+    expect(weeks).to_have_count(len(progress["weeks"]))
+    expect(page.locator("#progress-table tbody tr").first.locator("th")).to_have_text("2015-08-10")
+    expect(page.locator("#trend")).to_have_text(progress["verdict"])
+    final_split = format_pace(progress["weeks"][0]["final_split_pace_s_per_km"], "km", suffix=False)
+    expect(weeks.first.locator("td").nth(1)).to_have_text(final_split)
+    page.screenshot(path=str(SHOTS / "web-progress.png"), full_page=True)
+
+    advice = page.request.get("/api/next").json()
+    page.click("nav >> text=Next")
+    expect(page.locator("#next-reasons li")).to_have_count(len(advice["reasons"]))
+    assert advice["vdot"] is not None and advice["next_run"] is not None  # from the profile's race
+    expect(page.locator("#next-vdot")).to_have_text(f"{advice['vdot']:.1f}")
+    upcoming = advice["next_run"]
+    for key in ("start_pace_s_per_km", "target_pace_s_per_km"):
+        expect(page.locator("#next-run")).to_contain_text(format_pace(upcoming[key], "km", suffix=False))
+    page.screenshot(path=str(SHOTS / "web-next.png"), full_page=True)
 
     page.click("nav >> text=Block")
     sessions = page.locator("#block-calendar td.session")

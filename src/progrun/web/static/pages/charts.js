@@ -12,12 +12,18 @@
   function labelsAxis(labels) {
     return { values: function (u, ticks) { return ticks.map(function (t) { return labels[t] || ""; }); } };
   }
+  // A pace axis a little wider than the data (one week alone would otherwise span 0:00 to 8:20).
+  function padded(u, min, max) {
+    if (min == null || max == null) { return [0, 1]; }
+    var pad = Math.max(10, (max - min) * 0.1);
+    return [min - pad, max + pad];
+  }
   function build(el) {
     var d = JSON.parse(el.getAttribute("data-series"));
     var kind = el.getAttribute("data-chart");
     var xs = d.labels.map(function (_, i) { return i; });
     var opts, data;
-    var paceScale = { pace: { dir: -1 } };  // faster paces higher: a progression climbs
+    var paceScale = { pace: { dir: -1, range: padded } };  // faster paces higher: a progression climbs
     if (kind === "report") {
       opts = {
         width: width(el), height: 280, scales: Object.assign({ x: { time: false } }, paceScale),
