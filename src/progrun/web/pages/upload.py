@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from progrun.web.pages.common import PageUser, render
+from progrun.web.state import app_state
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,11 +22,5 @@ ACCEPT = ".fit,.gpx,.tcx,.gz,.zip"
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, user: PageUser) -> HTMLResponse:
-    limit_mb = app_limit_mb(request)
+    limit_mb = app_state(request).config.upload_max_bytes / 1e6
     return render(request, "upload.html", {"accept": ACCEPT, "limit_mb": limit_mb}, user=user)
-
-
-def app_limit_mb(request: Request) -> float:
-    from progrun.web.state import app_state
-
-    return app_state(request).config.upload_max_bytes / 1e6
