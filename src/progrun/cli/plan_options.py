@@ -31,9 +31,11 @@ from click.core import ParameterSource
 
 from progrun.cli.fields import FIELD_OPTIONS, error_text, option_name
 from progrun.errors import RequestError, UnitError
+from progrun.formats.gpx_route import read_route_file
 from progrun.plan import Plan
 from progrun.plan_request import PLAN_FIELDS, PlanRequest, plan_from_request, split_unit_of
 from progrun.planner import StartChoice, TargetChoice
+from progrun.route import Route
 from progrun.training_paces import TrainingPaces
 
 __all__ = [
@@ -116,6 +118,15 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
             help="Walk/jog after the run (0: none).",
         ),
         click.option(
+            "--route",
+            "route",
+            metavar="GPX",
+            type=click.Path(dir_okay=False, path_type=Path),
+            callback=_read_route,
+            help="A GPX route (times not needed): each split's pace follows its hills (Minetti 2002) so the "
+            "effort keeps building; its length is the distance unless --distance is given.",
+        ),
+        click.option(
             "--name",
             "name",
             metavar="TEXT",
@@ -124,6 +135,11 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
             '[default: "Progression 5mi"].',
         ),
     ]
+
+
+def _read_route(_context: click.Context, _param: click.Parameter, value: Path | None) -> Route | None:
+    """The route of `--route` (a CorruptFile naming it, exit 1, when it cannot be read as one)."""
+    return None if value is None else read_route_file(value)
 
 
 def plan_options(*, distance_required: bool) -> Callable[[Command], Command]:
