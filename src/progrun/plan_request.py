@@ -23,15 +23,13 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from progrun.errors import PlanError, RequestError, Suggestion, UnitError
 from progrun.paces import training_paces_from_entered, training_paces_from_race
 from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_from_json
 from progrun.planner import StartChoice, TargetChoice, build_duration_plan, build_plan
-from progrun.route import Route
-from progrun.route_plan import route_aware_plan
 from progrun.training_paces import TrainingPaces
 from progrun.units import (
     METRES_PER_MILE,
@@ -41,6 +39,9 @@ from progrun.units import (
     parse_pace,
     parse_race,
 )
+
+if TYPE_CHECKING:
+    from progrun.route import Route
 
 #: The fields of a new plan, in the order a form shows them (and `given` lists them).
 PLAN_FIELDS: tuple[str, ...] = (
@@ -195,6 +196,8 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
         strict_method=strict,
     )
     if route is not None:
+        from progrun.route_plan import route_aware_plan  # numpy: only for a plan over a route
+
         plan = route_aware_plan(plan, route)
     return dataclasses.replace(plan, name=name), paces
 

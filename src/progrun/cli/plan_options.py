@@ -24,19 +24,20 @@ import enum
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
 from progrun.cli.fields import FIELD_OPTIONS, error_text, option_name
 from progrun.errors import RequestError, UnitError
-from progrun.formats.gpx_route import read_route_file
 from progrun.plan import Plan
 from progrun.plan_request import PLAN_FIELDS, PlanRequest, plan_from_request, split_unit_of
 from progrun.planner import StartChoice, TargetChoice
-from progrun.route import Route
 from progrun.training_paces import TrainingPaces
+
+if TYPE_CHECKING:
+    from progrun.route import Route
 
 __all__ = [
     "PLAN_OPTIONS",
@@ -139,7 +140,11 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
 
 def _read_route(_context: click.Context, _param: click.Parameter, value: Path | None) -> Route | None:
     """The route of `--route` (a CorruptFile naming it, exit 1, when it cannot be read as one)."""
-    return None if value is None else read_route_file(value)
+    if value is None:
+        return None
+    from progrun.formats.gpx_route import read_route_file  # numpy and lxml: only with --route
+
+    return read_route_file(value)
 
 
 def plan_options(*, distance_required: bool) -> Callable[[Command], Command]:
