@@ -14,7 +14,9 @@ said where each split began. Otherwise the plan is laid on the run by distance:
    reported as extra distance.
 
 **Per split** (paces in s/km; grade-adjusted pace, GAP, from `progrun.splits`, or the plain pace when
-the file has no altitude): target and actual pace, GAP, in band or how far outside (signed: + slower,
+the file has no altitude; for a route-aware plan, `progrun.route_plan`, the watch's pace against the
+hill-adjusted targets, its GAP shown against the flat plan's): target and actual pace, GAP, in band or
+how far outside (signed: + slower,
 - faster), the change from the split before against the planned change, and the within-split CV of
 the 100 m paces.
 
@@ -66,6 +68,7 @@ from progrun.errors import PlanError, ProgrunError
 from progrun.gps_trust import read_body
 from progrun.paces import training_paces_from_race
 from progrun.plan import Plan, SplitUnit, Step, StepKind
+from progrun.route_plan import flat_paces_of
 from progrun.score import (
     COOLDOWN_DONE_S,
     NOISE_ALLOWANCE_S_PER_KM,
@@ -86,6 +89,8 @@ __all__ = ["TEMPO_TOLERANCE_S_PER_KM", "SplitVerdict", "Verdict", "judge", "plan
 TEMPO_TOLERANCE_S_PER_KM = 2.0
 #: Stopped time in a split (elapsed minus moving) this long or longer is named as a stop.
 STOP_REPORT_S = 20.0
+#: What a route-aware plan's splits are judged on (`Verdict.judged_on`).
+ROUTE_JUDGED_ON = "watch pace against the route's hill-adjusted targets"
 #: The race distance whose pace each plan target kind is.
 _TARGET_RACE_M = {"5k": 5000.0, "10k": 10000.0}
 
@@ -189,7 +194,12 @@ def _split_verdicts(
     labels = _labels(plan)
     rounded = _Rounding(plan.unit.metres / 1000.0)
     steps = plan.running_steps
-    judged = [rounded(split_gap(split)) if split is not None else math.nan for split in splits]
+    # A route-aware plan's targets already follow the hills: judge the watch's pace against them.
+    on_route = flat_paces_of(plan) is not None
+    judged = [
+        rounded(split.pace_s_per_km if on_route else split_gap(split)) if split is not None else math.nan
+        for split in splits
+    ]
     readings = read_body(
         judged,
         [rounded(step.pace_s_per_km) for step in steps],
@@ -365,11 +375,16 @@ def _judge(plan: Plan, activity: Activity, threshold_s_per_km: float | None) -> 
         stopped_s=stopped_s,
         threshold_s_per_km=threshold if threshold is not None else math.nan,
         tempo_edge_s_per_km=tempo_edge,
-        judged_on="grade-adjusted pace"
-        if any(math.isfinite(split.gap_s_per_km) for split in run)
-        else "pace",
+        judged_on=_judged_on(plan, run),
     )
     return replace(verdict, findings=tuple(coach_findings(verdict)))
+
+
+def _judged_on(plan: Plan, run: list[SplitVerdict]) -> str:
+    """What the splits were judged on: watch pace for a route-aware plan, else GAP when there is altitude."""
+    if flat_paces_of(plan) is not None:
+        return ROUTE_JUDGED_ON
+    return "grade-adjusted pace" if any(math.isfinite(split.gap_s_per_km) for split in run) else "pace"
 
 
 class _JudgeModule(types.ModuleType):

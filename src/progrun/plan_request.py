@@ -23,7 +23,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from progrun.errors import PlanError, RequestError, Suggestion, UnitError
 from progrun.paces import training_paces_from_entered, training_paces_from_race
@@ -31,7 +31,17 @@ from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_from_json
 from progrun.planner import StartChoice, TargetChoice, build_duration_plan, build_plan
 from progrun.training_paces import TrainingPaces
-from progrun.units import METRES_PER_MILE, parse_distance, parse_duration, parse_pace, parse_race
+from progrun.units import (
+    METRES_PER_MILE,
+    format_distance,
+    parse_distance,
+    parse_duration,
+    parse_pace,
+    parse_race,
+)
+
+if TYPE_CHECKING:
+    from progrun.route import Route
 
 #: The fields of a new plan, in the order a form shows them (and `given` lists them).
 PLAN_FIELDS: tuple[str, ...] = (
@@ -48,6 +58,7 @@ PLAN_FIELDS: tuple[str, ...] = (
     "unit",
     "warmup",
     "cooldown",
+    "route",
 )
 #: The entered paces, instead of a race result.
 PACE_FIELDS: tuple[str, ...] = ("marathon_pace", "target_pace", "easy_pace")
@@ -65,7 +76,9 @@ class PlanRequest:
     `start`, `target` and `unit` take their enum's value ("marathon", "5k", "km"); `step` is seconds per
     split unit. `name` names the plan ("" for the default "Progression 5mi"). `given` lists the fields of
     a new plan the runner set rather than left at their default (so a saved plan is not mixed with them);
-    `plan_file_allowed` says whether the client offers a saved plan (`plan_path`) at all.
+    `plan_file_allowed` says whether the client offers a saved plan (`plan_path`) at all. `route` is a route
+    already read (`progrun.formats.gpx_route`): the plan's paces follow its hills
+    (`progrun.route_plan`), and its length is the distance when none is given.
     """
 
     race: str | None = None
@@ -82,6 +95,7 @@ class PlanRequest:
     warmup: bool = False
     cooldown: str = "5min"
     name: str = ""
+    route: Route | None = None
     plan_path: Path | None = None
     given: tuple[str, ...] = ()
     plan_file_allowed: bool = False
@@ -117,6 +131,12 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
         loaded = plan_from_json(request.plan_path)
         return (dataclasses.replace(loaded, name=name) if name else loaded), None
     _check_pace_source(request)
+    route = request.route
+    if route is not None and request.duration is not None:
+        raise RequestError(
+            "duration",
+            ["a plan over a route is by distance: give ", Suggestion("route"), " without a duration"],
+        )
     if request.distance is not None and request.duration is not None:
         raise RequestError(
             "duration", ["give either ", Suggestion("distance"), " or ", Suggestion("duration"), ", not both"]
@@ -144,7 +164,10 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
             strict_method=strict,
         )
         return dataclasses.replace(timed, name=name), paces
-    if request.distance is None:
+    distance_text = request.distance
+    if distance_text is None and route is not None:
+        distance_text = format_distance(route.length_m, (unit_given or SplitUnit.KM).value)
+    if distance_text is None:
         raise RequestError(
             "distance",
             [
@@ -154,9 +177,11 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
                 Suggestion("duration", "40min"),
             ],
         )
-    distance_m = _read("distance", parse_distance, request.distance)
-    _check_metres(request.distance, distance_m)
-    unit = unit_given if unit_given is not None else split_unit_of(request.distance)
+    distance_m = route.length_m if request.distance is None and route is not None else None
+    if distance_m is None:
+        distance_m = _read("distance", parse_distance, distance_text)
+        _check_metres(distance_text, distance_m)
+    unit = unit_given if unit_given is not None else split_unit_of(distance_text)
     paces = _paces(request, unit, target)
     plan = build_plan(
         paces,
@@ -170,6 +195,10 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
         cooldown_s=cooldown_s,
         strict_method=strict,
     )
+    if route is not None:
+        from progrun.route_plan import route_aware_plan  # numpy: only for a plan over a route
+
+        plan = route_aware_plan(plan, route)
     return dataclasses.replace(plan, name=name), paces
 
 

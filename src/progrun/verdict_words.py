@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from progrun.plan import SplitUnit, StepKind
+from progrun.route_plan import flat_paces_of
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
 from progrun.units import format_duration, format_pace
 from progrun.verdict import SplitStatus, SplitVerdict, Verdict
@@ -119,7 +120,12 @@ def _differs(split: SplitVerdict) -> bool:
 
 
 def _judged_on(split: SplitVerdict, verdict: Verdict) -> str:
-    """ "; watch pace 4:55/km" when the judged pace is grade-adjusted and the watch showed another."""
+    """ "; watch pace 4:55/km" when the judged pace is grade-adjusted and the watch showed another; for a
+    route-aware plan, "; GAP 4:41/km against 4:40/km flat" (the effort against the flat plan's)."""
+    flat = flat_paces_of(verdict.plan)
+    if flat is not None and math.isfinite(split.gap_s_per_km) and 1 <= split.index <= len(flat):
+        gap, planned = (pace_text(pace, verdict.unit) for pace in (split.gap_s_per_km, flat[split.index - 1]))
+        return f"; GAP {gap} against {planned} flat"
     return f"; watch pace {pace_text(split.actual_s_per_km, verdict.unit)}" if _differs(split) else ""
 
 

@@ -28,6 +28,7 @@ FIELD_OPTIONS: dict[str, str] = {
     "unit": "--unit",
     "warmup": "--warmup",
     "cooldown": "--cooldown",
+    "route": "--route",
     "name": "--name",
     "plan": "--plan",
     "plan_json": "progrun plan --json -o",

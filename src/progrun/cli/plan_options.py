@@ -24,7 +24,7 @@ import enum
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -35,6 +35,9 @@ from progrun.plan import Plan
 from progrun.plan_request import PLAN_FIELDS, PlanRequest, plan_from_request, split_unit_of
 from progrun.planner import StartChoice, TargetChoice
 from progrun.training_paces import TrainingPaces
+
+if TYPE_CHECKING:
+    from progrun.route import Route
 
 __all__ = [
     "PLAN_OPTIONS",
@@ -116,6 +119,15 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
             help="Walk/jog after the run (0: none).",
         ),
         click.option(
+            "--route",
+            "route",
+            metavar="GPX",
+            type=click.Path(dir_okay=False, path_type=Path),
+            callback=_read_route,
+            help="A GPX route (times not needed): each split's pace follows its hills (Minetti 2002) so the "
+            "effort keeps building; its length is the distance unless --distance is given.",
+        ),
+        click.option(
             "--name",
             "name",
             metavar="TEXT",
@@ -124,6 +136,15 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
             '[default: "Progression 5mi"].',
         ),
     ]
+
+
+def _read_route(_context: click.Context, _param: click.Parameter, value: Path | None) -> Route | None:
+    """The route of `--route` (a CorruptFile naming it, exit 1, when it cannot be read as one)."""
+    if value is None:
+        return None
+    from progrun.formats.gpx_route import read_route_file  # numpy and lxml: only with --route
+
+    return read_route_file(value)
 
 
 def plan_options(*, distance_required: bool) -> Callable[[Command], Command]:

@@ -123,9 +123,11 @@ def print_advice(advice: Advice, console: Console) -> None:
             f"Next progression run: {format_distance(session.distance_m, 'mi')} in mile splits, start near "
             f"{pace_text(plan.start_pace_s_per_km, unit)}, build to "
             f"{pace_text(plan.target_pace_s_per_km, unit)} ({plan.target_kind} pace) for the last "
-            f"{'mile' if tempo == 1 else f'{tempo} miles'} (the first run of `progrun block`)",
+            f"{'mile' if tempo == 1 else f'{tempo} miles'}",
             markup=False,
         )
+    if advice.adaptation is not None:
+        console.print(f"Why: {advice.adaptation.sentence}", markup=False)
     ctl, atl, tsb, acwr = (
         advice.latest(values) for values in (series.ctl, series.atl, series.tsb, series.acwr)
     )

@@ -8,13 +8,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from progrun.activity import FloatArray
+from progrun.adaptation import Adaptation, adapt
 from progrun.block import BlockSession
 from progrun.errors import ProgrunError
 from progrun.plan import Plan
 from progrun.storage import Store
 from progrun.training_guard import GuardResult
 from progrun.training_load import LoadSeries
-from progrun.training_log.fitness import CurrentFitness, block_plans, current_fitness, next_progression
+from progrun.training_log.fitness import (
+    CurrentFitness,
+    block_plans,
+    current_fitness,
+    next_progression,
+    recent_runs,
+)
 from progrun.training_log.runs import profile_notes
 from progrun.training_log.views import ProgressView, guard, load, progress_view
 from progrun.training_paces import TrainingPaces
@@ -53,6 +60,7 @@ class Advice:
     fitness: CurrentFitness
     load: LoadSeries
     unit: str
+    adaptation: Adaptation | None = None
 
     @property
     def paces(self) -> TrainingPaces | None:
@@ -61,8 +69,8 @@ class Advice:
 
     @property
     def next_run(self) -> tuple[BlockSession, Plan] | None:
-        """The next progression run: the first run of a block starting today (`progrun block`'s)."""
-        return next_progression(self.fitness, self.day)
+        """The next progression run, as the adaptation rules set it (`progrun.adaptation`)."""
+        return next_progression(self.fitness, self.day, self.adaptation)
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -105,6 +113,7 @@ class Advice:
                 "start_pace_s_per_km": upcoming[1].start_pace_s_per_km,
                 "target_pace_s_per_km": upcoming[1].target_pace_s_per_km,
             },
+            "adaptation": None if self.adaptation is None else self.adaptation.to_dict(),
             "ctl": self.latest(series.ctl),
             "atl": self.latest(series.atl),
             "tsb": self.latest(series.tsb),
@@ -114,10 +123,16 @@ class Advice:
 
 
 def advise(store: Store, day: date) -> Advice:
-    """The advice for `day` from the runner's log."""
-    return Advice(
-        day, guard(store, day), current_fitness(store, day), load(store, day), store.profile().units
+    """The advice for `day` from the runner's log, its next session adapted to the recent runs and load."""
+    current, series = current_fitness(store, day), load(store, day)
+    acwr = float(series.acwr[-1]) if len(series.acwr) else math.nan
+    adaptation = adapt(
+        recent_runs(store, day),
+        day,
+        distance_m=current.distance_m,
+        acwr=acwr if math.isfinite(acwr) else None,
     )
+    return Advice(day, guard(store, day), current, series, store.profile().units, adaptation)
 
 
 #: Why there is no block without a fitness to build from.

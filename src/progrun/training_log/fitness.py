@@ -9,8 +9,9 @@
 3. else the profile's VDOT (`progrun profile --race 5k=20:00`).
 
 `block_plans` turns it into the sessions of a block and their plans (`progrun.block.build_block`,
-`progrun.planner.build_plan`, mile splits); `next` shows the first of them, so the paces `next`
-suggests are the paces of the block's first run.
+`progrun.planner.build_plan`, mile splits). `next` adapts its session to the runner: `recent_runs` reads
+the judge's verdicts of the latest progression runs, and `progrun.adaptation.adapt` sets the length,
+tempo splits, start and target from them and the load, with the rule and its sentence.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
+from progrun.adaptation import Adaptation, RecentRun
 from progrun.block import BlockSession, build_block
 from progrun.errors import PlanError
 from progrun.fitness import FITNESS_WINDOW_DAYS, FitnessEstimate
 from progrun.paces import training_paces_for_vdot
 from progrun.plan import Plan, SplitUnit
-from progrun.planner import build_plan
+from progrun.planner import StartChoice, TargetChoice, build_plan
 from progrun.storage.store import Store
 from progrun.training_log.views import fitness
 from progrun.training_paces import TrainingPaces
@@ -111,7 +113,13 @@ def block_plans(
     return tuple(workable_session(paces, session) for session in sessions)
 
 
-def workable_session(paces: TrainingPaces, session: BlockSession) -> tuple[BlockSession, Plan]:
+def workable_session(
+    paces: TrainingPaces,
+    session: BlockSession,
+    *,
+    start: StartChoice = StartChoice.AUTO,
+    target: TargetChoice = TargetChoice.TEN_K,
+) -> tuple[BlockSession, Plan]:
     """The session's plan; when its distance cannot close the gap from the start to the target in the
     method's steps (a slow runner, whose marathon pace lies far from 10k pace), the shortest longer
     distance in half miles, up to the method's 6 miles, that can. Raises the first PlanError when none can."""
@@ -120,7 +128,14 @@ def workable_session(paces: TrainingPaces, session: BlockSession) -> tuple[Block
     for extra_halves in range(int(max(0.0, (MAX_BLOCK_MILES - miles) * 2)) + 1):
         distance_m = (miles + extra_halves / 2) * METRES_PER_MILE
         try:
-            plan = build_plan(paces, distance_m, unit=SplitUnit.MILE, tempo_splits=session.tempo_splits)
+            plan = build_plan(
+                paces,
+                distance_m,
+                unit=SplitUnit.MILE,
+                tempo_splits=session.tempo_splits,
+                start=start,
+                target=target,
+            )
         except PlanError as error:
             first_error = first_error or error
             continue
@@ -129,10 +144,43 @@ def workable_session(paces: TrainingPaces, session: BlockSession) -> tuple[Block
     raise first_error
 
 
-def next_progression(current: CurrentFitness, day: date) -> tuple[BlockSession, Plan] | None:
-    """The next progression run: the first run of a block that starts on `day` (None without a VDOT)."""
-    plans = block_plans(current, day, 1, per_week=1)
-    return plans[0] if plans else None
+def next_progression(
+    current: CurrentFitness, day: date, adaptation: Adaptation | None = None
+) -> tuple[BlockSession, Plan] | None:
+    """The next progression run (None without a VDOT): with an `adaptation`, its session (length, tempo
+    splits, start, target) as the rules set it; without one, the first run of a block starting on `day`."""
+    paces = current.paces
+    if paces is None:
+        return None
+    if adaptation is None:
+        plans = block_plans(current, day, 1, per_week=1)
+        return plans[0] if plans else None
+    session = BlockSession(day, 1, adaptation.distance_m, adaptation.tempo_splits, down_week=False)
+    return workable_session(paces, session, start=adaptation.start, target=adaptation.target)
+
+
+def recent_runs(store: Store, as_of: date, count: int = RECENT_PROGRESSION_RUNS) -> tuple[RecentRun, ...]:
+    """The latest `count` judged progression runs up to `as_of` (oldest first), as the rules read them."""
+    runs = store.list_activities(
+        until=_midnight(as_of + timedelta(days=1)), progression_only=True, limit=count, newest_first=True
+    )
+    verdicts = store.verdicts_for([run.id for run in runs])
+    recent: list[RecentRun] = []
+    for run in reversed(runs):
+        verdict = verdicts.get(run.id)
+        if verdict is None or run.start is None:
+            continue
+        tempo = verdict.get("tempo_splits")
+        recent.append(
+            RecentRun(
+                day=run.start.date(),
+                target_reached=bool(verdict.get("target_reached")),
+                progressed=bool(verdict.get("progressed")),
+                went_out_too_fast=bool(verdict.get("went_out_too_fast")),
+                tempo_splits=tempo if isinstance(tempo, int) and not isinstance(tempo, bool) else 1,
+            )
+        )
+    return tuple(recent)
 
 
 def _midnight(day: date) -> datetime:
