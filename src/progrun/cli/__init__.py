@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "reanalyse": "progrun.cli.log_commands:reanalyse",
     "export-data": "progrun.cli.log_commands:export_data",
     "serve": "progrun.cli.serve_command:serve",
+    "worker": "progrun.cli.worker_command:worker",
 }
 
 #: command name -> the first paragraph of its help, so `progrun --help` lists the commands without
@@ -73,6 +74,7 @@ SUMMARIES: dict[str, str] = {
     "reanalyse": "Re-analyse stored runs from their raw files (after progrun's algorithms improve).",
     "serve": "Serve the web app over the training log; prints a one-time sign-in link.",
     "show": "Show one run: summary, splits and verdict.",
+    "worker": "Run the task queue's work: uploads and re-analysis batches, until SIGTERM.",
     "splits": "Split a recorded run (FIT, GPX or TCX) per km, mile, any distance, or device lap.",
 }
 
