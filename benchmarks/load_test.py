@@ -279,9 +279,8 @@ async def main(args: argparse.Namespace) -> None:
         lost = len(stats.uploads) - len(stats.finished)
         errors = sum(stats.errors.values())
         accepted = len(stats.uploads)
-        print(
-            f"users {args.users}, {args.duration:.0f} s, {args.servers} servers, 2 workers, fault={args.fault}"
-        )
+        shown = f"{args.duration:.0f} s, {args.servers} servers, 2 workers, fault={args.fault}"
+        print(f"users {args.users}, {shown}")
         for line in fault_log:
             print("  fault:", line)
         print(
