@@ -3,8 +3,8 @@
 The CLI passes `progrun.storage.location.default_data_dir` (platformdirs' per-user data directory);
 this core module itself imports nothing but the standard library.
 
-Only `Settings.from_environment` reads the environment (`PROGRUN_DB`, `PROGRUN_DATA_DIR`); everything
-below the CLI receives a frozen Settings and never looks at `os.environ` itself.
+Only `Settings.from_environment` reads the environment (`PROGRUN_DB`, `PROGRUN_DATA_DIR`,
+`PROGRUN_BROKER`); everything below the CLI receives a frozen Settings and never looks at `os.environ` itself.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ class Settings:
     data_dir: Path
     units: str = "km"
     workers: int = 0  # 0 = one worker process per core
+    #: The task queue's URL (`redis://host:6379`), "" for none: uploads are analysed in the server's pool.
+    broker_url: str = ""
 
     @staticmethod
     def from_environment(
@@ -39,8 +41,12 @@ class Settings:
         default_data_dir: Callable[[], Path] | None = None,
         units: str = "km",
         workers: int = 0,
+        broker: str | None = None,
     ) -> Settings:
-        """Build Settings from a `--db` value, else `PROGRUN_DB`, else the embedded SQLite file."""
+        """Build Settings from a `--db` value, else `PROGRUN_DB`, else the embedded SQLite file.
+
+        The broker: `--broker`, else `PROGRUN_BROKER`, else none.
+        """
         env = os.environ if environ is None else environ
         if env.get("PROGRUN_DATA_DIR"):
             data_dir = Path(env["PROGRUN_DATA_DIR"])
@@ -50,7 +56,11 @@ class Settings:
             data_dir = Path.home() / ".progrun"
         url = db or env.get("PROGRUN_DB") or ""
         return Settings(
-            db_url=normalise_db_url(url, data_dir), data_dir=data_dir, units=units, workers=workers
+            db_url=normalise_db_url(url, data_dir),
+            data_dir=data_dir,
+            units=units,
+            workers=workers,
+            broker_url=broker or env.get("PROGRUN_BROKER", ""),
         )
 
 

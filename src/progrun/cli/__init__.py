@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "export-data": "progrun.cli.log_commands:export_data",
     "serve": "progrun.cli.serve_command:serve",
     "sync": "progrun.cli.sync_command:sync",
+    "worker": "progrun.cli.worker_command:worker",
 }
 
 #: command name -> the first paragraph of its help, so `progrun --help` lists the commands without
@@ -77,6 +78,7 @@ SUMMARIES: dict[str, str] = {
     "sync": (
         "Sync a watch over USB: copy the next workout to GARMIN/NewFiles, import new GARMIN/Activity runs."
     ),
+    "worker": "Run the task queue's work: uploads and re-analysis batches, until SIGTERM.",
     "splits": "Split a recorded run (FIT, GPX or TCX) per km, mile, any distance, or device lap.",
 }
 

@@ -463,15 +463,46 @@ def profile(  # noqa: PLR0917 (one parameter per option)
     help="Re-analyse every run (default: those analysed by an older version).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print {reanalysed, failed} as JSON.")
+@click.option(
+    "--broker", metavar="URL", help="Fan every runner's runs out to `progrun worker`s (PROGRUN_BROKER)."
+)
+@click.option("--batch", "batch_size", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @db_option
-def reanalyse(activity_ids: tuple[int, ...], everything: bool, as_json: bool, db: str | None) -> None:
+def reanalyse(  # noqa: PLR0917 (click passes every option)
+    activity_ids: tuple[int, ...],
+    everything: bool,
+    as_json: bool,
+    broker: str | None,
+    batch_size: int,
+    db: str | None,
+) -> None:
     """Re-analyse stored runs from their raw files (after progrun's algorithms improve).
+
+    With a broker, every runner's runs go to the workers in batches, with progress; run it again
+    after a crash and it resumes the unfinished job.
 
     \b
     Example:
       progrun reanalyse --all
+      progrun reanalyse --all --db postgresql://db/progrun --broker redis://queue:6379
     """
+    from progrun.storage.location import default_data_dir
     from progrun.training_log.reanalyse import reanalyse_activities
+
+    settings = Settings.from_environment(db, default_data_dir=default_data_dir, broker=broker)
+    if settings.broker_url and not activity_ids:
+        from progrun.cli.reanalyse_fanout import fan_out
+
+        result = fan_out(settings.db_url, settings.broker_url, everything=everything, batch_size=batch_size)
+        progress = result.progress
+        if as_json:
+            print_json({"job": result.job_id, "reanalysed": progress.done, "failed": progress.failed})
+            return
+        make_console().print(
+            f"job {result.job_id}: re-analysed {progress.done} runs, failed {progress.failed} "
+            f"in {result.elapsed_s:.1f} s"
+        )
+        return
 
     with open_store(db) as store:
         done, failed = reanalyse_activities(store, list(activity_ids) or None, everything=everything)

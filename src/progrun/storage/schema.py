@@ -204,6 +204,57 @@ class SessionRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class UploadRow(Base):
+    """An uploaded file and its analysis (migration 0007): bytes until analysed, status, reason, report."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(String(17), primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    error: Mapped[str] = mapped_column(Text)
+    result_json: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReanalysisJobRow(Base):
+    """A platform re-analysis (migration 0007): its size, the last id sent in a batch, its progress."""
+
+    __tablename__ = "reanalysis_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    everything: Mapped[bool] = mapped_column(Boolean)
+    batch_size: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    last_sent_id: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ReanalysisBatchRow(Base):
+    """One batch of a re-analysis job (migration 0007): its activity ids and whether a worker finished it."""
+
+    __tablename__ = "reanalysis_batches"
+
+    job_id: Mapped[int] = mapped_column(
+        ForeignKey("reanalysis_jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    first_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)
+    ids_json: Mapped[str] = mapped_column(Text)
+    done: Mapped[bool] = mapped_column(Boolean)
+    failed_json: Mapped[str] = mapped_column(Text)
+
+
 TABLES = (
     "users",
     "passwords",
@@ -216,4 +267,7 @@ TABLES = (
     "streams",
     "splits",
     "verdicts",
+    "uploads",
+    "reanalysis_jobs",
+    "reanalysis_batches",
 )

@@ -26,6 +26,7 @@ from progrun.web.config import WebConfig
 from progrun.web.csrf import request_csrf_token
 from progrun.web.errors import add_error_handlers
 from progrun.web.limits import RateLimiter
+from progrun.web.operations import add_operations_middleware
 from progrun.web.security import add_security_middleware
 from progrun.web.state import WEB_DIR, AppState
 
@@ -75,6 +76,7 @@ def create_app(
     )
     app.state.progrun = state
     add_security_middleware(app, config.secure_cookies, config.upload_max_bytes)
+    add_operations_middleware(app)
     add_error_handlers(app)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     for router in (*API_ROUTERS, auth_pages.router, *ROUTERS):

@@ -1,100 +1,95 @@
-"""Uploads analysed off the request: a process pool owned by the app, and each upload's status.
+"""Uploads analysed off the request: stored in the log, then run by the app's pool or a broker's workers.
 
-`submit` hands the bytes to a worker process (spawned, so no lock of the server's threads is
-inherited), which opens the log's `Database` once per process and imports the file into the
-runner's own store (`TrainingLog.import_bytes`: a run, a .gz, or a whole export archive). The status
-of an upload is its future's: queued, analysing (a worker has it), done or failed (with the reason).
-Uploads are kept in memory for `keep` of them: the imported runs themselves are in the log.
+`submit` writes the upload (its bytes and status "queued") to the log's `uploads` table, then hands
+its id to the work: without a broker, a process pool owned by the app (spawned, so no lock of the
+server's threads is inherited; the embedded default); with one (`--broker redis://...`), a Dramatiq
+message that any `progrun worker` on any machine runs. Either way the worker runs
+`training_log.upload_task.analyse_upload`, and the status is read back from the table, so it
+survives the server and is the same whichever server process is asked.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import secrets
-import threading
-from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
-from progrun.errors import ProgrunError
+from progrun.storage.database import Database
+from progrun.storage.uploads import FAILED, UploadRecord, Uploads
 
-_DATABASES: dict[str, Any] = {}
+_DATABASES: dict[str, Database] = {}
 
 
-def analyse_upload(db_url: str, runner_id: int, name: str, data: bytes) -> dict[str, Any]:
-    """In a worker: import one upload into the runner's log; the import report as a dict."""
-    from progrun.storage.database import Database
-    from progrun.training_log import TrainingLog
+def analyse_in_pool(db_url: str, upload_id: str) -> str:
+    """In a pool worker: open the log once per process and analyse the upload."""
+    from progrun.training_log.upload_task import analyse_upload
 
     database = _DATABASES.get(db_url)
     if database is None:
         database = _DATABASES[db_url] = Database.open(db_url)
-    try:
-        report = TrainingLog(database.runner(runner_id)).import_bytes(name, data)
-    except ProgrunError as error:
-        return {"error": str(error), "imported_ids": [], "report": None}
-    return {"error": "", "imported_ids": list(report.imported_ids), "report": report.to_dict()}
+    return analyse_upload(database, upload_id)
 
 
-@dataclass
-class Upload:
-    id: str
-    runner_id: int
-    name: str
-    future: Future[dict[str, Any]]
-
-    @property
-    def status(self) -> str:
-        if not self.future.done():
-            return "analysing" if self.future.running() else "queued"
-        if self.future.exception() is not None:
-            return "failed"
-        result = self.future.result()
-        return (
-            "failed"
-            if result["error"] or ((result["report"] or {}).get("failed") and not result["imported_ids"])
-            else "done"
-        )
-
-    def outcome(self) -> dict[str, Any]:
-        """The worker's result once done ({} before), or the reason it failed."""
-        if not self.future.done():
-            return {}
-        error = self.future.exception()
-        if error is not None:
-            return {"error": f"{self.name}: the analysis stopped ({type(error).__name__}); upload it again"}
-        result: dict[str, Any] = self.future.result()
-        return result
+class QueueUnavailable(Exception):
+    """The broker did not take the message (the upload is marked failed, the client told 503)."""
 
 
 class Analysis:
-    """The app's pool of analysis workers and its recent uploads by id."""
+    """Where uploads go: the app's pool (no broker) or the broker's queue; statuses from the log."""
 
-    def __init__(self, db_url: str, workers: int = 0, keep: int = 10_000) -> None:
-        count = workers or min(4, os.cpu_count() or 1)
+    def __init__(
+        self, database: Database, db_url: str, workers: int = 0, *, broker_url: str = "", broker: Any = None
+    ) -> None:
+        self.database = database
         self.db_url = db_url
-        self.keep = keep
-        self._pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
-        self._uploads: OrderedDict[str, Upload] = OrderedDict()
-        self._lock = threading.Lock()
+        self.uploads = Uploads(database.engine)
+        self._pool: ProcessPoolExecutor | None = None
+        self._actors: Any = None
+        if broker_url or broker is not None:
+            from progrun.tasks.actors import declare
+            from progrun.tasks.broker import connect
 
-    def submit(self, runner_id: int, name: str, data: bytes) -> Upload:
-        upload_id = "u" + secrets.token_hex(8)
-        future = self._pool.submit(analyse_upload, self.db_url, runner_id, name, data)
-        upload = Upload(upload_id, runner_id, name, future)
-        with self._lock:
-            self._uploads[upload_id] = upload
-            while len(self._uploads) > self.keep:
-                self._uploads.popitem(last=False)
-        return upload
+            self.broker = broker if broker is not None else connect(broker_url)
+            self._actors = declare(self.broker)
+        else:
+            self.broker = None
+            count = workers or min(4, os.cpu_count() or 1)
+            self._pool = ProcessPoolExecutor(
+                max_workers=count, mp_context=multiprocessing.get_context("spawn")
+            )
 
-    def find(self, runner_id: int, upload_id: str) -> Upload | None:
+    def submit(self, runner_id: int, name: str, data: bytes) -> UploadRecord:
+        """Store the upload, then queue it; QueueUnavailable when the broker refused the message."""
+        record = self.uploads.add(runner_id, name, data)
+        if self._pool is not None:
+            future = self._pool.submit(analyse_in_pool, self.db_url, record.id)
+            future.add_done_callback(lambda done: self._pool_failed(record, done))
+            return record
+        try:
+            self._actors.analyse_upload.send(record.id)
+        except Exception as error:
+            self.uploads.finish(
+                record.id, FAILED, error=f"{name}: the work queue is unreachable; upload it again in a minute"
+            )
+            raise QueueUnavailable(str(error)) from None
+        return record
+
+    def _pool_failed(self, record: UploadRecord, future: Future[str]) -> None:
+        error = future.exception()
+        if error is not None:  # the worker process died or the log failed: say so on the upload
+            self.uploads.finish(
+                record.id,
+                FAILED,
+                error=f"this file failed: {record.name}: the analysis stopped ({type(error).__name__}); "
+                "upload it again",
+            )
+
+    def find(self, runner_id: int, upload_id: str) -> UploadRecord | None:
         """The runner's upload with this id (None for another runner's: they are told 404)."""
-        with self._lock:
-            upload = self._uploads.get(upload_id)
-        return upload if upload is not None and upload.runner_id == runner_id else None
+        record = self.uploads.get(upload_id)
+        return record if record is not None and record.runner_id == runner_id else None
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)

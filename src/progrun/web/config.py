@@ -24,5 +24,7 @@ class WebConfig:
     uploads_per_hour: int = 200
     #: Worker processes analysing uploads (0: one per core, at most 4).
     analysis_workers: int = 0
+    #: The task queue (`redis://host:6379`): uploads become tasks for `progrun worker`; "" uses the pool.
+    broker_url: str = ""
     #: Cookies only over https; None: decide per request from its scheme.
     secure_cookies: bool | None = None

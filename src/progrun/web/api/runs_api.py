@@ -4,7 +4,8 @@
 until it is analysed. `GET /api/runs/{id}` takes an upload's id or a stored run's number and answers
 `{id, status, summary, splits, verdict, warnings}`: status "queued" or "analysing" (nothing else yet),
 "failed" (with `error`, the reason) or "done". An export archive imports every run in it: `runs` lists
-their ids and the first is shown.
+their ids and the first is shown. Statuses are read from the log's `uploads` table, so any server
+process answers for an upload any other took.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, UploadFile
 
 from progrun.errors import NotFound
+from progrun.storage.uploads import UploadRecord, Uploads
 from progrun.training_log import TrainingLog
-from progrun.web.analysis import Analysis, Upload
+from progrun.web.analysis import Analysis, QueueUnavailable
 from progrun.web.auth import LogDep, StateDep, UserDep
 from progrun.web.state import AppState
 
@@ -43,29 +45,34 @@ def run_dict(log: TrainingLog, activity_id: int, warnings: list[dict[str, str]])
     }
 
 
-def upload_dict(log: TrainingLog, upload: Upload) -> dict[str, Any]:
+def upload_dict(log: TrainingLog, upload: UploadRecord) -> dict[str, Any]:
     status = upload.status
     base: dict[str, Any] = {"id": upload.id, "status": status, "name": upload.name}
     empty: dict[str, Any] = {"summary": None, "splits": [], "verdict": None, "warnings": []}
     if status in {"queued", "analysing"}:
-        return {**base, **empty}
-    outcome = upload.outcome()
+        return {**base, **empty, "attempts": upload.attempts}
+    outcome = upload.result
     report = outcome.get("report") or {}
     warnings = [dict(item) for item in report.get("warnings", [])]
-    ids: list[int] = list(outcome.get("imported_ids", []))
+    ids: list[int] = list(outcome.get("runs", []))
     failures = [f"{item['file']}: {item['reason']}" for item in report.get("failed", [])]
     if status == "failed":
-        reason = outcome.get("error") or "; ".join(failures) or f"{upload.name}: no run in it was imported"
+        reason = upload.error or "; ".join(failures) or f"{upload.name}: no run in it was imported"
         return {**base, **empty, "warnings": warnings, "error": reason, "report": report or None}
     extra = {"runs": ids, "report": report, "failed": failures}
-    if not ids:  # only duplicates or files that are not runs: nothing new to show
+    if not ids:  # only files that are not runs: nothing new to show
         return {**base, **empty, "warnings": warnings, **extra}
     return {**run_dict(log, ids[0], warnings), **base, **extra}
 
 
 def _analysis(state: AppState) -> Analysis:
     if state.analysis is None:
-        state.analysis = Analysis(state.settings.db_url, state.config.analysis_workers)
+        state.analysis = Analysis(
+            state.database,
+            state.settings.db_url,
+            state.config.analysis_workers,
+            broker_url=state.config.broker_url,
+        )
     return state.analysis
 
 
@@ -110,7 +117,14 @@ async def upload_run(file: UploadFile, user: UserDep, state: StateDep) -> dict[s
     data = await _read_limited(file, state.config.upload_max_bytes)
     if not data:
         raise HTTPException(422, f"file: {name!r} is empty; choose the recorded file again")
-    upload = _analysis(state).submit(user.runner_id, name, data)
+    try:
+        upload = _analysis(state).submit(user.runner_id, name, data)
+    except QueueUnavailable:
+        raise HTTPException(
+            503,
+            f"file: {name!r} was not queued: the work queue is unreachable; upload it again in a minute",
+            headers={"Retry-After": "30"},
+        ) from None
     return {"id": upload.id, "status": upload.status}
 
 
@@ -129,7 +143,9 @@ def list_runs(
 def get_run(run_id: RunId, user: UserDep, log: LogDep, state: StateDep) -> dict[str, Any]:
     """An upload's status and, once analysed, its run; or a stored run by number. 404 for anyone else's."""
     if run_id.startswith("u"):
-        upload = state.analysis.find(user.runner_id, run_id) if state.analysis else None
+        upload = Uploads(state.database.engine).get(run_id)
+        if upload is not None and upload.runner_id != user.runner_id:
+            upload = None
         if upload is None:
             raise NotFound("upload", run_id)
         return upload_dict(log, upload)
