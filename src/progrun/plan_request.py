@@ -25,6 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from progrun.conditions import (
+    Conditions,
+    ConditionsAdjustment,
+    adjusted_paces,
+    conditions_adjustment,
+    parse_altitude,
+    parse_temperature,
+)
 from progrun.errors import PlanError, RequestError, Suggestion, UnitError
 from progrun.paces import training_paces_from_entered, training_paces_from_race
 from progrun.plan import Plan, SplitUnit
@@ -48,7 +56,12 @@ PLAN_FIELDS: tuple[str, ...] = (
     "unit",
     "warmup",
     "cooldown",
+    "temperature",
+    "dew_point",
+    "altitude",
 )
+#: The day's conditions (`progrun.conditions`): they slow every pace of a new plan.
+CONDITION_FIELDS: tuple[str, ...] = ("temperature", "dew_point", "altitude")
 #: The entered paces, instead of a race result.
 PACE_FIELDS: tuple[str, ...] = ("marathon_pace", "target_pace", "easy_pace")
 #: The longest plan name kept (a calendar summary or file name; watches show fewer, see fit_workout).
@@ -63,7 +76,9 @@ class PlanRequest:
     """What the runner asked for: a saved plan to load, or the fields of a new plan, as typed.
 
     `start`, `target` and `unit` take their enum's value ("marathon", "5k", "km"); `step` is seconds per
-    split unit. `name` names the plan ("" for the default "Progression 5mi"). `given` lists the fields of
+    split unit. `temperature`, `dew_point` ("28C", "82F") and `altitude` ("1800m", "5900ft") slow every
+    pace for the day (`progrun.conditions`; the plan's reasons say by how much and why). `name` names
+    the plan ("" for the default "Progression 5mi"). `given` lists the fields of
     a new plan the runner set rather than left at their default (so a saved plan is not mixed with them);
     `plan_file_allowed` says whether the client offers a saved plan (`plan_path`) at all.
     """
@@ -81,6 +96,9 @@ class PlanRequest:
     unit: str | SplitUnit | None = None
     warmup: bool = False
     cooldown: str = "5min"
+    temperature: str | None = None
+    dew_point: str | None = None
+    altitude: str | None = None
     name: str = ""
     plan_path: Path | None = None
     given: tuple[str, ...] = ()
@@ -131,7 +149,7 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
     if request.duration is not None:
         duration_s = _read("duration", parse_duration, request.duration)
         unit = unit_given if unit_given is not None else SplitUnit.KM
-        paces = _paces(request, unit, target)
+        paces, adjustment = _in_conditions(request, _paces(request, unit, target), unit, target, strict)
         timed = build_duration_plan(
             paces,
             duration_s,
@@ -143,7 +161,7 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
             cooldown_s=cooldown_s,
             strict_method=strict,
         )
-        return dataclasses.replace(timed, name=name), paces
+        return _with_conditions(dataclasses.replace(timed, name=name), adjustment), paces
     if request.distance is None:
         raise RequestError(
             "distance",
@@ -157,7 +175,7 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
     distance_m = _read("distance", parse_distance, request.distance)
     _check_metres(request.distance, distance_m)
     unit = unit_given if unit_given is not None else split_unit_of(request.distance)
-    paces = _paces(request, unit, target)
+    paces, adjustment = _in_conditions(request, _paces(request, unit, target), unit, target, strict)
     plan = build_plan(
         paces,
         distance_m,
@@ -170,7 +188,41 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
         cooldown_s=cooldown_s,
         strict_method=strict,
     )
-    return dataclasses.replace(plan, name=name), paces
+    return _with_conditions(dataclasses.replace(plan, name=name), adjustment), paces
+
+
+def _in_conditions(
+    request: PlanRequest, paces: TrainingPaces, unit: SplitUnit, target: TargetChoice, strict: bool
+) -> tuple[TrainingPaces, ConditionsAdjustment | None]:
+    """The paces slowed for the day's conditions, and the adjustment (None when no condition was given)."""
+    conditions = Conditions(
+        temperature_c=None
+        if request.temperature is None
+        else _read("temperature", parse_temperature, request.temperature),
+        dew_point_c=None
+        if request.dew_point is None
+        else _read("dew_point", functools.partial(parse_temperature, field="dew_point"), request.dew_point),
+        altitude_m=None if request.altitude is None else _read("altitude", parse_altitude, request.altitude),
+    )
+    if not conditions.given:
+        return paces, None
+    target_pace = paces.race_10k_s_per_km if target is TargetChoice.TEN_K else paces.race_5k_s_per_km
+    adjustment = conditions_adjustment(
+        conditions, strict=strict, example_pace_s_per_km=target_pace, unit=unit.value
+    )
+    return adjusted_paces(paces, adjustment), adjustment
+
+
+def _with_conditions(plan: Plan, adjustment: ConditionsAdjustment | None) -> Plan:
+    """The plan with the conditions' reasons, warnings and numbers (in `options["conditions"]`)."""
+    if adjustment is None:
+        return plan
+    return dataclasses.replace(
+        plan,
+        reasons=(*plan.reasons, *adjustment.reasons),
+        warnings=(*plan.warnings, *adjustment.warnings),
+        options={**plan.options, "conditions": adjustment.to_dict()},
+    )
 
 
 def plan_name_of(text: str) -> str:

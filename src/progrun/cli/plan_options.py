@@ -116,6 +116,21 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
             help="Walk/jog after the run (0: none).",
         ),
         click.option(
+            "--temperature",
+            "temperature",
+            metavar="TEMP",
+            help="Air temperature (28C, 82F): with --dew-point, slows every pace (Hadley's chart).",
+        ),
+        click.option(
+            "--dew-point", "dew_point", metavar="TEMP", help="Dew point (20C, 68F), with --temperature."
+        ),
+        click.option(
+            "--altitude",
+            "altitude",
+            metavar="HEIGHT",
+            help="Altitude of the run (1800m, 5900ft): slows every pace for the lower VO2max.",
+        ),
+        click.option(
             "--name",
             "name",
             metavar="TEXT",
