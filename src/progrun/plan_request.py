@@ -39,6 +39,7 @@ from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_from_json
 from progrun.planner import StartChoice, TargetChoice, build_duration_plan, build_plan
 from progrun.training_paces import TrainingPaces
+from progrun.treadmill import INCLINE_PERCENT, INCLINE_SOURCE, SpeedUnit
 from progrun.units import METRES_PER_MILE, parse_distance, parse_duration, parse_pace, parse_race
 
 #: The fields of a new plan, in the order a form shows them (and `given` lists them).
@@ -59,6 +60,7 @@ PLAN_FIELDS: tuple[str, ...] = (
     "temperature",
     "dew_point",
     "altitude",
+    "treadmill",
 )
 #: The day's conditions (`progrun.conditions`): they slow every pace of a new plan.
 CONDITION_FIELDS: tuple[str, ...] = ("temperature", "dew_point", "altitude")
@@ -77,7 +79,9 @@ class PlanRequest:
 
     `start`, `target` and `unit` take their enum's value ("marathon", "5k", "km"); `step` is seconds per
     split unit. `temperature`, `dew_point` ("28C", "82F") and `altitude` ("1800m", "5900ft") slow every
-    pace for the day (`progrun.conditions`; the plan's reasons say by how much and why). `name` names
+    pace for the day (`progrun.conditions`; the plan's reasons say by how much and why). `treadmill`
+    ("kmh" or "mph") marks the plan for the treadmill: `progrun.treadmill.treadmill_card` shows each split
+    as belt speed and incline, and the PNG/PDF exports draw that card. `name` names
     the plan ("" for the default "Progression 5mi"). `given` lists the fields of
     a new plan the runner set rather than left at their default (so a saved plan is not mixed with them);
     `plan_file_allowed` says whether the client offers a saved plan (`plan_path`) at all.
@@ -99,6 +103,7 @@ class PlanRequest:
     temperature: str | None = None
     dew_point: str | None = None
     altitude: str | None = None
+    treadmill: str | None = None
     name: str = ""
     plan_path: Path | None = None
     given: tuple[str, ...] = ()
@@ -161,7 +166,8 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
             cooldown_s=cooldown_s,
             strict_method=strict,
         )
-        return _with_conditions(dataclasses.replace(timed, name=name), adjustment), paces
+        timed = _with_conditions(dataclasses.replace(timed, name=name), adjustment)
+        return _on_treadmill(timed, request.treadmill), paces
     if request.distance is None:
         raise RequestError(
             "distance",
@@ -188,7 +194,8 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
         cooldown_s=cooldown_s,
         strict_method=strict,
     )
-    return _with_conditions(dataclasses.replace(plan, name=name), adjustment), paces
+    plan = _with_conditions(dataclasses.replace(plan, name=name), adjustment)
+    return _on_treadmill(plan, request.treadmill), paces
 
 
 def _in_conditions(
@@ -211,6 +218,22 @@ def _in_conditions(
         conditions, strict=strict, example_pace_s_per_km=target_pace, unit=unit.value
     )
     return adjusted_paces(paces, adjustment), adjustment
+
+
+def _on_treadmill(plan: Plan, treadmill: str | None) -> Plan:
+    """The plan marked for the treadmill (`options["treadmill"]`, the speed unit), with a reason line."""
+    if treadmill is None:
+        return plan
+    unit = _choice(SpeedUnit, treadmill, "treadmill")
+    return dataclasses.replace(
+        plan,
+        reasons=(
+            *plan.reasons,
+            f"treadmill: belt speed in {unit.label} at {INCLINE_PERCENT:g} % incline, the grade that costs "
+            f"what level road running does ({INCLINE_SOURCE})",
+        ),
+        options={**plan.options, "treadmill": unit.value},
+    )
 
 
 def _with_conditions(plan: Plan, adjustment: ConditionsAdjustment | None) -> Plan:

@@ -32,6 +32,8 @@ FIELD_OPTIONS: dict[str, str] = {
     "temperature": "--temperature",
     "dew_point": "--dew-point",
     "altitude": "--altitude",
+    "treadmill": "--treadmill",
+    "distance_scale": "--distance-scale",
     "plan": "--plan",
     "plan_json": "progrun plan --json -o",
     "date": "--date",

@@ -14,6 +14,7 @@ from progrun.cli.run_input import read_run, require_distance, salvage_option
 from progrun.detect import detect_progression
 from progrun.judge import Verdict
 from progrun.judge import judge as judge_run
+from progrun.treadmill import distance_scaled
 from progrun.units import format_pace
 from progrun.verdict_words import table_columns, table_rows
 
@@ -58,24 +59,43 @@ def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also draw the verdict chart (.png or .svg).",
 )
+@click.option(
+    "--distance-scale",
+    "distance_scale",
+    type=float,
+    default=1.0,
+    metavar="FACTOR",
+    help="Treadmill calibration: belt distance / watch distance (1.03 when the watch reads 3 % short).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON for scripts.")
 @salvage_option
-def judge(run_file: Path, request: PlanRequest, chart: Path | None, as_json: bool, salvage: bool) -> None:
+def judge(  # noqa: PLR0917 (one parameter per click option)
+    run_file: Path,
+    request: PlanRequest,
+    chart: Path | None,
+    distance_scale: float,
+    as_json: bool,
+    salvage: bool,
+) -> None:
     """Judge a recorded run (FIT, TCX or GPX) against its progression plan: splits, checks, score 0-100.
 
     The plan is one saved with `progrun plan --json` (--plan), or built here from a race result or your
-    paces, with the same options as `progrun plan`.
+    paces, with the same options as `progrun plan`. A treadmill run needs no GPS: a foot pod's or the
+    watch's own distance is judged; --distance-scale corrects it to the belt's (docs/treadmill.md).
 
     \b
     Example:
       progrun judge run.fit --race 5k=20:00 --distance 5mi --chart verdict.png
       progrun judge run.fit --plan plan.json --json
       progrun judge run.fit --marathon-pace 8:30 --target-pace 7:30 --distance 4mi
+      progrun judge treadmill.fit --race 5k=20:00 --distance 8km --treadmill kmh --distance-scale 1.03
     """
     if chart is not None and chart.suffix.lower() not in {".png", ".svg"}:
         raise click.BadParameter(f"{chart} is neither .png nor .svg", param_hint="'--chart'")
     plan, _ = build_requested_plan(request)
-    verdict = judge_run(plan, require_distance(read_run(run_file, salvage=salvage), run_file))
+    recorded = require_distance(read_run(run_file, salvage=salvage), run_file)
+    activity = distance_scaled(recorded, distance_scale)
+    verdict = judge_run(plan, activity)
     if chart is not None:
         from progrun.charts.verdict import render_verdict_chart
 

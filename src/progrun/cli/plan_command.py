@@ -51,6 +51,13 @@ def print_plan(plan: Plan, console: Console, *, title: str | None = None) -> Non
     console.print(f"Total: {escape(plan_summary(plan))}.")
     for reason in plan.reasons:
         console.print(f"  {escape(reason)}")
+    treadmill = plan.options.get("treadmill")
+    if isinstance(treadmill, str):
+        from progrun.treadmill import card_text, treadmill_card
+
+        console.print()
+        for line in card_text(treadmill_card(plan, treadmill, title="Treadmill card")).splitlines():
+            console.print(escape(line), soft_wrap=True)
     print_warnings(plan.warnings, console)
 
 

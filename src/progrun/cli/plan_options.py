@@ -131,6 +131,12 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
             help="Altitude of the run (1800m, 5900ft): slows every pace for the lower VO2max.",
         ),
         click.option(
+            "--treadmill",
+            "treadmill",
+            type=click.Choice(["kmh", "mph"]),
+            help="Run it on a treadmill: each split as belt speed (km/h or mph) at 1 % incline.",
+        ),
+        click.option(
             "--name",
             "name",
             metavar="TEXT",
