@@ -34,6 +34,7 @@ from progrun.conditions import (
     parse_temperature,
 )
 from progrun.errors import PlanError, RequestError, Suggestion, UnitError
+from progrun.heart_rate import karvonen_zones, lthr_zones, with_heart_rate
 from progrun.paces import training_paces_from_entered, training_paces_from_race
 from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_from_json
@@ -61,6 +62,9 @@ PLAN_FIELDS: tuple[str, ...] = (
     "dew_point",
     "altitude",
     "treadmill",
+    "max_hr",
+    "resting_hr",
+    "lthr",
 )
 #: The day's conditions (`progrun.conditions`): they slow every pace of a new plan.
 CONDITION_FIELDS: tuple[str, ...] = ("temperature", "dew_point", "altitude")
@@ -81,7 +85,8 @@ class PlanRequest:
     split unit. `temperature`, `dew_point` ("28C", "82F") and `altitude` ("1800m", "5900ft") slow every
     pace for the day (`progrun.conditions`; the plan's reasons say by how much and why). `treadmill`
     ("kmh" or "mph") marks the plan for the treadmill: `progrun.treadmill.treadmill_card` shows each split
-    as belt speed and incline, and the PNG/PDF exports draw that card. `name` names
+    as belt speed and incline, and the PNG/PDF exports draw that card. `max_hr` with `resting_hr`
+    (Karvonen) or `lthr` (Friel) make the plan heart-rate guided (`progrun.heart_rate`). `name` names
     the plan ("" for the default "Progression 5mi"). `given` lists the fields of
     a new plan the runner set rather than left at their default (so a saved plan is not mixed with them);
     `plan_file_allowed` says whether the client offers a saved plan (`plan_path`) at all.
@@ -104,6 +109,9 @@ class PlanRequest:
     dew_point: str | None = None
     altitude: str | None = None
     treadmill: str | None = None
+    max_hr: str | int | None = None
+    resting_hr: str | int | None = None
+    lthr: str | int | None = None
     name: str = ""
     plan_path: Path | None = None
     given: tuple[str, ...] = ()
@@ -167,7 +175,7 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
             strict_method=strict,
         )
         timed = _with_conditions(dataclasses.replace(timed, name=name), adjustment)
-        return _on_treadmill(timed, request.treadmill), paces
+        return _guided(_on_treadmill(timed, request.treadmill), request), paces
     if request.distance is None:
         raise RequestError(
             "distance",
@@ -195,7 +203,7 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
         strict_method=strict,
     )
     plan = _with_conditions(dataclasses.replace(plan, name=name), adjustment)
-    return _on_treadmill(plan, request.treadmill), paces
+    return _guided(_on_treadmill(plan, request.treadmill), request), paces
 
 
 def _in_conditions(
@@ -218,6 +226,50 @@ def _in_conditions(
         conditions, strict=strict, example_pace_s_per_km=target_pace, unit=unit.value
     )
     return adjusted_paces(paces, adjustment), adjustment
+
+
+def _bpm(value: str | int | None, field: str) -> float | None:
+    if value is None or isinstance(value, int):
+        return None if value is None else float(value)
+    try:
+        return float(value.strip().lower().removesuffix("bpm").strip())
+    except ValueError:
+        raise UnitError(value, "heart rate in bpm", "170", field=field) from None
+
+
+def _guided(plan: Plan, request: PlanRequest) -> Plan:
+    """The plan guided by heart rate when zones were given: Karvonen (max and resting) or LTHR (Friel)."""
+    max_bpm, resting_bpm = _bpm(request.max_hr, "max_hr"), _bpm(request.resting_hr, "resting_hr")
+    lthr_bpm = _bpm(request.lthr, "lthr")
+    if lthr_bpm is not None and (max_bpm is not None or resting_bpm is not None):
+        raise RequestError(
+            "lthr",
+            [
+                "give either ",
+                Suggestion("lthr"),
+                " or ",
+                Suggestion("max_hr"),
+                " and ",
+                Suggestion("resting_hr"),
+                ", not both",
+            ],
+        )
+    if lthr_bpm is not None:
+        return with_heart_rate(plan, lthr_zones(lthr_bpm))
+    if max_bpm is None and resting_bpm is None:
+        return plan
+    if max_bpm is None or resting_bpm is None:
+        missing = "max_hr" if max_bpm is None else "resting_hr"
+        raise RequestError(
+            missing,
+            [
+                "Karvonen zones need both ",
+                Suggestion("max_hr", "185"),
+                " and ",
+                Suggestion("resting_hr", "55"),
+            ],
+        )
+    return with_heart_rate(plan, karvonen_zones(max_bpm, resting_bpm))
 
 
 def _on_treadmill(plan: Plan, treadmill: str | None) -> Plan:

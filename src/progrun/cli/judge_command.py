@@ -12,8 +12,10 @@ from progrun.cli.output import escape, make_console, make_table, print_json, pri
 from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_file_option, plan_options
 from progrun.cli.run_input import read_run, require_distance, salvage_option
 from progrun.detect import detect_progression
+from progrun.heart_rate import hr_bands_of
 from progrun.judge import Verdict
 from progrun.judge import judge as judge_run
+from progrun.judge_heart_rate import HeartRateVerdict, heart_rate_verdict
 from progrun.treadmill import distance_scaled
 from progrun.units import format_pace
 from progrun.verdict_words import table_columns, table_rows
@@ -48,6 +50,32 @@ def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
         console.print(f"  -{deduction.points:.1f}  {escape(deduction.check)}: {escape(deduction.detail)}")
     console.print(escape(verdict.text))
     print_warnings(verdict.warnings, console)
+
+
+def print_heart_rate_verdict(verdict: HeartRateVerdict | None, console: Console | None = None) -> None:
+    """The heart-rate verdict of an HR-guided plan: split averages against their bands, score, words."""
+    console = console or make_console()
+    if verdict is None:
+        console.print("By heart rate: the recording holds no heart rate, so the run is judged on pace only.")
+        return
+    table = make_table(
+        "By heart rate",
+        ["Split", "Zone", "Band bpm", "Drift", "Avg bpm", "Off bpm"],
+        right=["Band bpm", "Drift", "Avg bpm", "Off bpm"],
+    )
+    for split in verdict.splits:
+        table.add_row(
+            escape(split.label),
+            split.band.zone,
+            f"{split.band.low_bpm:.0f}-{split.band.high_bpm:.0f}",
+            f"+{split.drift_bpm:.0f}",
+            f"{split.average_bpm:.0f}",
+            f"{split.off_bpm:+.0f}" if split.off_bpm else "0",
+        )
+    console.print(table)
+    for check, points, detail in verdict.deductions:
+        console.print(f"  -{points:.1f}  {check}: {escape(detail)}")
+    console.print(escape(verdict.text))
 
 
 @click.command()
@@ -96,14 +124,21 @@ def judge(  # noqa: PLR0917 (one parameter per click option)
     recorded = require_distance(read_run(run_file, salvage=salvage), run_file)
     activity = distance_scaled(recorded, distance_scale)
     verdict = judge_run(plan, activity)
+    by_heart_rate = heart_rate_verdict(plan, verdict)
     if chart is not None:
         from progrun.charts.verdict import render_verdict_chart
 
         render_verdict_chart(verdict, chart)
+    guided = hr_bands_of(plan) is not None
     if as_json:
-        print_json(verdict.to_dict())
+        data = verdict.to_dict()
+        if guided:
+            data["heart_rate"] = None if by_heart_rate is None else by_heart_rate.to_dict()
+        print_json(data)
         return
     print_verdict(verdict)
+    if guided:
+        print_heart_rate_verdict(by_heart_rate)
     if chart is not None:
         make_console().print(f"Chart written to {escape(str(chart))}")
 

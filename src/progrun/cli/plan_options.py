@@ -137,6 +137,19 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
             help="Run it on a treadmill: each split as belt speed (km/h or mph) at 1 % incline.",
         ),
         click.option(
+            "--max-hr", "max_hr", type=int, metavar="BPM", help="Guide by heart rate: maximum (Karvonen)."
+        ),
+        click.option(
+            "--resting-hr", "resting_hr", type=int, metavar="BPM", help="Resting heart rate, with --max-hr."
+        ),
+        click.option(
+            "--lthr",
+            "lthr",
+            type=int,
+            metavar="BPM",
+            help="Guide by heart rate: lactate-threshold heart rate (Friel's zones), instead of --max-hr.",
+        ),
+        click.option(
             "--name",
             "name",
             metavar="TEXT",
