@@ -144,7 +144,7 @@ def heart_rate_verdict(plan: Plan, verdict: Verdict) -> HeartRateVerdict | None:
                     min(MAX_SPLIT_DEDUCTION, abs(split.off_bpm)),
                     f"{split.label} averaged {split.average_bpm:.0f} bpm, "
                     f"{abs(split.off_bpm):.0f} bpm {side} {split.band.low_bpm:.0f}-{split.band.high_bpm:.0f} "
-                    f"(+{split.drift_bpm:.0f} drift)",
+                    f"(allowing {HR_TOLERANCE_BPM:g} bpm and +{split.drift_bpm:.0f} drift)",
                 )
             )
     falls = [split for split in splits if not split.climbed]
