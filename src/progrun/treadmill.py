@@ -26,13 +26,14 @@ import dataclasses
 import enum
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from progrun.activity import Activity
 from progrun.errors import PlanError, Suggestion
 from progrun.plan import Plan, StepKind
 from progrun.units import METRES_PER_MILE, format_distance, format_duration, format_pace
+
+if TYPE_CHECKING:  # the plan command imports this module; numpy only when a recording is scaled
+    from progrun.activity import Activity
 
 __all__ = [
     "INCLINE_PERCENT",
@@ -176,6 +177,8 @@ def distance_scaled(activity: Activity, scale: float) -> Activity:
         )
     if scale == 1.0:
         return activity
+    import numpy as np
+
     laps = tuple(
         dataclasses.replace(lap, distance_m=None if lap.distance_m is None else lap.distance_m * scale)
         for lap in activity.laps
