@@ -25,12 +25,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from progrun.conditions import (
+    Conditions,
+    ConditionsAdjustment,
+    adjusted_paces,
+    conditions_adjustment,
+    parse_altitude,
+    parse_temperature,
+)
 from progrun.errors import PlanError, RequestError, Suggestion, UnitError
+from progrun.heart_rate import karvonen_zones, lthr_zones, with_heart_rate
 from progrun.paces import training_paces_from_entered, training_paces_from_race
 from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_from_json
 from progrun.planner import StartChoice, TargetChoice, build_duration_plan, build_plan
 from progrun.training_paces import TrainingPaces
+from progrun.treadmill import INCLINE_PERCENT, INCLINE_SOURCE, SpeedUnit
 from progrun.units import (
     METRES_PER_MILE,
     format_distance,
@@ -59,7 +69,16 @@ PLAN_FIELDS: tuple[str, ...] = (
     "warmup",
     "cooldown",
     "route",
+    "temperature",
+    "dew_point",
+    "altitude",
+    "treadmill",
+    "max_hr",
+    "resting_hr",
+    "lthr",
 )
+#: The day's conditions (`progrun.conditions`): they slow every pace of a new plan.
+CONDITION_FIELDS: tuple[str, ...] = ("temperature", "dew_point", "altitude")
 #: The entered paces, instead of a race result.
 PACE_FIELDS: tuple[str, ...] = ("marathon_pace", "target_pace", "easy_pace")
 #: The longest plan name kept (a calendar summary or file name; watches show fewer, see fit_workout).
@@ -74,7 +93,12 @@ class PlanRequest:
     """What the runner asked for: a saved plan to load, or the fields of a new plan, as typed.
 
     `start`, `target` and `unit` take their enum's value ("marathon", "5k", "km"); `step` is seconds per
-    split unit. `name` names the plan ("" for the default "Progression 5mi"). `given` lists the fields of
+    split unit. `temperature`, `dew_point` ("28C", "82F") and `altitude` ("1800m", "5900ft") slow every
+    pace for the day (`progrun.conditions`; the plan's reasons say by how much and why). `treadmill`
+    ("kmh" or "mph") marks the plan for the treadmill: `progrun.treadmill.treadmill_card` shows each split
+    as belt speed and incline, and the PNG/PDF exports draw that card. `max_hr` with `resting_hr`
+    (Karvonen) or `lthr` (Friel) make the plan heart-rate guided (`progrun.heart_rate`). `name` names
+    the plan ("" for the default "Progression 5mi"). `given` lists the fields of
     a new plan the runner set rather than left at their default (so a saved plan is not mixed with them);
     `plan_file_allowed` says whether the client offers a saved plan (`plan_path`) at all. `route` is a route
     already read (`progrun.formats.gpx_route`): the plan's paces follow its hills
@@ -94,6 +118,13 @@ class PlanRequest:
     unit: str | SplitUnit | None = None
     warmup: bool = False
     cooldown: str = "5min"
+    temperature: str | None = None
+    dew_point: str | None = None
+    altitude: str | None = None
+    treadmill: str | None = None
+    max_hr: str | int | None = None
+    resting_hr: str | int | None = None
+    lthr: str | int | None = None
     name: str = ""
     route: Route | None = None
     plan_path: Path | None = None
@@ -151,7 +182,7 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
     if request.duration is not None:
         duration_s = _read("duration", parse_duration, request.duration)
         unit = unit_given if unit_given is not None else SplitUnit.KM
-        paces = _paces(request, unit, target)
+        paces, adjustment = _in_conditions(request, _paces(request, unit, target), unit, target, strict)
         timed = build_duration_plan(
             paces,
             duration_s,
@@ -163,7 +194,8 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
             cooldown_s=cooldown_s,
             strict_method=strict,
         )
-        return dataclasses.replace(timed, name=name), paces
+        timed = _with_conditions(dataclasses.replace(timed, name=name), adjustment)
+        return _guided(_on_treadmill(timed, request.treadmill), request), paces
     distance_text = request.distance
     if distance_text is None and route is not None:
         distance_text = format_distance(route.length_m, (unit_given or SplitUnit.KM).value)
@@ -182,7 +214,7 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
         distance_m = _read("distance", parse_distance, distance_text)
         _check_metres(distance_text, distance_m)
     unit = unit_given if unit_given is not None else split_unit_of(distance_text)
-    paces = _paces(request, unit, target)
+    paces, adjustment = _in_conditions(request, _paces(request, unit, target), unit, target, strict)
     plan = build_plan(
         paces,
         distance_m,
@@ -199,7 +231,102 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
         from progrun.route_plan import route_aware_plan  # numpy: only for a plan over a route
 
         plan = route_aware_plan(plan, route)
-    return dataclasses.replace(plan, name=name), paces
+    plan = _with_conditions(dataclasses.replace(plan, name=name), adjustment)
+    return _guided(_on_treadmill(plan, request.treadmill), request), paces
+
+
+def _in_conditions(
+    request: PlanRequest, paces: TrainingPaces, unit: SplitUnit, target: TargetChoice, strict: bool
+) -> tuple[TrainingPaces, ConditionsAdjustment | None]:
+    """The paces slowed for the day's conditions, and the adjustment (None when no condition was given)."""
+    conditions = Conditions(
+        temperature_c=None
+        if request.temperature is None
+        else _read("temperature", parse_temperature, request.temperature),
+        dew_point_c=None
+        if request.dew_point is None
+        else _read("dew_point", functools.partial(parse_temperature, field="dew_point"), request.dew_point),
+        altitude_m=None if request.altitude is None else _read("altitude", parse_altitude, request.altitude),
+    )
+    if not conditions.given:
+        return paces, None
+    target_pace = paces.race_10k_s_per_km if target is TargetChoice.TEN_K else paces.race_5k_s_per_km
+    adjustment = conditions_adjustment(
+        conditions, strict=strict, example_pace_s_per_km=target_pace, unit=unit.value
+    )
+    return adjusted_paces(paces, adjustment), adjustment
+
+
+def _bpm(value: str | int | None, field: str) -> float | None:
+    if value is None or isinstance(value, int):
+        return None if value is None else float(value)
+    try:
+        return float(value.strip().lower().removesuffix("bpm").strip())
+    except ValueError:
+        raise UnitError(value, "heart rate in bpm", "170", field=field) from None
+
+
+def _guided(plan: Plan, request: PlanRequest) -> Plan:
+    """The plan guided by heart rate when zones were given: Karvonen (max and resting) or LTHR (Friel)."""
+    max_bpm, resting_bpm = _bpm(request.max_hr, "max_hr"), _bpm(request.resting_hr, "resting_hr")
+    lthr_bpm = _bpm(request.lthr, "lthr")
+    if lthr_bpm is not None and (max_bpm is not None or resting_bpm is not None):
+        raise RequestError(
+            "lthr",
+            [
+                "give either ",
+                Suggestion("lthr"),
+                " or ",
+                Suggestion("max_hr"),
+                " and ",
+                Suggestion("resting_hr"),
+                ", not both",
+            ],
+        )
+    if lthr_bpm is not None:
+        return with_heart_rate(plan, lthr_zones(lthr_bpm))
+    if max_bpm is None and resting_bpm is None:
+        return plan
+    if max_bpm is None or resting_bpm is None:
+        missing = "max_hr" if max_bpm is None else "resting_hr"
+        raise RequestError(
+            missing,
+            [
+                "Karvonen zones need both ",
+                Suggestion("max_hr", "185"),
+                " and ",
+                Suggestion("resting_hr", "55"),
+            ],
+        )
+    return with_heart_rate(plan, karvonen_zones(max_bpm, resting_bpm))
+
+
+def _on_treadmill(plan: Plan, treadmill: str | None) -> Plan:
+    """The plan marked for the treadmill (`options["treadmill"]`, the speed unit), with a reason line."""
+    if treadmill is None:
+        return plan
+    unit = _choice(SpeedUnit, treadmill, "treadmill")
+    return dataclasses.replace(
+        plan,
+        reasons=(
+            *plan.reasons,
+            f"treadmill: belt speed in {unit.label} at {INCLINE_PERCENT:g} % incline, the grade that costs "
+            f"what level road running does ({INCLINE_SOURCE})",
+        ),
+        options={**plan.options, "treadmill": unit.value},
+    )
+
+
+def _with_conditions(plan: Plan, adjustment: ConditionsAdjustment | None) -> Plan:
+    """The plan with the conditions' reasons, warnings and numbers (in `options["conditions"]`)."""
+    if adjustment is None:
+        return plan
+    return dataclasses.replace(
+        plan,
+        reasons=(*plan.reasons, *adjustment.reasons),
+        warnings=(*plan.warnings, *adjustment.warnings),
+        options={**plan.options, "conditions": adjustment.to_dict()},
+    )
 
 
 def plan_name_of(text: str) -> str:

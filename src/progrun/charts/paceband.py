@@ -174,5 +174,14 @@ def _draw_print_notes(figure: Figure, left_mm: float, bottom_mm: float, page_mm:
 
 
 def write_export(plan: Plan, options: ExportOptions) -> ExportResult:
-    """The registry's entry (`formats.export.WRITERS`): the pace band as PNG or PDF."""
+    """The registry's entry (`formats.export.WRITERS`): the pace band as PNG or PDF.
+
+    A plan for the treadmill (`options["treadmill"]`) is drawn as its treadmill card instead.
+    """
+    treadmill = plan.options.get("treadmill")
+    if isinstance(treadmill, str):
+        from progrun.charts.treadmill_card import write_card
+        from progrun.treadmill import treadmill_card
+
+        return write_card(treadmill_card(plan, treadmill, title=options.name), options.format)
     return write_paceband(plan, options.format, name=options.name)

@@ -11,6 +11,7 @@ from rich.console import Console
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
 from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_options
 from progrun.errors import PlanError
+from progrun.heart_rate import hr_bands_of
 from progrun.plan import Plan, StepKind
 from progrun.plan_io import (
     plan_length_text,
@@ -29,19 +30,32 @@ _FORMATS_BY_SUFFIX = {".json": "json", ".csv": "csv", ".md": "markdown", ".markd
 def print_plan(plan: Plan, console: Console, *, title: str | None = None) -> None:
     """The plan as a rich table, then totals, why it looks this way, and warnings."""
     unit = plan.unit.value
-    columns = ["#", "Distance", f"Pace /{unit}", "Band", "Time", "Clock", "Cue"]
+    bands = hr_bands_of(plan)
+    columns = [
+        "#",
+        "Distance",
+        f"Pace /{unit}",
+        "Band",
+        *(["HR bpm"] if bands else []),
+        "Time",
+        "Clock",
+        "Cue",
+    ]
     if title is None:
         title = (
             f"Progression run: {plan_length_text(plan)}, {plan.start_kind} start to {plan.target_kind} pace"
         )
-    table = make_table(title, columns, right=["#", "Distance", f"Pace /{unit}", "Band", "Time", "Clock"])
-    for row in plan_rows(plan):
+    table = make_table(title, columns, right=columns[1:-1])
+    for index, row in enumerate(plan_rows(plan)):
         style = "bold" if row.step.kind is StepKind.TEMPO else None
+        band = bands[index] if bands else None
+        hr_cell = [f"{band.low_bpm:.0f}-{band.high_bpm:.0f} {band.zone}" if band else "-"] if bands else []
         table.add_row(
             row.number,
             row.distance_text,
             format_pace(row.step.pace_s_per_km, unit, suffix=False),
             row.band_text,
+            *hr_cell,
             row.time_text,
             row.cumulative_text,
             escape(row.step.cue),
@@ -51,6 +65,13 @@ def print_plan(plan: Plan, console: Console, *, title: str | None = None) -> Non
     console.print(f"Total: {escape(plan_summary(plan))}.")
     for reason in plan.reasons:
         console.print(f"  {escape(reason)}")
+    treadmill = plan.options.get("treadmill")
+    if isinstance(treadmill, str):
+        from progrun.treadmill import card_text, treadmill_card
+
+        console.print()
+        for line in card_text(treadmill_card(plan, treadmill, title="Treadmill card")).splitlines():
+            console.print(escape(line), soft_wrap=True)
     print_warnings(plan.warnings, console)
 
 

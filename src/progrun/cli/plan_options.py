@@ -128,6 +128,40 @@ def _declarations(distance_required: bool) -> list[Callable[[Command], Command]]
             "effort keeps building; its length is the distance unless --distance is given.",
         ),
         click.option(
+            "--temperature",
+            "temperature",
+            metavar="TEMP",
+            help="Air temperature (28C, 82F): with --dew-point, slows every pace (Hadley's chart).",
+        ),
+        click.option(
+            "--dew-point", "dew_point", metavar="TEMP", help="Dew point (20C, 68F), with --temperature."
+        ),
+        click.option(
+            "--altitude",
+            "altitude",
+            metavar="HEIGHT",
+            help="Altitude of the run (1800m, 5900ft): slows every pace for the lower VO2max.",
+        ),
+        click.option(
+            "--treadmill",
+            "treadmill",
+            type=click.Choice(["kmh", "mph"]),
+            help="Run it on a treadmill: each split as belt speed (km/h or mph) at 1 % incline.",
+        ),
+        click.option(
+            "--max-hr", "max_hr", type=int, metavar="BPM", help="Guide by heart rate: maximum (Karvonen)."
+        ),
+        click.option(
+            "--resting-hr", "resting_hr", type=int, metavar="BPM", help="Resting heart rate, with --max-hr."
+        ),
+        click.option(
+            "--lthr",
+            "lthr",
+            type=int,
+            metavar="BPM",
+            help="Guide by heart rate: lactate-threshold heart rate (Friel's zones), instead of --max-hr.",
+        ),
+        click.option(
             "--name",
             "name",
             metavar="TEXT",

@@ -68,6 +68,7 @@ from progrun.formats.export_model import (
     split_number,
     step_label,
 )
+from progrun.heart_rate import hr_bands_of
 from progrun.plan import Plan, SplitUnit, Step, StepKind
 from progrun.plan_rules import WATCH_ALERT_MARGIN_PERCENT, watch_alert_range
 from progrun.units import format_pace, pace_difference_text
@@ -135,9 +136,22 @@ def write_fit_workout(plan: Plan, *, name: str, created: datetime | None = None)
         },
     )
     rows: list[TargetFidelity] = []
+    bands = hr_bands_of(plan)
     for index, step in enumerate(plan.steps):
         encoder.on_mesg(_MESG["WORKOUT_STEP"], _step_message(plan, index))
-        rows.extend(_step_fidelity(index, step, plan.unit.value))
+        band = bands[index] if bands is not None else None
+        if band is None:
+            rows.extend(_step_fidelity(index, step, plan.unit.value))
+        else:
+            rows.append(
+                TargetFidelity(
+                    index,
+                    "heart rate band",
+                    Fidelity.APPROXIMATE,
+                    f"custom heart rate {round(band.low_bpm)}-{round(band.high_bpm)} bpm (whole bpm, written "
+                    f"as bpm + {HR_BPM_OFFSET}); the pace is not a target",
+                )
+            )
     rows.append(
         TargetFidelity(
             None,
@@ -219,9 +233,34 @@ def fit_timestamp(created: datetime | None) -> int:
     return seconds
 
 
+#: FIT profile, workout_step.custom_target_heart_rate_low/high: "0-100 %, or bpm + 100".
+HR_BPM_OFFSET = 100
+
+
+def hr_target_values(low_bpm: float, high_bpm: float) -> tuple[int, int]:
+    """The raw custom heart-rate target of a band in bpm: whole bpm + 100 (values over 100 are bpm)."""
+    return round(low_bpm) + HR_BPM_OFFSET, round(high_bpm) + HR_BPM_OFFSET
+
+
 def _step_message(plan: Plan, index: int) -> dict[str, object]:
     step = plan.steps[index]
     raw, _ = _duration_value(step)
+    bands = hr_bands_of(plan)
+    band = bands[index] if bands is not None else None
+    if band is not None:
+        low, high = hr_target_values(band.low_bpm, band.high_bpm)
+        return {
+            "message_index": index,
+            "wkt_step_name": step_name(plan, index),
+            "duration_type": "distance" if step.distance_m is not None else "time",
+            "duration_value": raw,
+            "target_type": "heart_rate",
+            "target_value": 0,
+            "custom_target_value_low": low,
+            "custom_target_value_high": high,
+            "intensity": _INTENSITY[step.kind],
+            "notes": truncate(step.cue, MAX_NOTES_BYTES) or _label(plan, index),
+        }
     return {
         "message_index": index,
         "wkt_step_name": step_name(plan, index),

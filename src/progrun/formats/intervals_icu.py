@@ -28,6 +28,7 @@ from progrun.formats.export_model import (
     TargetFidelity,
     cue_fidelity,
 )
+from progrun.heart_rate import hr_bands_of
 from progrun.plan import Plan, Step, StepKind
 from progrun.units import format_pace, pace_difference_text, pace_per_unit, pace_s_per_km_from_unit
 
@@ -79,9 +80,28 @@ def write_intervals_icu(plan: Plan, *, name: str) -> ExportResult:
     return ExportResult(ExportFormat.INTERVALS, text.encode("utf-8"), tuple(rows))
 
 
+def hr_target_text(plan: Plan, index: int) -> str | None:
+    """An HR-guided step's target as intervals.icu reads it: "71-76% HR" (of maximum, Karvonen plans) or
+    "85-90% LTHR" (Friel plans), whole per cent; None for a step without a heart-rate band."""
+    bands = hr_bands_of(plan)
+    band = bands[index] if bands is not None else None
+    options = plan.options.get("heart_rate")
+    if band is None or not isinstance(options, dict):
+        return None
+    lthr = options.get("lthr_bpm")
+    reference, word = (
+        (float(lthr), "LTHR") if isinstance(lthr, int | float) else (float(options["max_bpm"]), "HR")
+    )
+    return f"{round(100 * band.low_bpm / reference)}-{round(100 * band.high_bpm / reference)}% {word}"
+
+
 def step_line(plan: Plan, step: Step) -> str:
-    """One workout-builder line: "- 20 s faster 1mi 8:15-7:55/mi Pace"."""
+    """One workout-builder line: "- 20 s faster 1mi 8:15-7:55/mi Pace" (or "... 71-76% HR")."""
     unit = plan.unit.value
+    hr_text = hr_target_text(plan, plan.steps.index(step))
+    if hr_text is not None:
+        prompt = f"{_safe_prompt(step.cue)} " if step.cue else ""
+        return f"- {prompt}{length_text(plan, step)} {hr_text}"
     slow = format_pace(step.high_s_per_km, unit, suffix=False)
     fast = format_pace(step.low_s_per_km, unit)
     prompt = f"{_safe_prompt(step.cue)} " if step.cue else ""
@@ -129,6 +149,16 @@ def _written_pace_error(plan: Plan, pace_s_per_km: float) -> float:
 
 
 def _step_fidelity(plan: Plan, index: int, step: Step) -> list[TargetFidelity]:
+    hr_text = hr_target_text(plan, index)
+    if hr_text is not None:
+        return [
+            TargetFidelity(
+                index,
+                "heart rate band",
+                Fidelity.APPROXIMATE,
+                f"{hr_text}: whole per cent of the runner's reference heart rate set in intervals.icu",
+            )
+        ]
     worst = max(_written_pace_error(plan, edge) for edge in (step.low_s_per_km, step.high_s_per_km))
     band = TargetFidelity(
         index,
