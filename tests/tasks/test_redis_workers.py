@@ -20,7 +20,7 @@ from progrun.storage.jobs import Jobs
 from progrun.storage.uploads import Uploads
 from progrun.web import WebConfig, create_app
 from tests.tasks.conftest import distinct_gpx
-from tests.web.test_api import bearer, register
+from tests.web.api_accounts import bearer, register
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 UPLOADS = 8

@@ -18,7 +18,7 @@ from progrun.tasks.broker import UPLOADS_QUEUE, BrokerPolicy, connect
 from progrun.web import WebConfig, create_app
 from progrun.web.analysis import Analysis
 from tests.tasks.conftest import distinct_gpx
-from tests.web.test_api import bearer, register
+from tests.web.api_accounts import bearer, register
 
 pytestmark = pytest.mark.postgres
 

@@ -16,11 +16,11 @@ from fastapi.testclient import TestClient
 from progrun.settings import Settings
 from progrun.web import WebConfig, create_app
 from progrun.web.sessions import start_session
+from tests.web.api_accounts import PASSWORD, bearer, register
 
 FIT_RUN = (
     Path(__file__).resolve().parents[3] / "shared/data/activities/fit/fitparse__activity-small-fenix2-run.fit"
 )
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
@@ -30,21 +30,6 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     app = create_app(Settings(db_url=f"sqlite:///{folder / 'log.db'}", data_dir=folder), config)
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
-
-
-def register(client: TestClient, email: str) -> str:
-    """A new account signed in; its Bearer token."""
-    answer = client.post("/api/auth/register", json={"email": email, "password": PASSWORD, "name": "Ann"})
-    assert answer.status_code == 201, answer.text
-    assert answer.json()["email"] == email
-    login = client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    assert login.status_code == 200
-    client.cookies.clear()
-    return str(login.json()["token"])
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def wait_done(client: TestClient, token: str, upload_id: str) -> dict[str, object]:

@@ -26,7 +26,9 @@ def bind(database: Database) -> None:
 
 def _database() -> Database:
     if not _DATABASE:
-        raise RuntimeError("no training log bound: start workers with `progrun worker --db ...`")
+        raise RuntimeError(
+            "no training log bound: a worker needs the training log's database URL (the db setting)"
+        )
     return _DATABASE[0]
 
 

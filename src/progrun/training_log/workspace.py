@@ -53,7 +53,15 @@ def sweep_abandoned(root: Path | None = None) -> list[Path]:
     return removed
 
 
+#: The process that installed `_terminate`: a pool worker forked from it inherits the handler, and the pool
+#: sends its workers SIGTERM when it breaks; there the handler must end the worker at once, never unwind
+#: the parent's stack it was forked with.
+_INSTALLED_BY: list[int] = []
+
+
 def _terminate(signum: int, _frame: FrameType | None) -> None:
+    if _INSTALLED_BY and os.getpid() != _INSTALLED_BY[-1]:
+        os._exit(128 + signum)
     raise SystemExit(128 + signum)
 
 
@@ -64,10 +72,12 @@ def import_workspace(root: Path | None = None) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root))
     previous = None
     if threading.current_thread() is threading.main_thread():
+        _INSTALLED_BY.append(os.getpid())
         previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         yield folder
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+            _INSTALLED_BY.pop()
         shutil.rmtree(folder, ignore_errors=True)
