@@ -41,6 +41,7 @@ from progrun.activity import Activity
 from progrun.detect import Detection, detect_progression, plan_from_detection
 from progrun.judge import judge
 from progrun.plan import Plan
+from progrun.plan_io import plan_to_dict
 from progrun.run_kind import RunKind
 from progrun.split_frame import shared_work
 from progrun.splits import split_by_distance
@@ -88,12 +89,24 @@ class VerdictRecord:
 
 @dataclass(frozen=True)
 class StoredPlan:
-    """A plan from the training log that runs can be linked to."""
+    """A plan kept in the training log (runs are linked to it by name or date): its id, the day it is
+    for, its name, the plan, and when it was saved."""
 
     plan_id: int
     planned_on: date | None
     name: str
     plan: Plan
+    created_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """`plan --json`'s shape with the stored plan's id, day, name and time of saving."""
+        return {
+            **plan_to_dict(self.plan),
+            "id": self.plan_id,
+            "planned_on": self.planned_on.isoformat() if self.planned_on else None,
+            "name": self.name,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
 
 
 @dataclass(frozen=True)

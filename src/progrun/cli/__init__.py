@@ -32,9 +32,9 @@ COMMANDS: dict[str, str] = {
     "progress": "progrun.cli.progress_commands:progress",
     "next": "progrun.cli.progress_commands:next_command",
     "block": "progrun.cli.progress_commands:block",
-    "profile": "progrun.cli.log_commands:profile",
-    "reanalyse": "progrun.cli.log_commands:reanalyse",
-    "export-data": "progrun.cli.log_commands:export_data",
+    "profile": "progrun.cli.profile_commands:profile",
+    "reanalyse": "progrun.cli.profile_commands:reanalyse",
+    "export-data": "progrun.cli.export_data_command:export_data",
     "serve": "progrun.cli.serve_command:serve",
 }
 
