@@ -89,7 +89,8 @@ def profile(  # noqa: PLR0917 (one parameter per option)
         report = make_console(stderr=as_json)
         report.print(
             f"re-analysed {done} stored run{'' if done == 1 else 's'} with the new profile (threshold "
-            f"pace: kinds and rTSS loads; heart rate max/rest: TRIMP loads), failed {len(update.failed)}",
+            "pace: kinds and rTSS loads; heart rate max/rest: TRIMP loads; units: km or mile splits), "
+            f"failed {len(update.failed)}",
             markup=False,
         )
         for activity_id, reason in update.failed:

@@ -19,12 +19,14 @@ from progrun.analysis import AnalysisContext, analyse_activity, is_run
 
 __all__ = ["AnalysisContext", "analyse", "is_run", "load_context", "sha256_hex"]
 from progrun.storage.records import ImportedRun, Profile, encode_streams
+from progrun.units import SplitUnit
 
 if TYPE_CHECKING:
     from progrun.storage.store import Store
 
 #: The profile fields the analysis reads: setting one of them re-analyses the stored runs.
-ANALYSIS_PROFILE_FIELDS = ("threshold_s_per_km", "hr_max_bpm", "hr_rest_bpm", "sex")
+#: "units": runs are split per km or per mile, in the runner's unit.
+ANALYSIS_PROFILE_FIELDS = ("threshold_s_per_km", "hr_max_bpm", "hr_rest_bpm", "sex", "units")
 
 
 def profile_changes_analysis(before: Profile, after: Profile) -> bool:
@@ -65,6 +67,7 @@ def load_context(store: Store) -> AnalysisContext:
         threshold_s_per_km=profile.threshold_s_per_km,
         sex=profile.sex,
         plans=tuple(store.plans()),
+        split_unit=SplitUnit.MILE if profile.units == SplitUnit.MILE.value else SplitUnit.KM,
     )
 
 
@@ -116,6 +119,7 @@ def analyse(
         "relative_time": activity.relative_time,
         "gap_s_per_km": gap if math.isfinite(gap) else None,
         "detection": decided.detection,
+        "split_unit": decided.split_unit.value,
     }
     return ImportedRun(
         sha256=digest or sha256_hex(raw),
