@@ -165,5 +165,8 @@ def test_setting_a_profile_reanalyses_a_tempo_run_stored_as_easy(
     assert tempo_run["load"] == pytest.approx(100.0 * hours / 1.01**2, rel=0.02)
     for command in (("history",), ("show", "1"), ("progress",)):
         assert "Note:" not in _cli(*command, "--db", db)
-    # A change the analysis does not read (units) re-analyses nothing.
-    assert "re-analysed" not in _cli("profile", "--units", "mi", "--db", db)
+    # A change the analysis does not read (the name, the easy pace) re-analyses nothing; the units
+    # re-split every run (issue 11: a mile runner sees mile splits).
+    assert "re-analysed" not in _cli("profile", "--name", "Ann", "--easy-pace", "5:40/km", "--db", db)
+    assert _cli("profile", "--units", "mi", "--db", db).startswith("re-analysed 2 stored runs")
+    assert json.loads(_cli("show", "1", "--json", "--db", db))["split_unit"] == "mi"

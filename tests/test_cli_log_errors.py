@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from progrun.cli import cli
-from progrun.storage import Store
+from progrun.storage import Profile, Store
 from progrun.storage.opening import head_revision
 from tests.synthetic_runs import BASE_START, fit_bytes, progression_paces, synthetic_run
 
@@ -44,7 +44,7 @@ def one_error(result: Result) -> str:
 def _log(tmp_path: Path) -> Path:
     path = tmp_path / "log.db"
     with Store.open(f"sqlite:///{path}") as store:
-        store.add_plan("{}", name="a plan")
+        store.set_profile(Profile(name="a runner"))
     return path
 
 
@@ -156,7 +156,7 @@ def test_a_new_log_is_announced_once_and_private(tmp_path: Path) -> None:
     assert run("history", "--db", str(db)).stderr == ""
     assert (_mode(tmp_path / "new"), _mode(folder), _mode(db)) == (0o700, 0o700, 0o600)
     with Store.open(f"sqlite:///{db}") as store:  # WAL: the -wal and -shm files exist while it is open
-        store.add_plan("{}", name="x")
+        store.set_profile(Profile(name="x"))
         sidecars = [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm")]
         assert [_mode(path) for path in sidecars] == [0o600, 0o600]
 

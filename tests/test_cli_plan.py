@@ -299,9 +299,9 @@ def test_save_keeps_the_plan_in_the_log_for_its_day_and_workout_name(tmp_path: P
         "Saved plan 1 to the training log: a run on 2026-12-01 or a run of the FIT workout " in result.output
     )
     with Store.open(url) as store:
-        [(plan_id, planned_on, name, plan_json)] = store.plans()
-    assert (plan_id, planned_on, name) == (1, date(2026, 12, 1), "Progression 5mi")
-    saved = plan_from_json(json.loads(plan_json))
+        [stored] = store.plans()
+    assert (stored.plan_id, stored.planned_on, stored.name) == (1, date(2026, 12, 1), "Progression 5mi")
+    saved = stored.plan
     assert [round(step.pace_s_per_km, 1) for step in saved.running_steps] == [
         round(step["pace_s_per_km"], 1)
         for step in run_json("--race", "5k=20:00", "--distance", "5mi")["steps"]
@@ -319,9 +319,10 @@ def test_a_named_plan_is_saved_under_its_name(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "a run of the FIT workout 'Tuesday build'" in result.output
     with Store.open(url) as store:
-        [(_, _, name, plan_json)] = store.plans()
-    assert name == "Tuesday build"
-    assert plan_from_json(json.loads(plan_json)).name == "Tuesday build"
+        [stored] = store.plans()
+    assert stored.name == "Tuesday build"
+    assert stored.plan.name == "Tuesday build"
+    assert stored.to_dict()["name"] == "Tuesday build" and stored.to_dict()["id"] == stored.plan_id
 
 
 def test_a_name_with_control_characters_is_refused_naming_the_option() -> None:

@@ -111,3 +111,70 @@ def test_the_layer_test_sees_an_upward_import(tmp_path: Path) -> None:
     module = tmp_path / "upward.py"
     module.write_text("def f():\n    from progrun.training_log import TrainingLog\n", encoding="utf-8")
     assert _progrun_packages_imported(module) == {"training_log"}
+
+
+#: What the command line may never import: storage (it opens the log through `progrun.training_log`),
+#: the training log's internals that take a store, SQL and array libraries, and table writers.
+CLI_FORBIDDEN = (
+    "progrun.storage",
+    "progrun.training_log.views",
+    "progrun.training_log.runs",
+    "progrun.training_log.reanalyse",
+    "progrun.training_log.data_export",
+    "progrun.training_log.fitness",
+    "progrun.training_log.importer",
+    "sqlalchemy",
+    "alembic",
+    "numpy",
+    "pyarrow",
+    "sqlite3",
+)
+#: `progrun serve` composes the web app: it opens the one `Database` the app and its owner account share.
+CLI_ALLOWED = {
+    ("serve_command.py", "progrun.storage.database"),
+    ("serve_command.py", "progrun.storage.database.Database"),
+}
+
+
+def _all_imports(path: Path) -> set[str]:
+    """Every module a file imports, anywhere in it (inside functions and TYPE_CHECKING blocks too)."""
+    names = _imported_roots(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def cli_offences(paths: list[Path]) -> list[str]:
+    offences = []
+    for path in paths:
+        for name in sorted(_all_imports(path)):
+            if (path.name, name) in CLI_ALLOWED:
+                continue
+            if any(name == banned or name.startswith(banned + ".") for banned in CLI_FORBIDDEN):
+                offences.append(f"cli/{path.name} imports {name}")
+    return offences
+
+
+def test_cli_only_parses_and_renders() -> None:
+    """cli/ holds option parsing and rendering: no storage, SQL, arrays or table writing; the log is
+    opened and asked through `progrun.training_log.TrainingLog`."""
+    modules = sorted((PACKAGE / "cli").glob("*.py"))
+    assert len(modules) > 10
+    assert cli_offences(modules) == []
+
+
+def test_the_cli_rule_sees_a_store_and_numpy(tmp_path: Path) -> None:
+    module = tmp_path / "bad_command.py"
+    module.write_text(
+        "def f():\n    from progrun.storage import Store\n    import numpy as np\n"
+        "    from progrun.training_log.views import guard\n",
+        encoding="utf-8",
+    )
+    assert cli_offences([module]) == [
+        "cli/bad_command.py imports numpy",
+        "cli/bad_command.py imports progrun.storage",
+        "cli/bad_command.py imports progrun.storage.Store",
+        "cli/bad_command.py imports progrun.training_log.views",
+        "cli/bad_command.py imports progrun.training_log.views.guard",
+    ]

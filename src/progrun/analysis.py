@@ -40,7 +40,8 @@ import numpy as np
 from progrun.activity import Activity
 from progrun.detect import Detection, detect_progression, plan_from_detection
 from progrun.judge import judge
-from progrun.plan import Plan
+from progrun.plan import Plan, SplitUnit
+from progrun.plan_io import plan_to_dict
 from progrun.run_kind import RunKind
 from progrun.split_frame import shared_work
 from progrun.splits import split_by_distance
@@ -51,7 +52,9 @@ from progrun.training_load import rtss, trimp
 THRESHOLD_MARGIN = 0.03
 #: Why a run linked to a plan has no verdict when it has no distance.
 NO_DISTANCE = "the recording has no distance, so its splits and paces cannot be judged"
-#: Km splits at least this long count as whole for the threshold rule.
+#: A split at least this share of its unit (km or mile) long is whole: all but a short last one.
+WHOLE_SPLIT_SHARE = 0.99
+#: ... and never one shorter than this (a run shorter than its unit has no whole split).
 WHOLE_SPLIT_M = 990.0
 
 
@@ -88,12 +91,24 @@ class VerdictRecord:
 
 @dataclass(frozen=True)
 class StoredPlan:
-    """A plan from the training log that runs can be linked to."""
+    """A plan kept in the training log (runs are linked to it by name or date): its id, the day it is
+    for, its name, the plan, and when it was saved."""
 
     plan_id: int
     planned_on: date | None
     name: str
     plan: Plan
+    created_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """`plan --json`'s shape with the stored plan's id, day, name and time of saving."""
+        return {
+            **plan_to_dict(self.plan),
+            "id": self.plan_id,
+            "planned_on": self.planned_on.isoformat() if self.planned_on else None,
+            "name": self.name,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -189,7 +204,7 @@ def _classify(
             return Classification(RunKind.PROGRESSION, True, None, None, summary)
         score, record = _verdict_record(inferred, activity, None, "targets inferred from the run")
         return Classification(RunKind.PROGRESSION, True, score, record, summary)
-    paces = [s.pace_s_per_km for s in splits if s.distance_m >= WHOLE_SPLIT_M and s.pace_s_per_km > 0]
+    paces = [s.pace_s_per_km for s in whole_splits(splits)]
     if threshold_s_per_km and paces:
         mean_pace = float(np.mean(paces))
         if math.isfinite(mean_pace) and mean_pace <= threshold_s_per_km * (1.0 + THRESHOLD_MARGIN):
@@ -207,11 +222,13 @@ class AnalysisContext:
     sex: str = ""
     #: Plans a run can be linked to (by FIT workout name or by date).
     plans: tuple[StoredPlan, ...] = ()
+    #: The runner's unit: the run is split per km or per mile.
+    split_unit: SplitUnit = SplitUnit.KM
 
 
 @dataclass(frozen=True)
 class RunAnalysis:
-    """Everything the analysis learns about one run."""
+    """Everything the analysis learns about one run (`splits` are `split_unit` long, the last partial)."""
 
     splits: tuple[SplitRecord, ...]
     moving_s: float
@@ -222,6 +239,7 @@ class RunAnalysis:
     verdict: VerdictRecord | None
     detection: dict[str, object]
     load: float | None
+    split_unit: SplitUnit = SplitUnit.KM
 
 
 def is_run(activity: Activity, strava_type: str = "") -> tuple[bool, str]:
@@ -237,9 +255,25 @@ def is_run(activity: Activity, strava_type: str = "") -> tuple[bool, str]:
     return (True, "") if reason is None else (False, reason)
 
 
-def compute_splits(activity: Activity) -> tuple[tuple[SplitRecord, ...], float, float]:
-    """1 km splits (the last one partial), the moving time and the grade-adjusted pace of the whole run."""
-    splits = split_by_distance(activity, 1000.0)
+def whole_splits(splits: tuple[SplitRecord, ...]) -> list[SplitRecord]:
+    """The whole splits of one run, km or mile: all but a short last one (with a pace).
+
+    A run's splits are its unit long but for the last, so the longest split gives the unit; a run of
+    one split counts it whole from `WHOLE_SPLIT_M` (as for km splits).
+    """
+    if not splits:
+        return []
+    length_m = max(split.distance_m for split in splits)
+    least_m = max(WHOLE_SPLIT_M, WHOLE_SPLIT_SHARE * length_m)
+    return [s for s in splits if s.distance_m >= least_m and s.pace_s_per_km > 0]
+
+
+def compute_splits(
+    activity: Activity, unit: SplitUnit = SplitUnit.KM
+) -> tuple[tuple[SplitRecord, ...], float, float]:
+    """Splits of a `unit` (km or mile; the last one partial), the moving time and the grade-adjusted
+    pace of the whole run."""
+    splits = split_by_distance(activity, unit.metres)
     records = tuple(
         SplitRecord(
             index=split.index,
@@ -279,7 +313,7 @@ def session_load(
 
 def analyse_activity(activity: Activity, context: AnalysisContext) -> RunAnalysis:
     """Splits, kind, verdict, detection and load of one run (`is_run` first: a ride is not a run)."""
-    splits, moving_s, gap = compute_splits(activity)
+    splits, moving_s, gap = compute_splits(activity, context.split_unit)
     decided = classify(activity, splits, plans=context.plans, threshold_s_per_km=context.threshold_s_per_km)
     return RunAnalysis(
         splits=splits,
@@ -291,4 +325,5 @@ def analyse_activity(activity: Activity, context: AnalysisContext) -> RunAnalysi
         verdict=decided.verdict,
         detection=decided.detection,
         load=session_load(activity, moving_s, gap, context),
+        split_unit=context.split_unit,
     )

@@ -47,16 +47,18 @@ def best_effort(
     activity_id: int = 0,
     suspect: Sequence[bool] = (),
 ) -> Effort | None:
-    """The highest-VDOT stretch of >= 3 consecutive whole (~1 km) splits of one run.
+    """The highest-VDOT stretch of >= 3 km of consecutive splits of one run: whole ones (km or mile), and
+    the short last one, so that a 5 km run is 5 km whether it was split per km or per mile.
 
     A stretch never crosses a split with glitched distance: one flagged `suspect` (`Split.suspect_distance`)
     or faster than the 1000 m world record, which no runner's split can be.
     """
     flags = list(suspect) or [False] * len(split_distances_m)
+    last = len(split_distances_m) - 1
     whole = [
         (d, t, flag or d / t > FASTEST_SPEED_M_S)
-        for d, t, flag in zip(split_distances_m, split_times_s, flags, strict=True)
-        if d >= 990.0 and t > 0
+        for i, (d, t, flag) in enumerate(zip(split_distances_m, split_times_s, flags, strict=True))
+        if (d >= 990.0 or (i == last and d > 0)) and t > 0
     ]
     best: Effort | None = None
     for start in range(len(whole)):

@@ -15,11 +15,16 @@ from sqlalchemy import create_engine
 
 from progrun.analysis import VerdictRecord
 from progrun.errors import NotFound, StorageError
+from progrun.paces import training_paces_from_race as paces_from_race
+from progrun.plan import SplitUnit
+from progrun.planner import build_plan
 from progrun.storage import Profile, Store, same_run
 from progrun.storage.opening import head_revision
 from progrun.storage.schema import Base
 from progrun.training_log.importer import import_paths
 from progrun.training_log.runs import AnalysisContext, analyse
+from progrun.units import METRES_PER_MILE
+from tests.stored_plans import add_unreadable_plan
 from tests.synthetic_runs import BASE_START, easy_paces, gpx_text, progression_paces, synthetic_run
 
 
@@ -169,8 +174,19 @@ def test_profile_round_trip(store: Store) -> None:
 
 
 def test_plans_are_stored(store: Store) -> None:
-    plan_id = store.add_plan('{"steps": []}', planned_on=BASE_START.date(), name="tuesday")
-    assert store.plans() == [(plan_id, BASE_START.date(), "tuesday", '{"steps": []}')]
+    plan = build_plan(paces_from_race(5000.0, 20 * 60.0), 5 * METRES_PER_MILE, unit=SplitUnit.MILE)
+    stored = store.add_plan(plan, planned_on=BASE_START.date(), name="tuesday")
+    assert stored.created_at is not None and stored.created_at.tzinfo is not None
+    assert store.plans() == [stored]
+    assert store.plan(stored.plan_id) == stored
+    assert (stored.planned_on, stored.name) == (BASE_START.date(), "tuesday")
+    assert [step.pace_s_per_km for step in stored.plan.steps] == [step.pace_s_per_km for step in plan.steps]
+    add_unreadable_plan(store, BASE_START.date())
+    assert store.plans() == [stored]  # a row that no longer reads as a plan is left out
+    with pytest.raises(StorageError, match="no longer reads as a plan"):
+        store.plan(stored.plan_id + 1)
+    with pytest.raises(NotFound):
+        store.plan(stored.plan_id + 2)
 
 
 def test_missing_activity_is_not_found(store: Store) -> None:

@@ -100,9 +100,9 @@ def test_sigkilled_worker_loses_nothing_and_doubles_nothing(
         jobs = Jobs(database.engine)
         crashed = jobs.create(everything=True, batch_size=3)
         assert jobs.next_batch(crashed) is not None
-        from progrun.cli.reanalyse_fanout import fan_out
+        from progrun.training_log.reanalyse_fanout import fan_out
 
-        result = fan_out(pg_url, redis_url, everything=True, batch_size=3, poll_s=0.1, quiet=True)
+        result = fan_out(pg_url, redis_url, everything=True, batch_size=3, poll_s=0.1)
         assert (result.job_id, result.resumed) == (crashed, True)
         assert (result.progress.total, result.progress.done, result.progress.failed) == (UPLOADS, UPLOADS, 0)
         assert result.progress.batches_left == 0 and jobs.unfinished() is None

@@ -13,11 +13,11 @@ from progrun.detect import detect_progression, plan_from_detection
 from progrun.judge import judge
 from progrun.paces import training_paces_from_race
 from progrun.plan import Plan, SplitUnit
-from progrun.plan_io import plan_to_json
 from progrun.planner import build_plan
 from progrun.storage import Store
 from progrun.training_log.importer import import_paths
 from progrun.training_log.reanalyse import reanalyse_activities
+from tests.stored_plans import add_unreadable_plan
 from tests.synthetic_runs import BASE_START, easy_paces, gpx_text, progression_paces, synthetic_run
 
 
@@ -91,8 +91,8 @@ def test_import_links_a_stored_plan_by_date_and_reanalyse_picks_up_a_new_plan(
     store: Store, tmp_path: Path
 ) -> None:
     plan = _plan_6k()
-    plan_id = store.add_plan(plan_to_json(plan), planned_on=BASE_START.date(), name="")
-    store.add_plan("{not json", planned_on=BASE_START.date(), name="broken")  # ignored, never linked
+    plan_id = store.add_plan(plan, planned_on=BASE_START.date(), name="").plan_id
+    add_unreadable_plan(store, BASE_START.date())  # an older progrun's plan: ignored, never linked
     (tmp_path / "d0.gpx").write_text(gpx_text(synthetic_run(BASE_START, progression_paces(0))))
     next_day = BASE_START + timedelta(days=1)
     (tmp_path / "d1.gpx").write_text(gpx_text(synthetic_run(next_day, progression_paces(0))))
@@ -103,7 +103,7 @@ def test_import_links_a_stored_plan_by_date_and_reanalyse_picks_up_a_new_plan(
     assert linked.details["judged_against"] == f"plan {plan_id} (linked by date)"
     inferred = store.detail(second).verdict
     assert inferred is not None and inferred.plan_id is None and inferred.target_reached
-    later = store.add_plan(plan_to_json(plan), planned_on=next_day.date(), name="")
+    later = store.add_plan(plan, planned_on=next_day.date(), name="").plan_id
     assert reanalyse_activities(store, [second]) == (1, [])
     relinked = store.detail(second).verdict
     assert relinked is not None and relinked.plan_id == later and not relinked.target_reached

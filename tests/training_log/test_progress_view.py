@@ -12,7 +12,6 @@ import pytest
 from progrun.analysis import VerdictRecord
 from progrun.paces import training_paces_from_race
 from progrun.plan import Plan, SplitUnit, StepKind
-from progrun.plan_io import plan_to_json
 from progrun.planner import build_plan
 from progrun.simulate import simulate_run
 from progrun.storage import Store
@@ -37,7 +36,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def _add_planned_run(store: Store, plan: Plan, day: int, *, seed: int = 0, noise: float = 0.0) -> int:
     """Save `plan` for a day, simulate the runner following it (cooldown included) and store the run."""
     start = FIRST_DAY + timedelta(days=day)
-    store.add_plan(plan_to_json(plan), planned_on=start.date())
+    store.add_plan(plan, planned_on=start.date())
     activity = simulate_run(plan, start=start, seed=seed, noise=noise, ran_workout=False)
     name = f"run-{day}"
     run = analyse(activity, name.encode(), source_name=name, name=name, context=load_context(store))
@@ -99,7 +98,7 @@ def test_the_tempo_column_is_the_verdicts_count(store: Store, judged_tempo: int)
     plan = build_plan(training_paces_from_race(5000.0, 1320.0), 8000.0, unit=SplitUnit.KM)
     start = FIRST_DAY
     activity = simulate_run(plan, start=start, noise=0.0, ran_workout=False)
-    store.add_plan(plan_to_json(plan), planned_on=start.date())
+    store.add_plan(plan, planned_on=start.date())
     run = analyse(activity, b"tempo", source_name="tempo", name="tempo", context=load_context(store))
     assert run.verdict is not None
     details = {**run.verdict.details, "tempo_splits": judged_tempo}

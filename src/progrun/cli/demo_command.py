@@ -9,10 +9,8 @@ one that was put in, by known amounts.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections import Counter
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -21,7 +19,8 @@ from rich.console import Console
 
 from progrun.cli.export_command import FORMAT_USES, default_file_name, pace_band_fidelity
 from progrun.cli.judge_command import print_verdict
-from progrun.cli.log_commands import import_summary, pace_text, print_import_report
+from progrun.cli.log_commands import import_summary, print_import_report
+from progrun.cli.log_options import pace_text
 from progrun.cli.output import escape, make_console, make_table, output_folder
 from progrun.cli.plan_command import print_plan
 from progrun.cli.progress_commands import print_advice, print_progress, write_progress_chart
@@ -41,7 +40,7 @@ from progrun.errors import ProgrunError
 from progrun.formats.export import ExportFormat, Repeat, export_plan
 from progrun.paces import training_paces_from_race
 from progrun.plan import Plan, StepKind
-from progrun.storage import Profile, Store
+from progrun.training_log import TrainingLog
 from progrun.training_paces import TrainingPaces
 from progrun.units import format_distance, format_duration, format_pace, pace_per_unit
 
@@ -233,18 +232,16 @@ def _training(console: Console, folder: Path) -> tuple[DemoRun, ...]:
 # -- 4. import ---------------------------------------------------------------------------------
 
 
-def _import(console: Console, store: Store, runs: tuple[DemoRun, ...], folder: Path) -> None:
-    from progrun.plan_io import plan_to_json
-    from progrun.training_log.importer import import_paths
+def _import(console: Console, log: TrainingLog, runs: tuple[DemoRun, ...], folder: Path) -> None:
     from progrun.training_log.profile import race_profile_fields
 
     _section(console, 4, "Import")
     fields = race_profile_fields(RACE_DISTANCE_M, FIRST_RACE_TIME_S)
-    store.set_profile(replace(Profile(hr_max_bpm=HR_MAX_BPM, hr_rest_bpm=HR_REST_BPM, units=UNIT), **fields))
+    log.set_profile(hr_max_bpm=HR_MAX_BPM, hr_rest_bpm=HR_REST_BPM, units=UNIT, **fields)
     planned = [run for run in runs if run.plan is not None]
     for run in planned:
         assert run.plan is not None
-        store.add_plan(plan_to_json(run.plan), planned_on=run.day, name=run.name)
+        log.save_plan(run.plan, planned_on=run.day, name=run.name)
     console.print(
         f"A new training log, {escape(str(folder / 'progrun.db'))} (never your own). Profile: 5k in "
         f"{format_duration(FIRST_RACE_TIME_S)}, HR max {HR_MAX_BPM:.0f}, rest {HR_REST_BPM:.0f}, miles "
@@ -252,33 +249,30 @@ def _import(console: Console, store: Store, runs: tuple[DemoRun, ...], folder: P
         "plan --save), so each run is judged against its own plan."
     )
     console.print(f"$ progrun import {escape(str(folder / 'watch'))}")
-    report = import_paths(store, [folder / "watch"])
+    report = log.import_files([folder / "watch"])
     print_import_report(report, console)
-    stored = store.list_activities()
-    kinds = Counter(run.kind for run in stored).most_common()
+    stored = log.history(page_size=None).entries
+    kinds = Counter(entry.run.kind for entry in stored).most_common()
     found = ", ".join(f"{count} {kind}" for kind, count in kinds)
     console.print(f"Kinds found on import: {found} (the 5k time trial: threshold pace or faster)")
-    again = import_paths(store, [folder / "watch"])
+    again = log.import_files([folder / "watch"])
     console.print(f"Importing the same folder again: {import_summary(again)}", markup=False)
 
 
 # -- 5. judge ----------------------------------------------------------------------------------
 
 
-def _judge(console: Console, store: Store, folder: Path) -> None:
+def _judge(console: Console, log: TrainingLog, folder: Path) -> None:
     from progrun.charts.verdict import render_verdict_chart
-    from progrun.formats import read_activity
     from progrun.judge import judge
-    from progrun.plan_io import plan_from_json
 
     _section(console, 5, "Judge")
-    latest = store.list_activities(progression_only=True)[-1]
-    detail = store.detail(latest.id)
+    latest = [entry.run for entry in log.history(page_size=None).entries if entry.run.is_progression][-1]
+    detail = log.activity(latest.id).detail
     if detail.verdict is None or detail.verdict.plan_id is None:
         raise ProgrunError(f"demo: run {latest.id} was not linked to its plan on import")
-    plan_json = {plan_id: text for plan_id, _, _, text in store.plans()}[detail.verdict.plan_id]
-    plan = plan_from_json(json.loads(plan_json))
-    activity = read_activity(store.raw_file(latest.id), name=Path(latest.source_name).name)
+    plan = log.plan(detail.verdict.plan_id).plan
+    activity = log.recording(latest.id)
     console.print(
         f"The latest progression run, {latest.name} on {latest.start:%Y-%m-%d}: "
         f"{format_distance(latest.distance_m, UNIT)} in {format_duration(latest.duration_s)} with the "
@@ -295,21 +289,18 @@ def _judge(console: Console, store: Store, folder: Path) -> None:
 # -- 6. progress -------------------------------------------------------------------------------
 
 
-def _progress(console: Console, store: Store, folder: Path) -> None:
-    from progrun.training_log.advice import advise
-    from progrun.training_log.views import progress_view
-
+def _progress(console: Console, log: TrainingLog, folder: Path) -> None:
     _section(console, 6, "Progress")
-    view = progress_view(store)
+    view = log.progress()
     print_progress(view, UNIT, console)
     chart = write_progress_chart(view, UNIT, folder / "progress.png")
     console.print(f"Chart: {escape(str(chart))}")
-    last = store.list_activities(newest_first=True, limit=1)[0].start
+    last = log.latest(1).entries[-1].run.start
     assert last is not None
     day = last.date() + timedelta(days=1)
     console.print()
     console.print("[bold]What next[/bold] (progrun next, the day after the last run)")
-    print_advice(advise(store, day), console)
+    print_advice(log.advice(day), console)
 
 
 def _your_turn(console: Console, folder: Path) -> None:
@@ -354,10 +345,10 @@ def demo(out: Path | None, serve: bool) -> None:
     plan, paces = _paces_and_plan(console)
     _export(console, plan, paces, folder)
     runs = _training(console, folder)
-    with Store.open(f"sqlite:///{folder / 'progrun.db'}") as store:
-        _import(console, store, runs, folder)
-        _judge(console, store, folder)
-        _progress(console, store, folder)
+    with TrainingLog.open(f"sqlite:///{folder / 'progrun.db'}") as log:
+        _import(console, log, runs, folder)
+        _judge(console, log, folder)
+        _progress(console, log, folder)
     _your_turn(console, folder)
     if serve:
         from progrun.cli.serve_command import DEFAULT_HOST, DEFAULT_PORT, serve_log

@@ -171,15 +171,13 @@ def plan(  # noqa: PLR0917 (one parameter per click option)
 
 def _save(result: Plan, db: str | None, on: date | None) -> None:
     """Store the plan in the training log (created if need be) and say how runs will be linked to it."""
-    from progrun.cli.log_commands import open_store
-    from progrun.formats.export import plan_name
+    from progrun.cli.log_options import open_log
 
-    name = plan_name(result)
-    with open_store(db) as store:
-        plan_id = store.add_plan(plan_to_json(result), planned_on=on, name=name)
+    with open_log(db) as log:
+        stored = log.save_plan(result, planned_on=on)
     when = f"a run on {on.isoformat()} or " if on is not None else ""
     click.echo(
-        f"Saved plan {plan_id} to the training log: {when}a run of the FIT workout {name!r} "
+        f"Saved plan {stored.plan_id} to the training log: {when}a run of the FIT workout {stored.name!r} "
         "(progrun export --to fit) is judged against it on import.",
         err=True,
     )
@@ -191,18 +189,13 @@ def _frequency_guard(db: str | None, *, strict: bool) -> None:
     No log yet (the SQLite file does not exist): nothing to check, no file is created, and the storage
     layer is not even imported.
     """
-    from progrun.cli.log_location import log_may_exist
+    from progrun.cli.log_options import open_existing_log
 
-    if not log_may_exist(db):
+    log = open_existing_log(db)
+    if log is None:
         return
-    from progrun.cli.log_commands import open_existing_store
-    from progrun.training_log.views import guard
-
-    store = open_existing_store(db)
-    if store is None:
-        return
-    with store:
-        result = guard(store, datetime.now(UTC).date())
+    with log:
+        result = log.guard(datetime.now(UTC).date())
     if result.ok:
         return
     why = "; ".join(result.reasons)

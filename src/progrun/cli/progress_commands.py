@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
-from progrun.cli.log_commands import db_option, open_store, pace_text, parse_today, print_notes
+from progrun.cli.log_options import db_option, open_log, pace_text, parse_today, print_notes
 from progrun.cli.output import (
     make_console,
     make_table,
@@ -20,8 +19,8 @@ from progrun.cli.output import (
 from progrun.units import format_distance, format_duration
 
 if TYPE_CHECKING:
+    from progrun.training_log import ProgressView
     from progrun.training_log.advice import Advice
-    from progrun.training_log.views import ProgressView
 
 
 def print_progress(view: ProgressView, unit: str, console: Console) -> None:
@@ -76,13 +75,11 @@ def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
     Example:
       progrun progress --chart progress.png
     """
-    from progrun.training_log.advice import progress_report
-
     if chart is not None:
         output_file(chart, "--chart")
-    with open_store(db) as store:
-        report = progress_report(store)
-        unit = store.profile().units
+    with open_log(db) as log:
+        report = log.progress_report()
+        unit = log.profile().units
     view = report.view
     if as_json:
         print_json(report.to_dict())
@@ -153,10 +150,8 @@ def next_command(today: str | None, as_json: bool, db: str | None) -> None:
     Example:
       progrun next
     """
-    from progrun.training_log.advice import advise
-
-    with open_store(db) as store:
-        advice = advise(store, parse_today(today))
+    with open_log(db) as log:
+        advice = log.advice(parse_today(today))
     if as_json:
         print_json(advice.to_dict())
     else:
@@ -192,10 +187,7 @@ def block(  # noqa: PLR0917
     Example:
       progrun block --weeks 8 --ics block.ics --fit-dir workouts/
     """
-    from datetime import time, timedelta
-
-    from progrun.formats.export import ExportFormat, export_plan
-    from progrun.training_log.advice import plan_block
+    from datetime import timedelta
 
     if ics is not None:
         output_file(ics, "--ics")
@@ -203,24 +195,15 @@ def block(  # noqa: PLR0917
         output_file(fit_dir, "--fit-dir")  # its parent must exist; the folder is made when writing
     today = parse_today(today_text)
     first = parse_today(start_text) if start_text else today + timedelta(days=(7 - today.weekday()) % 7 or 7)
-    with open_store(db) as store:
-        planned_block = plan_block(store, today, first, weeks, per_week=int(per_week))
+    with open_log(db) as log:
+        planned_block = log.block(today, first, weeks, per_week=int(per_week))
     current, vdot, planned = planned_block.fitness, planned_block.vdot, planned_block.sessions
-    sessions = [session for session, _ in planned]
-    plans = [plan for _, plan in planned]
     if fit_dir is not None:
         output_folder(fit_dir, "--fit-dir")
-        for session, plan in zip(sessions, plans, strict=True):
-            result = export_plan(
-                plan, ExportFormat.FIT, name=f"Prog W{session.week} {session.distance_m / 1609.344:g}mi"
-            )
-            (fit_dir / f"{session.day.isoformat()}-progression.fit").write_bytes(result.data)
+        for file_name, data in planned_block.workouts():
+            (fit_dir / file_name).write_bytes(data)
     if ics is not None:
-        chunks = [
-            export_plan(plan, ExportFormat.ICS, start=datetime.combine(s.day, time(7, 0))).data
-            for s, plan in zip(sessions, plans, strict=True)
-        ]
-        ics.write_bytes(_merge_calendars(chunks))
+        ics.write_bytes(planned_block.calendar())
     if as_json:
         print_json(planned_block.to_dict())
         return
@@ -229,7 +212,7 @@ def block(  # noqa: PLR0917
         ["Week", "Day", "Distance", "Tempo splits", "Start", "Target", ""],
         right=["Week", "Distance", "Tempo splits", "Start", "Target"],
     )
-    for s, p in zip(sessions, plans, strict=True):
+    for s, p in planned:
         table.add_row(
             str(s.week),
             s.day.isoformat(),
@@ -240,16 +223,3 @@ def block(  # noqa: PLR0917
             "down week" if s.down_week else "",
         )
     make_console().print(table)
-
-
-def _merge_calendars(chunks: list[bytes]) -> bytes:
-    """One VCALENDAR holding every exported VEVENT."""
-    events: list[bytes] = []
-    header = b""
-    for chunk in chunks:
-        text = chunk.replace(b"\r\n", b"\n")
-        begin, end = text.find(b"BEGIN:VEVENT"), text.rfind(b"END:VEVENT")
-        if not header:
-            header = text[:begin]
-        events.append(text[begin : end + len(b"END:VEVENT")] + b"\n")
-    return (header + b"".join(events) + b"END:VCALENDAR\n").replace(b"\n", b"\r\n")

@@ -15,8 +15,9 @@ a device string: any of them may hold
 
 `terminal_text` replaces every control and bidi character with U+FFFD; `terminal_markup` also escapes
 rich markup, for text placed inside a markup string; `terminal_cell` is a rich `Text` (never parsed as
-markup) for table cells. `csv_cell` prefixes a formula-like text with `'`. `json_text` writes JSON
-whose strings carry those characters as `\\uXXXX` escapes: the same data, nothing raw on a terminal.
+markup) for table cells. `csv_cell` (from `progrun.formats.tables`) prefixes a formula-like text with
+`'`. `json_text` writes JSON whose strings carry those characters as `\\uXXXX` escapes: the same data,
+nothing raw on a terminal.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from typing import Any
 from rich.markup import escape as escape_markup
 from rich.text import Text
 
+from progrun.formats.tables import FORMULA_START, csv_cell
+
 #: C0 controls, DEL, C1 controls, bidi embeddings/overrides/isolates, line and paragraph separators.
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
-#: Characters that make a spreadsheet read a CSV cell as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def terminal_text(text: str) -> str:
@@ -51,16 +52,12 @@ def terminal_cell(text: str) -> Text:
     return Text(terminal_text(text))
 
 
-def csv_cell(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula, prefixed with `'`; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def json_text(obj: Any, *, indent: int | None = 2) -> str:
     """`json.dumps` (UTF-8 kept), with control and bidi characters inside strings as `\\uXXXX` escapes."""
     encoded = json.dumps(obj, indent=indent, ensure_ascii=False)
     # json.dumps escapes C0 controls itself (its own newlines are layout); the others can only sit
     # inside strings, where \uXXXX is the same data
     return UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
+
+
+__all__ = ["FORMULA_START", "csv_cell", "json_text", "terminal_cell", "terminal_markup", "terminal_text"]

@@ -163,3 +163,19 @@ def write_export(plan: Plan, options: ExportOptions) -> ExportResult:
         created=options.created,
         name=options.name,
     )
+
+
+def merge_calendars(calendars: list[bytes]) -> bytes:
+    """One VCALENDAR holding every VEVENT of `calendars` (each as `write_ics` wrote it), in their order,
+    under the first one's header: a block of runs is one file to open in a calendar."""
+    events: list[bytes] = []
+    header = b""
+    for chunk in calendars:
+        text = chunk.replace(b"\r\n", b"\n")
+        begin, end = text.find(b"BEGIN:VEVENT"), text.rfind(b"END:VEVENT")
+        if begin < 0 or end < 0:
+            raise ExportError("ICS", "a calendar to merge holds no event")
+        if not header:
+            header = text[:begin]
+        events.append(text[begin : end + len(b"END:VEVENT")] + b"\n")
+    return (header + b"".join(events) + b"END:VCALENDAR\n").replace(b"\n", b"\r\n")

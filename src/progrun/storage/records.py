@@ -17,7 +17,8 @@ from progrun.analysis import SplitRecord, VerdictRecord
 
 #: Bump when the analysis (splits, classification, judging) changes; `progrun reanalyse` redoes older rows.
 #: 3: splits carry `suspect_distance`; a generic activity is a run unless it moves like a ride (`sport`).
-ANALYSIS_VERSION = 3
+#: 4: splits in the runner's unit (km or mile), kept as the summary's `split_unit`.
+ANALYSIS_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,11 @@ class ActivityDetail:
     splits: tuple[SplitRecord, ...]
     verdict: VerdictRecord | None
     info: dict[str, object]
+
+    @property
+    def split_unit(self) -> str:
+        """The unit the run was split in, "km" or "mi" (runs analysed before version 4: "km")."""
+        return str(self.info.get("split_unit", "km"))
 
 
 @dataclass(frozen=True)

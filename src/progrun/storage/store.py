@@ -1,46 +1,31 @@
-"""Store: the training log on SQLite (embedded default) or PostgreSQL, taking and returning plain objects.
+"""Store: one runner's training log on SQLite (embedded default) or PostgreSQL, taking and returning the
+domain's objects (summaries, splits, verdicts, `Profile`, `StoredPlan`; nothing of SQLAlchemy leaks out).
 
-One imported activity is one transaction: the raw-file blob, the activity row, its streams, its
-splits and its verdict are written together or not at all. Duplicates are recognised inside that
-same transaction (SQLite: `BEGIN IMMEDIATE`; both: a unique `(runner_id, sha256)` key with
-`INSERT ... ON CONFLICT DO NOTHING`), so two importers can never both add one run.
+Writing runs is `progrun.storage.run_writes` (mixed in); this module opens the log and reads it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, select, text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Table, func, select, text, update
 
 from progrun.activity import Activity, Format, make_activity
-from progrun.analysis import SplitRecord, VerdictRecord
-from progrun.errors import DiskFull, NotFound, StorageError
+from progrun.analysis import SplitRecord, StoredPlan, VerdictRecord
+from progrun.errors import NotFound, PlanError, StorageError
+from progrun.plan import Plan
+from progrun.plan_io import plan_from_json, plan_to_json
 from progrun.storage.database import DEFAULT_RUNNER_ID, Database
-from progrun.storage.opening import is_disk_full, lock_runner
-from progrun.storage.records import (
-    ActivityDetail,
-    ActivitySummary,
-    AddOutcome,
-    ImportedRun,
-    IntegrityReport,
-    Profile,
-    decode_streams,
-)
-from progrun.storage.rows import db_time, first_line, summary_from_row, utc
+from progrun.storage.records import ActivityDetail, ActivitySummary, IntegrityReport, Profile, decode_streams
+from progrun.storage.rows import db_time, summary_from_row, utc
+from progrun.storage.run_writes import SAME_RUN_START_S, RunWrites, same_run
 from progrun.storage.schema import ActivityRow, BlobRow, PlanRow, RunnerRow, SplitRow, StreamRow, VerdictRow
 
-#: Same run in another format: starts within this many seconds ...
-SAME_RUN_START_S = 60.0
-#: ... and distance and duration each within this fraction (or the absolute floors below).
-SAME_RUN_TOLERANCE = 0.03
-SAME_RUN_DISTANCE_FLOOR_M = 50.0
-SAME_RUN_DURATION_FLOOR_S = 10.0
+__all__ = ["SAME_RUN_START_S", "Store", "same_run"]
 
 A = cast(Table, ActivityRow.__table__)
 B = cast(Table, BlobRow.__table__)
@@ -51,18 +36,7 @@ R = cast(Table, RunnerRow.__table__)
 P = cast(Table, PlanRow.__table__)
 
 
-def same_run(distance_a_m: float, duration_a_s: float, distance_b_m: float, duration_b_s: float) -> bool:
-    """Whether two recordings that start within a minute of each other are one run (distance and duration)."""
-    distance_ok = abs(distance_a_m - distance_b_m) <= max(
-        SAME_RUN_TOLERANCE * max(distance_a_m, distance_b_m), SAME_RUN_DISTANCE_FLOOR_M
-    )
-    duration_ok = abs(duration_a_s - duration_b_s) <= max(
-        SAME_RUN_TOLERANCE * max(duration_a_s, duration_b_s), SAME_RUN_DURATION_FLOOR_S
-    )
-    return distance_ok and duration_ok
-
-
-class Store:
+class Store(RunWrites):
     """One runner's training log on a `Database`: `database.runner(runner_id)`, or `Store.open(url)`
     for the CLI's runner (that store owns its database and disposes the engine on `close()`)."""
 
@@ -112,186 +86,7 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- activities ----------------------------------------------------------------------------
-
-    def add_run(self, run: ImportedRun) -> AddOutcome:
-        """Write one imported run in one transaction, unless it is already in the log."""
-        with self.run_writer() as add:
-            return add(run)
-
-    @contextmanager
-    def run_writer(self) -> Iterator[Callable[[ImportedRun], AddOutcome]]:
-        """`add_run` for many runs in a row (an import), on one connection held across them.
-
-        Each run is still its own transaction, exactly as in `add_run` (SQLite: BEGIN IMMEDIATE,
-        duplicate check, inserts, COMMIT; any error rolls that run back). Only the connection pool's
-        check-out and check-in around every run are saved. After a failed run the connection is
-        given back and the next run takes a fresh one, as it would with `add_run`.
-        """
-        held: Connection | None = None
-
-        def add(run: ImportedRun) -> AddOutcome:
-            nonlocal held
-            try:
-                if held is None:
-                    held = self._engine.connect()
-                with held.begin():
-                    cursor = held.connection.cursor()
-                    try:
-                        return self._add_run(cursor, run)
-                    finally:
-                        cursor.close()
-            except (SQLAlchemyError, StorageError, self._dbapi_error) as error:
-                self._release(held)
-                held = None
-                if is_disk_full(error):
-                    raise DiskFull(f"the training log {self.shown_url}") from None
-                if isinstance(error, StorageError):
-                    raise
-                raise StorageError(f"cannot store {run.source_name}: {first_line(error)}") from None
-
-        try:
-            yield add
-        finally:
-            self._release(held)
-
-    def _release(self, connection: Connection | None) -> None:
-        """Give a held connection back to the pool (a broken one is discarded by it)."""
-        if connection is not None:
-            with suppress(SQLAlchemyError, StorageError, self._dbapi_error):
-                connection.close()
-
-    def _add_run(self, cursor: Any, run: ImportedRun) -> AddOutcome:
-        lock_runner(cursor, self.dialect, self.runner_id)  # the same-run check and insert as one step
-        by_sha = {"runner": self.runner_id, "sha": run.sha256}
-        existing = self._by_sha.scalar(cursor, by_sha)
-        if existing is not None:
-            return AddOutcome("duplicate", int(existing), f"same content as activity {existing}")
-        settled = self._partials.settle(cursor, self.runner_id, run)
-        if settled.covered_by is not None:
-            covering = settled.covered_by
-            return AddOutcome("duplicate", covering, f"partial copy of activity {covering}, which covers it")
-        match = self._find_same_run(cursor, run)
-        if match is not None:
-            return AddOutcome("duplicate", match, f"same run as activity {match} (start, distance, duration)")
-        self._insert_blob.execute(
-            cursor,
-            {"sha256": run.sha256, "size_bytes": run.raw_size, "compression": "zlib", "data": run.raw_z},
-        )
-        values = self._activity_values(run)
-        values.update(runner_id=self.runner_id, imported_at=datetime.now(UTC))
-        inserted = self._insert_activity.scalar(cursor, values)
-        if inserted is None:  # another writer added the same content meanwhile (PostgreSQL)
-            other = self._by_sha.scalar(cursor, by_sha)
-            return AddOutcome("duplicate", int(other), f"same content as activity {other}")
-        activity_id = int(inserted)
-        self._write_details(cursor, activity_id, run)
-        replaced = ", ".join(str(other) for other in settled.replaced)
-        return AddOutcome(
-            "imported", activity_id, f"replaces partial activity {replaced}" if replaced else ""
-        )
-
-    @staticmethod
-    def _activity_values(run: ImportedRun) -> dict[str, Any]:
-        return {
-            "sha256": run.sha256,
-            "source_name": run.source_name,
-            "name": run.name,
-            "format": run.format,
-            "sport": run.sport,
-            "start": db_time(run.start),
-            "distance_m": run.distance_m,
-            "duration_s": run.duration_s,
-            "moving_s": run.moving_s,
-            "avg_hr_bpm": run.avg_hr_bpm,
-            "max_hr_bpm": run.max_hr_bpm,
-            "kind": run.kind,
-            "is_progression": run.is_progression,
-            "score": run.score,
-            "load": run.load,
-            "n_splits": len(run.splits),
-            "analysis_version": run.analysis_version,
-            "summary_json": json.dumps(run.summary, default=str),
-            "partial_reason": run.partial or None,
-        }
-
-    def _write_details(self, cursor: Any, activity_id: int, run: ImportedRun) -> None:
-        self._insert_stream.execute(
-            cursor,
-            {
-                "activity_id": activity_id,
-                "n_samples": run.n_samples,
-                "channels": ",".join(run.channels),
-                "data": run.streams_z,
-            },
-        )
-        if run.splits:
-            self._insert_splits.execute_many(
-                cursor,
-                [
-                    {
-                        "activity_id": activity_id,
-                        "index": split.index,
-                        "distance_m": split.distance_m,
-                        "elapsed_s": split.elapsed_s,
-                        "pace_s_per_km": split.pace_s_per_km,
-                        "avg_hr_bpm": split.avg_hr_bpm,
-                        "suspect_distance": split.suspect_distance,
-                    }
-                    for split in run.splits
-                ],
-            )
-        if run.verdict is not None:
-            self._insert_verdict.execute(
-                cursor,
-                {
-                    "activity_id": activity_id,
-                    "plan_id": run.verdict.plan_id,
-                    "score": run.verdict.score,
-                    "progressed": run.verdict.progressed,
-                    "target_reached": run.verdict.target_reached,
-                    "verdict_json": json.dumps(run.verdict.details, default=str),
-                },
-            )
-
-    def _find_same_run(self, cursor: Any, run: ImportedRun) -> int | None:
-        start = utc(run.start)
-        if start is None:
-            return None
-        window = timedelta(seconds=SAME_RUN_START_S)
-        rows = self._near_start.fetch_all(
-            cursor, {"runner": self.runner_id, "lo": start - window, "hi": start + window}
-        )
-        for row_id, row_start, distance_m, duration_s in rows:
-            other_start = utc(self._start_result(row_start) if self._start_result is not None else row_start)
-            if other_start is None or abs((other_start - start).total_seconds()) > SAME_RUN_START_S:
-                continue
-            if same_run(run.distance_m, run.duration_s, distance_m, duration_s):
-                return int(row_id)
-        return None
-
-    def replace_analysis(self, activity_id: int, run: ImportedRun) -> None:
-        """Replace an activity's summary, streams, splits and verdict (re-analysis) in one transaction."""
-        with self._engine.begin() as connection:
-            self._require(connection, activity_id)
-            for table in (V, SP, S):
-                connection.execute(table.delete().where(table.c.activity_id == activity_id))
-            values = self._activity_values(run)
-            values.pop("sha256")
-            values["source_name"] = values["source_name"] or self.summary(activity_id).source_name
-            connection.execute(update(A).where(A.c.id == activity_id).values(**values))
-            cursor = connection.connection.cursor()
-            try:
-                self._write_details(cursor, activity_id, run)
-            finally:
-                cursor.close()
-
-    def _require(self, connection: Connection, activity_id: int) -> None:
-        found = connection.execute(
-            select(A.c.id).where(A.c.id == activity_id, A.c.runner_id == self.runner_id)
-        ).first()
-        if found is None:
-            raise NotFound("activity", str(activity_id))
+    # -- reading activities ------------------------------------------------------------------
 
     def count_activities(self) -> int:
         with self._engine.connect() as connection:
@@ -485,43 +280,45 @@ class Store:
                 .values(profile_json=json.dumps(asdict(profile)), name=profile.name)
             )
 
-    def add_plan(self, plan_json: str, *, planned_on: date | None = None, name: str = "") -> int:
+    def add_plan(self, plan: Plan, *, planned_on: date | None = None, name: str = "") -> StoredPlan:
+        """Keep a plan (as `progrun.plan_io`'s JSON) under `name`, optionally for the day `planned_on`."""
+        created_at = datetime.now(UTC)
         with self._engine.begin() as connection:
-            return int(
-                connection.execute(
-                    P.insert()
-                    .values(
-                        runner_id=self.runner_id,
-                        planned_on=planned_on,
-                        name=name,
-                        plan_json=plan_json,
-                        created_at=datetime.now(UTC),
-                    )
-                    .returning(P.c.id)
-                ).scalar_one()
-            )
+            plan_id = connection.execute(
+                P.insert()
+                .values(
+                    runner_id=self.runner_id,
+                    planned_on=planned_on,
+                    name=name,
+                    plan_json=plan_to_json(plan),
+                    created_at=created_at,
+                )
+                .returning(P.c.id)
+            ).scalar_one()
+        return StoredPlan(int(plan_id), planned_on, name, plan, created_at)
 
-    def plan(self, plan_id: int) -> tuple[date | None, str, str]:
-        """One of this runner's plans as (planned_on, name, plan_json); NotFound for another runner's."""
+    def plan(self, plan_id: int) -> StoredPlan:
+        """One of this runner's plans; NotFound for another runner's, StorageError for one that no longer
+        reads as a plan."""
         with self._engine.connect() as connection:
             row = connection.execute(
-                select(P.c.planned_on, P.c.name, P.c.plan_json).where(
-                    P.c.id == plan_id, P.c.runner_id == self.runner_id
-                )
+                _PLAN_COLUMNS.where(P.c.id == plan_id, P.c.runner_id == self.runner_id)
             ).first()
         if row is None:
             raise NotFound("plan", str(plan_id))
-        return row.planned_on, row.name, row.plan_json
+        stored = _stored_plan(row)
+        if stored is None:
+            raise StorageError(f"plan {plan_id} in the training log no longer reads as a plan; save it again")
+        return stored
 
-    def plans(self) -> list[tuple[int, date | None, str, str]]:
-        """Every stored plan as (id, planned_on, name, plan_json)."""
+    def plans(self) -> list[StoredPlan]:
+        """Every stored plan of this runner, oldest first (a row that no longer reads as a plan, written by
+        an older progrun, is left out: nothing can be judged against it)."""
         with self._engine.connect() as connection:
             rows = connection.execute(
-                select(P.c.id, P.c.planned_on, P.c.name, P.c.plan_json)
-                .where(P.c.runner_id == self.runner_id)
-                .order_by(P.c.id)
+                _PLAN_COLUMNS.where(P.c.runner_id == self.runner_id).order_by(P.c.id)
             ).all()
-        return [(int(row.id), row.planned_on, row.name, row.plan_json) for row in rows]
+        return [stored for stored in map(_stored_plan, rows) if stored is not None]
 
     # -- checks ------------------------------------------------------------------------------------
 
@@ -566,3 +363,14 @@ class Store:
                 table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
                 for table in TABLES
             }
+
+
+_PLAN_COLUMNS = select(P.c.id, P.c.planned_on, P.c.name, P.c.plan_json, P.c.created_at)
+
+
+def _stored_plan(row: Any) -> StoredPlan | None:
+    try:
+        plan = plan_from_json(json.loads(row.plan_json))
+    except (PlanError, ValueError):
+        return None
+    return StoredPlan(int(row.id), row.planned_on, row.name, plan, utc(row.created_at))

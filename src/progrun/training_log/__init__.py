@@ -8,10 +8,12 @@ have `to_dict()`, the one shape of `--json` and of the web API. Below it: the pu
 
 from __future__ import annotations
 
+from progrun.analysis import StoredPlan
 from progrun.training_log.importer import ImportReport
-from progrun.training_log.log import DEFAULT_PAGE_SIZE, ProfileUpdate, TrainingLog
+from progrun.training_log.log import DEFAULT_PAGE_SIZE, ProfileUpdate, Reanalysis, TrainingLog
 from progrun.training_log.objects import HistoryEntry, HistoryPage, RunView, third_person
 from progrun.training_log.profile import ProfileError
+from progrun.training_log.views import ProgressView
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -20,7 +22,10 @@ __all__ = [
     "ImportReport",
     "ProfileError",
     "ProfileUpdate",
+    "ProgressView",
+    "Reanalysis",
     "RunView",
+    "StoredPlan",
     "TrainingLog",
     "third_person",
 ]

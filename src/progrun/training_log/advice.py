@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from progrun.activity import FloatArray
 from progrun.adaptation import Adaptation, adapt
@@ -25,6 +25,7 @@ from progrun.training_log.fitness import (
 from progrun.training_log.runs import profile_notes
 from progrun.training_log.views import ProgressView, guard, load, progress_view
 from progrun.training_paces import TrainingPaces
+from progrun.units import METRES_PER_MILE
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,34 @@ class Block:
         assert self.fitness.vdot is not None
         return self.fitness.vdot
 
+    def workouts(self) -> list[tuple[str, bytes]]:
+        """One FIT workout per session, as (file name, bytes): "2026-03-02-progression.fit"."""
+        from progrun.formats.export import ExportFormat, export_plan
+
+        return [
+            (
+                f"{session.day.isoformat()}-progression.fit",
+                export_plan(
+                    plan,
+                    ExportFormat.FIT,
+                    name=f"Prog W{session.week} {session.distance_m / METRES_PER_MILE:g}mi",
+                ).data,
+            )
+            for session, plan in self.sessions
+        ]
+
+    def calendar(self, at: time = time(7, 0)) -> bytes:
+        """Every session as an event of one calendar (.ics), at `at` local time on its day."""
+        from progrun.formats.export import ExportFormat, export_plan
+        from progrun.formats.ics import merge_calendars
+
+        return merge_calendars(
+            [
+                export_plan(plan, ExportFormat.ICS, start=datetime.combine(session.day, at)).data
+                for session, plan in self.sessions
+            ]
+        )
+
     def to_dict(self) -> list[dict[str, object]]:
         """The sessions as `block --json` prints them."""
         return [
@@ -176,3 +205,8 @@ def plan_block(store: Store, today: date, first_day: date, weeks: int, *, per_we
     if current.vdot is None:
         raise ProgrunError(NO_FITNESS)
     return Block(current, block_plans(current, first_day, weeks, per_week=per_week))
+
+
+def _workout_name(session: BlockSession) -> str:
+    """The watch's name of a block session's workout: "Prog W3 4.5mi"."""
+    return f"Prog W{session.week} {session.distance_m / METRES_PER_MILE:g}mi"

@@ -7,6 +7,9 @@ log.history(page=1, page_size=50)                        -> HistoryPage
 log.activity(activity_id)                                -> RunView
 log.progress()                                           -> ProgressView
 log.profile() / log.set_profile(...)                     -> Profile, ProfileUpdate
+log.save_plan(plan, planned_on=day) / log.plans()        -> StoredPlan, [StoredPlan]
+log.guard(today) / log.advice(today) / log.block(...)    -> GuardResult, Advice, Block
+log.progress_report() / log.reanalyse() / log.data_export()
 ```
 
 Every object returned has `to_dict()`, the shape `--json` prints. Nothing here knows about flags,
@@ -17,14 +20,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from progrun.analysis import StoredPlan
 from progrun.errors import ProgrunError
+from progrun.plan import Plan
 from progrun.storage import Profile, Store
 from progrun.training_log.importer import ImportReport, import_paths
 from progrun.training_log.objects import HistoryEntry, HistoryPage, RunView
 from progrun.training_log.views import ProgressView, progress_view
+
+if TYPE_CHECKING:
+    from progrun.activity import Activity
+    from progrun.training_guard import GuardResult
+    from progrun.training_log.advice import Advice, Block, ProgressReport
+    from progrun.training_log.data_export import DataExport
 
 #: Runs on a page of `history` unless asked otherwise.
 DEFAULT_PAGE_SIZE = 50
@@ -43,6 +55,17 @@ class ProfileUpdate:
         return asdict(self.profile)
 
 
+@dataclass(frozen=True)
+class Reanalysis:
+    """Runs re-analysed from their kept raw files, and those that failed with why (`reanalyse`)."""
+
+    reanalysed: int
+    failed: tuple[tuple[int, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reanalysed": self.reanalysed, "failed": [{"id": i, "reason": r} for i, r in self.failed]}
+
+
 class TrainingLog:
     """One runner's use-cases over their store."""
 
@@ -53,6 +76,16 @@ class TrainingLog:
     def open(url: str, *, create: bool = True) -> TrainingLog:
         """The CLI's runner's log at `url` (`Store.open`); close it with `close()` or `with`."""
         return TrainingLog(Store.open(url, create=create))
+
+    @property
+    def created(self) -> bool:
+        """Whether opening created the log (it had no schema yet)."""
+        return self.store.created
+
+    @property
+    def shown_url(self) -> str:
+        """Where the log is, with any password masked."""
+        return self.store.shown_url
 
     def close(self) -> None:
         self.store.close()
@@ -163,3 +196,69 @@ class TrainingLog:
             done, failed = reanalyse_activities(self.store, everything=True)
             return ProfileUpdate(after, done, tuple(failed))
         return ProfileUpdate(after)
+
+    def reanalyse(self, activity_ids: Iterable[int] | None = None, *, everything: bool = False) -> Reanalysis:
+        """Re-analyse the given runs, or every run (`everything`), or those an older version analysed."""
+        from progrun.training_log.reanalyse import reanalyse_activities
+
+        ids = None if activity_ids is None else list(activity_ids)
+        done, failed = reanalyse_activities(self.store, ids or None, everything=everything)
+        return Reanalysis(done, tuple(failed))
+
+    def recording(self, activity_id: int) -> Activity:
+        """One of the runner's runs read again from its kept raw file (as `progrun.read_activity` does)."""
+        from progrun.formats import read_activity
+
+        summary = self.store.summary(activity_id)
+        return read_activity(self.store.raw_file(activity_id), name=PurePosixPath(summary.source_name).name)
+
+    # -- plans -----------------------------------------------------------------------------------
+
+    def save_plan(self, plan: Plan, *, planned_on: date | None = None, name: str | None = None) -> StoredPlan:
+        """Keep a plan: a run on `planned_on`, or a FIT workout of its name, is judged against it on import.
+
+        `name`: the plan's own name when not given ("Progression 5mi" for an unnamed 5-mile plan).
+        """
+        from progrun.formats.export_model import plan_name
+
+        return self.store.add_plan(
+            plan, planned_on=planned_on, name=plan_name(plan) if name is None else name
+        )
+
+    def plans(self) -> list[StoredPlan]:
+        return self.store.plans()
+
+    def plan(self, plan_id: int) -> StoredPlan:
+        """One of the runner's plans (NotFound for another runner's)."""
+        return self.store.plan(plan_id)
+
+    # -- progress and advice ---------------------------------------------------------------------
+
+    def guard(self, today: date) -> GuardResult:
+        """Whether a progression run on `today` is too soon after hard sessions (`plan`'s warning)."""
+        from progrun.training_log.views import guard
+
+        return guard(self.store, today)
+
+    def progress_report(self) -> ProgressReport:
+        from progrun.training_log.advice import progress_report
+
+        return progress_report(self.store)
+
+    def advice(self, today: date) -> Advice:
+        """What to run next on `today` and why (`next`)."""
+        from progrun.training_log.advice import advise
+
+        return advise(self.store, today)
+
+    def block(self, today: date, first_day: date, weeks: int, *, per_week: int = 2) -> Block:
+        """A block of `weeks` weeks from `first_day`, from the fitness on `today` (`block`)."""
+        from progrun.training_log.advice import plan_block
+
+        return plan_block(self.store, today, first_day, weeks, per_week=per_week)
+
+    def data_export(self) -> DataExport:
+        """Every run and split as plain rows (`export-data`)."""
+        from progrun.training_log.data_export import export_rows
+
+        return export_rows(self.store)

@@ -110,6 +110,7 @@ class RunView:
             "load": run.load,
             "sha256": run.sha256,
             "partial": run.partial or None,
+            "split_unit": self.detail.split_unit,
             "splits": [split_dict(split) for split in self.detail.splits],
             "verdict": None if self.detail.verdict is None else verdict_dict(self.detail.verdict),
         }

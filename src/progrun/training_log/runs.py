@@ -8,7 +8,6 @@ the encoded streams, the file's facts) and reads the context (profile, stored pl
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import zlib
 from typing import TYPE_CHECKING
@@ -16,18 +15,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from progrun.activity import Activity
-from progrun.analysis import AnalysisContext, StoredPlan, analyse_activity, is_run
+from progrun.analysis import AnalysisContext, analyse_activity, is_run
 
 __all__ = ["AnalysisContext", "analyse", "is_run", "load_context", "sha256_hex"]
-from progrun.errors import PlanError
-from progrun.plan_io import plan_from_json
 from progrun.storage.records import ImportedRun, Profile, encode_streams
+from progrun.units import SplitUnit
 
 if TYPE_CHECKING:
     from progrun.storage.store import Store
 
 #: The profile fields the analysis reads: setting one of them re-analyses the stored runs.
-ANALYSIS_PROFILE_FIELDS = ("threshold_s_per_km", "hr_max_bpm", "hr_rest_bpm", "sex")
+#: "units": runs are split per km or per mile, in the runner's unit.
+ANALYSIS_PROFILE_FIELDS = ("threshold_s_per_km", "hr_max_bpm", "hr_rest_bpm", "sex", "units")
 
 
 def profile_changes_analysis(before: Profile, after: Profile) -> bool:
@@ -59,21 +58,16 @@ def profile_notes(profile: Profile) -> tuple[str, ...]:
 
 
 def load_context(store: Store) -> AnalysisContext:
-    """The runner's profile and stored plans, as the analysis needs them (a plan that no longer
-    parses is left out: it cannot be judged against)."""
+    """The runner's profile and stored plans, as the analysis needs them (`Store.plans` leaves out a
+    plan that no longer parses: it cannot be judged against)."""
     profile = store.profile()
-    plans: list[StoredPlan] = []
-    for plan_id, planned_on, name, plan_json in store.plans():
-        try:
-            plans.append(StoredPlan(plan_id, planned_on, name, plan_from_json(json.loads(plan_json))))
-        except (PlanError, ValueError):
-            continue
     return AnalysisContext(
         hr_max_bpm=profile.hr_max_bpm,
         hr_rest_bpm=profile.hr_rest_bpm,
         threshold_s_per_km=profile.threshold_s_per_km,
         sex=profile.sex,
-        plans=tuple(plans),
+        plans=tuple(store.plans()),
+        split_unit=SplitUnit.MILE if profile.units == SplitUnit.MILE.value else SplitUnit.KM,
     )
 
 
@@ -125,6 +119,7 @@ def analyse(
         "relative_time": activity.relative_time,
         "gap_s_per_km": gap if math.isfinite(gap) else None,
         "detection": decided.detection,
+        "split_unit": decided.split_unit.value,
     }
     return ImportedRun(
         sha256=digest or sha256_hex(raw),

@@ -7,7 +7,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from progrun.analysis import SplitRecord
+from progrun.analysis import SplitRecord, whole_splits
 from progrun.fitness import Effort, FitnessEstimate, best_effort, estimate_vdot
 from progrun.progression_trend import (
     ProgressionRun,
@@ -31,7 +31,7 @@ class ProgressView:
 
 
 def _whole(splits: tuple[SplitRecord, ...]) -> list[SplitRecord]:
-    return [s for s in splits if s.distance_m >= 990.0 and s.pace_s_per_km > 0]
+    return whole_splits(splits)
 
 
 def progress_view(store: Store) -> ProgressView:
@@ -39,8 +39,8 @@ def progress_view(store: Store) -> ProgressView:
 
     The final split and the tempo splits are the judge's: the last split of the progression it
     matched (never the cooldown, `final_progression_pace`) and its tempo count, against the plan the
-    run was judged by. A run without a verdict falls back to its last whole km split and its trailing
-    km splits at the profile's threshold pace (else the median final split).
+    run was judged by. A run without a verdict falls back to its last whole split (km or mile, as it was
+    split) and its trailing splits at the profile's threshold pace (else the median final split).
     """
     summaries = [s for s in store.list_activities(progression_only=True) if s.start is not None]
     splits = store.splits_for([s.id for s in summaries])

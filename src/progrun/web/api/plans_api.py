@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from progrun.errors import UnitError
 from progrun.formats.export import ExportFormat, export_plan
-from progrun.plan_io import plan_from_json, plan_to_dict, plan_to_json
+from progrun.plan_io import plan_to_dict
 from progrun.plan_request import PlanRequest, plan_from_request
 from progrun.web.auth import LogDep
 
@@ -65,22 +64,27 @@ def create_plan(body: PlanBody, log: LogDep) -> dict[str, Any]:
         given=given,
     )
     plan, _ = plan_from_request(request)
-    plan_id = log.store.add_plan(plan_to_json(plan), planned_on=body.planned_on, name=body.name)
-    return {"id": plan_id, "planned_on": body.planned_on, **plan_to_dict(plan)}
+    stored = log.save_plan(plan, planned_on=body.planned_on, name=body.name)
+    return {"id": stored.plan_id, "planned_on": body.planned_on, **plan_to_dict(plan)}
 
 
 @router.get("")
 def list_plans(log: LogDep) -> list[dict[str, Any]]:
     return [
-        {"id": plan_id, "planned_on": on, "name": name, **plan_to_dict(plan_from_json(json.loads(text)))}
-        for plan_id, on, name, text in log.store.plans()
+        {
+            "id": stored.plan_id,
+            "planned_on": stored.planned_on,
+            "name": stored.name,
+            **plan_to_dict(stored.plan),
+        }
+        for stored in log.plans()
     ]
 
 
 @router.get("/{plan_id}")
 def get_plan(plan_id: PlanId, log: LogDep) -> dict[str, Any]:
-    on, name, text = log.store.plan(plan_id)
-    return {"id": plan_id, "planned_on": on, "name": name, **plan_to_dict(plan_from_json(json.loads(text)))}
+    stored = log.plan(plan_id)
+    return {"id": plan_id, "planned_on": stored.planned_on, "name": stored.name, **plan_to_dict(stored.plan)}
 
 
 def _start(text: str | None, planned_on: date | None) -> datetime:
@@ -102,10 +106,11 @@ def export(
     start: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """The plan as a file: fit, ics (at `start`, default the plan's day 07:00), zwo, intervals, json, pdf."""
-    on, _name, text = log.store.plan(plan_id)
-    plan = plan_from_json(json.loads(text))
+    stored = log.plan(plan_id)
     fmt = ExportFormat(format)
-    result = export_plan(plan, fmt, start=_start(start, on) if fmt is ExportFormat.ICS else None)
+    result = export_plan(
+        stored.plan, fmt, start=_start(start, stored.planned_on) if fmt is ExportFormat.ICS else None
+    )
     file_name = f"progression-plan-{plan_id}.{fmt.extension}"
     return Response(
         result.data,

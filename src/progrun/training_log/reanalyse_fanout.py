@@ -8,9 +8,8 @@ progress until every batch is done. Stopped or crashed, the same command resumes
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-
-import click
 
 from progrun.storage.database import Database
 from progrun.storage.jobs import JobProgress, Jobs
@@ -31,8 +30,9 @@ def fan_out(
     everything: bool,
     batch_size: int,
     poll_s: float = 1.0,
-    quiet: bool = False,
+    say: Callable[[str], None] | None = None,
 ) -> FanoutResult:
+    """Send the job's batches to the workers and wait for them; `say` gets each progress line."""
     from progrun.tasks.actors import declare
     from progrun.tasks.broker import connect
     from progrun.training_log.reanalysis_job import start_or_resume
@@ -46,17 +46,15 @@ def fan_out(
         )
         jobs = Jobs(database.engine)
         progress = jobs.progress(job_id)
-        if not quiet:
+        if say is not None:
             word = "resumed" if resumed else "started"
-            click.echo(f"job {job_id} {word}: {progress.total} runs in batches of {batch_size}", err=True)
+            say(f"job {job_id} {word}: {progress.total} runs in batches of {batch_size}")
         while not progress.finished:
             time.sleep(poll_s)
             progress = jobs.progress(job_id)
-            if not quiet:
-                click.echo(
-                    f"  {progress.done + progress.failed}/{progress.total} runs, "
-                    f"{progress.batches_left} batches left",
-                    err=True,
+            if say is not None:
+                say(
+                    f"  {progress.done + progress.failed}/{progress.total} runs, {progress.batches_left} batches left"
                 )
         return FanoutResult(job_id, resumed, progress, time.perf_counter() - started)
     finally:
