@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from progrun.cli.log_commands import db_option, open_log, parse_today
+from progrun.cli.log_options import db_option, open_log, parse_today
 from progrun.cli.output import print_json
 
 

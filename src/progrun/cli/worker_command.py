@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from progrun.cli.log_commands import db_option
+from progrun.cli.log_options import db_option
 
 
 def broker_option(function: click.decorators.FC) -> click.decorators.FC:

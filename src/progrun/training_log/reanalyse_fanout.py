@@ -53,9 +53,8 @@ def fan_out(
             time.sleep(poll_s)
             progress = jobs.progress(job_id)
             if say is not None:
-                say(
-                    f"  {progress.done + progress.failed}/{progress.total} runs, {progress.batches_left} batches left"
-                )
+                done = progress.done + progress.failed
+                say(f"  {done}/{progress.total} runs, {progress.batches_left} batches left")
         return FanoutResult(job_id, resumed, progress, time.perf_counter() - started)
     finally:
         database.close()

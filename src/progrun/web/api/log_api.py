@@ -14,13 +14,11 @@ router = APIRouter(prefix="/api", tags=["progress"])
 
 @router.get("/progress")
 def progress(log: LogDep) -> Any:
-    from progrun.training_log.advice import progress_report
 
-    return progress_report(log.store).to_dict()
+    return log.progress_report().to_dict()
 
 
 @router.get("/next")
 def next_run(log: LogDep, today: date | None = None) -> Any:
-    from progrun.training_log.advice import advise
 
-    return advise(log.store, today or date.today()).to_dict()
+    return log.advice(today or date.today()).to_dict()

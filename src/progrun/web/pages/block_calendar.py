@@ -4,17 +4,16 @@ session and the whole block as one ICS calendar (the CLI's `--fit-dir` and `--ic
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from progrun.cli.progress_commands import _merge_calendars
 from progrun.errors import ProgrunError
 from progrun.formats.export import ExportFormat, export_plan
 from progrun.training_log import TrainingLog
-from progrun.training_log.advice import Block, plan_block
+from progrun.training_log.advice import Block
 from progrun.units import METRES_PER_MILE
 from progrun.web.pages.common import PageLog, PageUser, render
 
@@ -31,7 +30,7 @@ def first_monday(today: date) -> date:
 
 def the_block(log: TrainingLog, weeks: int, per_week: int) -> Block:
     today = date.today()
-    return plan_block(log.store, today, first_monday(today), weeks, per_week=per_week)
+    return log.block(today, first_monday(today), weeks, per_week=per_week)
 
 
 def calendar_weeks(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -92,11 +91,7 @@ def block_ics(user: PageUser, log: PageLog, weeks: Weeks = 8, per_week: PerWeek 
         block = the_block(log, weeks, per_week)
     except ProgrunError as problem:
         return PlainTextResponse(str(problem), 409)
-    chunks = [
-        export_plan(plan, ExportFormat.ICS, start=datetime.combine(s.day, time(7, 0))).data
-        for s, plan in block.sessions
-    ]
-    return _file(_merge_calendars(chunks), "text/calendar; charset=utf-8", f"progression-block-{weeks}w.ics")
+    return _file(block.calendar(), "text/calendar; charset=utf-8", f"progression-block-{weeks}w.ics")
 
 
 @router.get("/block/{day}.fit")

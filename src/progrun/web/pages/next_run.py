@@ -8,7 +8,6 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from progrun.training_log.advice import advise
 from progrun.web.pages.common import PageLog, PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -16,5 +15,5 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/next", response_class=HTMLResponse)
 def next_page(request: Request, user: PageUser, log: PageLog) -> HTMLResponse:
-    data = advise(log.store, date.today()).to_dict()
+    data = log.advice(date.today()).to_dict()
     return render(request, "next.html", {"data": data, "unit": log.profile().units}, user=user)

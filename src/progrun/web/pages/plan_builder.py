@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from progrun.errors import ProgrunError
 from progrun.plan import Plan
-from progrun.plan_io import plan_rows, plan_summary, plan_to_dict, plan_to_json
+from progrun.plan_io import plan_rows, plan_summary, plan_to_dict
 from progrun.plan_request import PlanRequest, plan_from_request
 from progrun.planner import StartChoice, TargetChoice
 from progrun.units import pace_per_unit
@@ -118,6 +118,6 @@ def plan_save(
     except ProgrunError as problem:
         error = {"field": problem.field, "message": str(problem)}
         return render(request, "_plan_saved.html", {"error": error}, user=user, status_code=422)
-    plan_id = log.store.add_plan(plan_to_json(plan))
+    plan_id = log.save_plan(plan).plan_id
     context = {"error": None, "plan_id": plan_id, "summary": plan_summary(plan), "downloads": DOWNLOADS}
     return render(request, "_plan_saved.html", context, user=user)

@@ -8,7 +8,6 @@ from typing import TypeGuard
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from progrun.training_log.advice import progress_report
 from progrun.units import pace_per_unit
 from progrun.web.pages.common import PageLog, PageUser, render
 
@@ -21,7 +20,7 @@ def _finite(value: object) -> TypeGuard[float]:
 
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(request: Request, user: PageUser, log: PageLog) -> HTMLResponse:
-    data = progress_report(log.store).to_dict()
+    data = log.progress_report().to_dict()
     unit = log.profile().units
     listed = data["weeks"]
     weeks = [week for week in listed if isinstance(week, dict)] if isinstance(listed, list) else []
