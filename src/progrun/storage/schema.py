@@ -216,4 +216,11 @@ TABLES = (
     "streams",
     "splits",
     "verdicts",
+    "coach_invitations",
+    "coach_sessions",
+    "coach_assignments",
+    "run_comments",
+    "admins",
 )
+
+from progrun.storage import coaching_schema  # noqa: E402, F401  (its tables join Base.metadata)
