@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 
 from progrun.coaching.errors import Unavailable
 from progrun.errors import NotFound
@@ -58,3 +58,15 @@ def make_admin(database: Database, user_id: int) -> None:
     if not is_admin(database, user_id):
         with database.engine.begin() as connection:
             connection.execute(A.insert().values(user_id=user_id))
+
+
+def accounts(database: Database) -> list[dict[str, object]]:
+    """Every account (id, address, name) and how many athletes it coaches: the admin's list."""
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            select(U.c.id, U.c.email, U.c.name, func.count(C.c.runner_id))
+            .outerjoin(C, C.c.coach_user_id == U.c.id)
+            .group_by(U.c.id, U.c.email, U.c.name)
+            .order_by(U.c.id)
+        ).all()
+    return [{"id": row[0], "email": row[1], "name": row[2], "athletes": row[3]} for row in rows]
