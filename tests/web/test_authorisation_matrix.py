@@ -175,6 +175,19 @@ def _sam_login(w: World) -> dict[str, Any]:
     return {"email": email.email, "password": PASSWORD}
 
 
+def page(expected: dict[str, int]) -> dict[str, int]:
+    """A page's statuses: as given, but anonymous visitors are redirected to sign in (303)."""
+    return expected | {"anonymous": 303}
+
+
+def form(template: str, body: Callable[[World], dict[str, Any]]) -> Callable[[World, str], dict[str, Any]]:
+    return lambda w, role: {**url(template)(w, role), "data": body(w)}
+
+
+def _form_session(w: World) -> dict[str, Any]:
+    return {"on": RUN_DAY.isoformat(), "athletes": [w.runners["self"]], "distance": "4mi"}
+
+
 ANY_RUN_FILE = {"files": {"file": ("notes.txt", b"not a run", "text/plain")}}
 COACH = only("own_coach", 200)
 
@@ -254,6 +267,40 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/login/once"): Row(url("/login/once?token=not-a-token"), everyone(401)),
     ("POST", "/logout"): Row(url("/logout"), signed_in(303), fresh_token=True),
     ("GET", "/"): Row(url("/"), signed_in(200) | {"anonymous": 303}),
+    # the coach's pages (anonymous visitors are sent to sign in)
+    ("GET", "/coach"): Row(url("/coach"), page(signed_in(200))),
+    ("POST", "/coach/invitations"): Row(url("/coach/invitations"), page(signed_in(200))),
+    ("POST", "/coach/athletes/{athlete_id}/remove"): Row(
+        url("/coach/athletes/{sam}/remove"), page(only("own_coach", 303))
+    ),
+    ("GET", "/coach/athletes/{athlete_id}"): Row(url("/coach/athletes/{sam}"), page(COACH)),
+    ("GET", "/coach/athletes/{athlete_id}/runs/{run_id}"): Row(
+        url("/coach/athletes/{sam}/runs/{run}"), page(COACH)
+    ),
+    ("POST", "/coach/athletes/{athlete_id}/runs/{run_id}/comments"): Row(
+        form("/coach/athletes/{sam}/runs/{run}/comments", lambda w: {"body": "Good"}),
+        page(only("own_coach", 303)),
+    ),
+    ("GET", "/coach/prescribe"): Row(url("/coach/prescribe"), page(signed_in(200))),
+    ("POST", "/coach/prescribe"): Row(form("/coach/prescribe", _form_session), page(only("own_coach", 303))),
+    ("GET", "/coach/sessions/{session_id}"): Row(url("/coach/sessions/{session}"), page(COACH)),
+    ("GET", "/coach/club"): Row(url("/coach/club"), page(signed_in(200))),
+    ("POST", "/coach/club"): Row(form("/coach/club", _form_session), page(only("own_coach", 303))),
+    ("GET", "/coach/club/{session_id}"): Row(url("/coach/club/{club}"), page(COACH)),
+    ("POST", "/coach/club/{session_id}/move"): Row(
+        form("/coach/club/{club}/move", lambda w: {"athlete": w.runners["self"], "group": 0}),
+        page(only("own_coach", 303)),
+    ),
+    ("GET", "/coaches"): Row(url("/coaches"), page(signed_in(200))),
+    ("POST", "/coaches/join"): Row(
+        lambda w, r: {"url": "/coaches/join", "data": {"code": _accept(w, r)["url"].split("/")[3]}},
+        page(signed_in(200) | {"own_coach": 400}),
+    ),
+    ("POST", "/coaches/{coach_id}/leave"): Row(url("/coaches/{kim}/leave"), page(only("self", 303))),
+    ("GET", "/runs/{run_id}/talk"): Row(url("/runs/{run}/talk"), page(only("self", 200))),
+    ("POST", "/runs/{run_id}/talk"): Row(
+        form("/runs/{run}/talk", lambda w: {"body": "Thanks"}), page(only("self", 303))
+    ),
 }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 
 from progrun.coaching.errors import CoachingRequestError, Unavailable
 from progrun.coaching.wording import about, score_colour, short_name
@@ -287,3 +287,32 @@ def linked_run(database: Database, runner_id: int, plan_id: int) -> int | None:
             .limit(1)
         ).first()
     return None if row is None else int(row.id)
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    id: int
+    kind: str
+    on: date
+    distance: str
+    athletes: int
+
+
+def sessions_of(database: Database, coach_user_id: int, limit: int = 50) -> list[SessionLine]:
+    """The coach's latest sessions, newest date first."""
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            select(S.c.id, S.c.kind, S.c.on_date, S.c.distance)
+            .where(S.c.coach_user_id == coach_user_id)
+            .order_by(S.c.on_date.desc(), S.c.id.desc())
+            .limit(limit)
+        ).all()
+        counts = {
+            int(session_id): count
+            for session_id, count in connection.execute(
+                select(AS.c.session_id, func.count(AS.c.id))
+                .where(AS.c.session_id.in_([row.id for row in rows]))
+                .group_by(AS.c.session_id)
+            )
+        }
+    return [SessionLine(int(r.id), r.kind, r.on_date, r.distance, counts.get(int(r.id), 0)) for r in rows]

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from progrun.web.pages.athlete_coaching import router as athlete_coaching_router
+from progrun.web.pages.coach import router as coach_router
+from progrun.web.pages.coach_club import router as coach_club_router
 from progrun.web.pages.home import router as home_router
 
-ROUTERS: list[APIRouter] = [home_router]
+ROUTERS: list[APIRouter] = [home_router, coach_router, coach_club_router, athlete_coaching_router]
