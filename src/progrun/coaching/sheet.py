@@ -27,8 +27,8 @@ GROUP_MM = STRIP_HEIGHT_MM + 14.0
 MARGIN_MM = 12.0
 
 
-def club_sheet_pdf(view: SessionView, coach_name: str) -> bytes:
-    """The one-page sheet of a club session."""
+def club_sheet_pdf(view: SessionView, coach_name: str, *, image_format: str = "pdf") -> bytes:
+    """The one-page sheet of a club session (as PDF; "png" draws the same page as an image, 150 dpi)."""
     groups = groups_of(view)
     page_w, page_h = A4_LANDSCAPE_MM
     needed_h = HEADER_MM + GROUP_MM * max(1, len(groups)) + MARGIN_MM
@@ -77,7 +77,10 @@ def club_sheet_pdf(view: SessionView, coach_name: str) -> bytes:
             )
         top -= GROUP_MM
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="pdf", metadata={"CreationDate": None, "Creator": "progrun"})
+    if image_format == "png":
+        figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    else:
+        figure.savefig(buffer, format="pdf", metadata={"CreationDate": None, "Creator": "progrun"})
     return buffer.getvalue()
 
 
