@@ -24,7 +24,8 @@ from progrun.simulate import simulate_run
 from progrun.storage.database import Database, Runner
 from progrun.training_log import TrainingLog
 from progrun.training_log.fitness import current_fitness
-from tests.synthetic_runs import gpx_text
+from progrun.training_log.views import load
+from tests.synthetic_runs import gpx_text, synthetic_run
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RUN_DAY = date(2026, 3, 3)
@@ -178,8 +179,46 @@ def test_roster_flags(database: Database) -> None:
     codes = [flag.code for flag in card.flags]
     assert "too_many_hard" in codes and "no_recent_run" not in codes
     assert next(f.text for f in card.flags if f.code == "too_many_hard").startswith("Ann ran 3 hard sessions")
-    if not all(run.target_reached for run in card.runs[:2]):
-        assert "target_missed" in codes
+    assert [run.target_reached for run in card.runs[:2]] == [False, False]
+    assert next(f.text for f in card.flags if f.code == "target_missed") == (
+        f"Ann missed the target twice in a row ({RUN_DAY + timedelta(days=2)} and "
+        f"{RUN_DAY + timedelta(days=4)})"
+    )
+
+
+@pytest.mark.parametrize(("last_week_km", "rule"), [(1, None), (2, "week"), (8, "acwr"), (12, "acwr")])
+def test_load_spike_flag_follows_the_load_rules(
+    database: Database, last_week_km: int, rule: str | None
+) -> None:
+    """Four weeks of 4 km every third day, then a week of daily runs of `last_week_km` (rTSS loads from
+    the profile's threshold pace): no flag for 1 km a day; the week over 1.3 x the four before for 2 km;
+    the acute:chronic ratio >= 1.5 for 8 and 12 km."""
+    coach = database.create_user("coach@example.org", "Coach Kim")
+    user, ann = athlete(database, "Ann", 50.0)
+    linked(database, coach.id, user)
+    log = TrainingLog(database.runner(ann.id))
+    log.set_profile(threshold_s_per_km=270.0)
+    first = date(2026, 2, 2)
+    days = [first + timedelta(days=k) for k in range(0, 28, 3)] + [
+        first + timedelta(days=28 + k) for k in range(7)
+    ]
+    for index, day in enumerate(days):
+        km = 4 if day < first + timedelta(days=28) else last_week_km
+        run = synthetic_run(datetime.combine(day, time(7), UTC), [340.0] * km)
+        log.import_bytes(f"e{index}.gpx", gpx_text(run).encode())
+    today = first + timedelta(days=34)
+    card = roster(database, coach.id, today)[0]
+    flagged = [flag.text for flag in card.flags if flag.code == "load_spike"]
+    series = load(database.runner(ann.id), today)
+    acwr = float(series.acwr[-1])
+    assert (acwr >= 1.5) is (rule == "acwr")
+    if rule is None:
+        assert flagged == []
+    elif rule == "acwr":
+        assert flagged == [f"Ann's load is climbing too fast: acute:chronic ratio {acwr:.2f} (>= 1.5)"]
+    else:
+        assert len(flagged) == 1 and "x the mean of the four weeks before" in flagged[0]
+        assert flagged[0].startswith("Ann's load is climbing too fast: the week from 2026-03-02 carries")
 
 
 @pytest.mark.parametrize("groups", [None, 2])
