@@ -270,4 +270,11 @@ TABLES = (
     "uploads",
     "reanalysis_jobs",
     "reanalysis_batches",
+    "coach_invitations",
+    "coach_sessions",
+    "coach_assignments",
+    "run_comments",
+    "admins",
 )
+
+from progrun.storage import coaching_schema  # noqa: E402, F401  (its tables join Base.metadata)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from progrun.coaching.links import make_admin
 from progrun.storage.database import DEFAULT_RUNNER_ID, Database, User
 from progrun.web.sessions import start_session
 
@@ -26,10 +27,12 @@ def ensure_owner(database: Database, name: str = "") -> tuple[User, bool]:
     if owner_id is not None:
         user = database.user(int(owner_id))
         if user is not None:
+            make_admin(database, user.id)
             return user, False
     existing = database.user_by_email(OWNER_EMAIL)
     user = existing or database.create_user(OWNER_EMAIL, name or "Owner")
     database.give_runner(DEFAULT_RUNNER_ID, user.id)
+    make_admin(database, user.id)  # the local owner administers the accounts
     return user, True
 
 

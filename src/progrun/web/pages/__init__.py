@@ -23,10 +23,16 @@ from progrun.web.pages import (
     report,
     upload,
 )
+from progrun.web.pages.athlete_coaching import router as athlete_coaching_router
+from progrun.web.pages.coach import router as coach_router
+from progrun.web.pages.coach_club import router as coach_club_router
 from progrun.web.pages.home import router as home_router
 
 ROUTERS: list[APIRouter] = [
     home_router,
+    coach_router,
+    coach_club_router,
+    athlete_coaching_router,
     paces.router,
     plan_builder.router,
     upload.router,
