@@ -3,7 +3,6 @@ roster flags, club-night groups and the sheet."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -19,7 +18,6 @@ from progrun.coaching.sessions import SessionSpec, prescribe, session_view
 from progrun.coaching.sheet import club_sheet_pdf, pace_card_pdf
 from progrun.errors import NotFound, RequestError
 from progrun.paces import training_paces_for_vdot
-from progrun.plan_io import plan_from_json
 from progrun.simulate import simulate_run
 from progrun.storage.database import Database, Runner
 from progrun.training_log import TrainingLog
@@ -87,7 +85,7 @@ def morning(day: date, seed: int) -> datetime:
 
 def upload(database: Database, runner: Runner, plan_id: int, behaviour: str, seed: int) -> None:
     store = database.runner(runner.id)
-    plan = plan_from_json(json.loads(store.plan(plan_id)[2]))
+    plan = store.plan(plan_id).plan
     activity = simulate_run(plan, behaviour=behaviour, seed=seed, start=morning(RUN_DAY, seed))
     report = TrainingLog(store).import_bytes(f"{runner.name}.gpx", gpx_text(activity).encode())
     assert report.imported, report
@@ -112,7 +110,7 @@ def test_prescribed_session_plans_from_each_athletes_paces_and_reads_verdicts_in
         assert ten_k is not None and plan.target_pace_s_per_km == pytest.approx(ten_k, abs=1.0)
         assert plan.total_distance_m == pytest.approx(5 * 1609.344, abs=1.0)
     # the plan is the athlete's own, on the date
-    assert [on for _, on, _, _ in database.runner(sam.id).plans()] == [RUN_DAY]
+    assert [stored.planned_on for stored in database.runner(sam.id).plans()] == [RUN_DAY]
     sam_plan = view.outcomes[0].plan_id
     bo_plan = view.outcomes[1].plan_id
     assert sam_plan is not None and bo_plan is not None
@@ -167,9 +165,9 @@ def test_roster_flags(database: Database) -> None:
     log = TrainingLog(store)
     for offset in range(3):  # three progression runs in four days, each too fast
         day = RUN_DAY + timedelta(days=2 * offset)
-        store.add_plan(store.plan(plan_id)[2], planned_on=day)
+        store.add_plan(store.plan(plan_id).plan, planned_on=day)
         activity = simulate_run(
-            plan_from_json(json.loads(store.plan(plan_id)[2])),
+            store.plan(plan_id).plan,
             behaviour="too_fast",
             seed=offset,
             start=morning(day, offset),

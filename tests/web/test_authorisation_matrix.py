@@ -29,7 +29,6 @@ from progrun.coaching import accept_invitation, create_invitation, end_link, mak
 from progrun.coaching.club import create_club_session
 from progrun.coaching.sessions import SessionSpec, plan_for, prescribe
 from progrun.paces import training_paces_for_vdot
-from progrun.plan_io import plan_to_json
 from progrun.settings import Settings
 from progrun.simulate import simulate_run
 from progrun.storage.database import Database
@@ -105,7 +104,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         sam = found.runners["self"]
         store = database.runner(sam)
         plan = plan_for(training_paces_for_vdot(50.0), SessionSpec(RUN_DAY, "4mi"))
-        found.ids["plan"] = store.add_plan(plan_to_json(plan), planned_on=RUN_DAY)
+        found.ids["plan"] = store.add_plan(plan, planned_on=RUN_DAY).plan_id
         activity = simulate_run(plan, start=datetime.combine(RUN_DAY, time(7), UTC))
         TrainingLog(store).import_bytes("sam.gpx", gpx_text(activity).encode())
         found.ids["run"] = store.list_activities()[0].id
@@ -173,6 +172,15 @@ def _sam_login(w: World) -> dict[str, Any]:
     email = w.database.user(w.users["self"])
     assert email is not None
     return {"email": email.email, "password": PASSWORD}
+
+
+def _profile_form(w: World, role: str) -> dict[str, Any]:
+    """The profile form sent back unchanged but for the heart rate (names stay, so later rows still see
+    "Sam" on the coach's roster)."""
+    user = w.users.get(role)
+    runner = w.database.runner_of(user) if user is not None else None
+    name = w.database.runner(runner.id).profile().name if runner is not None else ""
+    return {"url": "/profile", "data": {"name": name, "hr_max_bpm": "190"}}
 
 
 def page(expected: dict[str, int]) -> dict[str, int]:
@@ -300,6 +308,38 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/runs/{run_id}/talk"): Row(url("/runs/{run}/talk"), page(only("self", 200))),
     ("POST", "/runs/{run_id}/talk"): Row(
         form("/runs/{run}/talk", lambda w: {"body": "Thanks"}), page(only("self", 303))
+    ),
+    # operators
+    ("GET", "/readyz"): Row(url("/readyz"), everyone(200)),
+    ("GET", "/metrics"): Row(url("/metrics"), everyone(200)),
+    # the runner's own pages: every signed-in user sees their own log, anonymous visitors sign in first
+    ("GET", "/paces"): Row(url("/paces?race=5k%3D20%3A00"), page(signed_in(200))),
+    ("GET", "/plan"): Row(url("/plan"), page(signed_in(200))),
+    ("GET", "/plan/preview"): Row(url("/plan/preview?race=5k%3D20%3A00&distance=5mi"), page(signed_in(200))),
+    ("POST", "/plan/save"): Row(
+        form("/plan/save", lambda w: {"race": "5k=20:00", "distance": "5mi"}), page(signed_in(200))
+    ),
+    ("GET", "/upload"): Row(url("/upload"), page(signed_in(200))),
+    ("GET", "/runs/{run_id}"): Row(url("/runs/{run}"), page(only("self", 200))),
+    ("GET", "/history"): Row(url("/history"), page(signed_in(200))),
+    ("GET", "/progress"): Row(url("/progress"), page(signed_in(200))),
+    ("GET", "/next"): Row(url("/next"), page(signed_in(200))),
+    ("GET", "/block"): Row(url("/block"), page(signed_in(200))),
+    ("GET", "/block/block.ics"): Row(url("/block/block.ics"), page(signed_in(200))),
+    ("GET", "/block/{day}.fit"): Row(url("/block/2099-01-05.fit"), page(signed_in(404))),
+    ("GET", "/profile"): Row(url("/profile"), page(signed_in(200))),
+    ("POST", "/profile"): Row(_profile_form, page(signed_in(200))),
+    ("GET", "/register"): Row(url("/register"), everyone(200)),
+    ("POST", "/register"): Row(
+        lambda w, r: {
+            "url": "/register",
+            "data": {
+                "email": f"page-{uuid.uuid4().hex[:8]}@example.org",
+                "password": PASSWORD,
+                "name": "New",
+            },
+        },
+        everyone(403),  # without the form's CSRF token (tests/web_pages/test_forms.py registers with it)
     ),
 }
 

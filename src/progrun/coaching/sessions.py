@@ -22,7 +22,7 @@ from progrun.coaching.errors import CoachingRequestError, Unavailable
 from progrun.coaching.wording import about, score_colour, short_name
 from progrun.errors import PlanError
 from progrun.plan import Plan
-from progrun.plan_io import plan_from_json, plan_to_dict, plan_to_json
+from progrun.plan_io import plan_to_dict
 from progrun.plan_request import split_unit_of
 from progrun.planner import StartChoice, TargetChoice, build_plan
 from progrun.storage.coaching_schema import AssignmentRow, CoachSessionRow
@@ -121,7 +121,7 @@ def assign(
     """The athlete's part: the plan saved in their own log on the session's date."""
     plan_id = None
     if plan is not None:
-        plan_id = database.runner(runner.id).add_plan(plan_to_json(plan), planned_on=on, name="")
+        plan_id = database.runner(runner.id).add_plan(plan, planned_on=on, name="").plan_id
     with database.engine.begin() as connection:
         connection.execute(
             AS.insert().values(
@@ -251,7 +251,7 @@ def _outcome(database: Database, runner: Runner, part: Any) -> Outcome:
     store = database.runner(runner.id)
     plan = None
     if part.plan_id is not None:
-        plan = plan_from_json(json.loads(store.plan(int(part.plan_id))[2]))
+        plan = store.plan(int(part.plan_id)).plan
     run_id = None if part.plan_id is None else linked_run(database, runner.id, int(part.plan_id))
     score = progressed = reached = None
     finding = ""

@@ -1,4 +1,4 @@
-"""The coaching tables (migration 0007_coaching): invitations, prescribed and club sessions, comments, admins.
+"""The coaching tables (migration 0008_coaching): invitations, prescribed and club sessions, comments, admins.
 
 - `coach_invitations`: the SHA-256 of an invitation code (the code itself is only shown to the coach
   once), its coach, when it expires and when (and by whom) it was used: single use, gone with the coach;

@@ -8,7 +8,6 @@ session of another coach is 404 too. An athlete shares runs, plans and progress;
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -22,7 +21,6 @@ from progrun.coaching.roster import roster
 from progrun.coaching.sessions import SessionSpec, prescribe, session_view
 from progrun.coaching.sheet import club_sheet_pdf, pace_card_pdf
 from progrun.coaching.wording import about
-from progrun.plan_io import plan_from_json, plan_to_dict
 from progrun.training_log import TrainingLog
 from progrun.web.api.runs_api import run_dict
 from progrun.web.auth import StateDep, UserDep
@@ -108,10 +106,7 @@ def athlete_run(athlete_id: Id, run_id: Id, user: UserDep, state: StateDep) -> d
 
 @router.get("/athletes/{athlete_id}/plans")
 def athlete_plans(athlete_id: Id, user: UserDep, state: StateDep) -> list[dict[str, Any]]:
-    return [
-        {"id": plan_id, "planned_on": on, "name": name, **plan_to_dict(plan_from_json(json.loads(text)))}
-        for plan_id, on, name, text in _log(state, user, athlete_id).store.plans()
-    ]
+    return [stored.to_dict() for stored in _log(state, user, athlete_id).plans()]
 
 
 @router.get("/athletes/{athlete_id}/progress")

@@ -3,7 +3,7 @@
 See `progrun.storage.coaching_schema` for what each table holds. Every row goes with its coach or
 runner (ON DELETE CASCADE); an assignment keeps its row when the athlete deletes the plan (SET NULL).
 
-Revision ID: 0007_coaching
+Revision ID: 0008_coaching
 Revises: 0006_sessions
 """
 
