@@ -62,6 +62,12 @@ def _position_base() -> npt.NDArray[np.intp]:
 
 
 @cache
+def _byte_list() -> list[int]:
+    """The byte table as Python ints, for short inputs (a 12-byte header)."""
+    return [int(value) for value in _tables()[0]]
+
+
+@cache
 def _shift_list() -> list[int]:
     """The block shift tables (low byte, then high byte) as Python ints, for the chaining loop."""
     return [int(value) for value in _tables()[2]]
@@ -73,10 +79,10 @@ def fit_crc(data: bytes | memoryview, start: int = 0, end: int | None = None) ->
     length = stop - start
     if length <= 0:
         return 0
-    byte_table, contributions, _ = _tables()
+    _, contributions, _ = _tables()
     if length < 64:
         crc = 0
-        table = byte_table.tolist()
+        table = _byte_list()
         for byte in bytes(data[start:stop]):
             crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
         return crc
