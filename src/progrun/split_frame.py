@@ -103,8 +103,9 @@ class Track:
         valid = ~np.isnan(activity.distance_m) & ~np.isnan(activity.time_s)
         if np.count_nonzero(valid) < 2:
             return None
-        time_s = activity.time_s[valid]
-        distance_m = np.maximum.accumulate(activity.distance_m[valid])
+        every = bool(valid.all())  # the usual case: the times as they are, no copy
+        time_s = activity.time_s if every else activity.time_s[valid]
+        distance_m = np.maximum.accumulate(activity.distance_m if every else activity.distance_m[valid])
         step_s = np.diff(time_s)
         moving = np.diff(distance_m) >= moving_threshold_m_s * step_s
         moving_s = np.concatenate(([0.0], np.cumsum(np.where(moving & (step_s > 0), step_s, 0.0))))
@@ -164,8 +165,9 @@ class Channel:
     @classmethod
     def build(cls, times_s: FloatArray, values: FloatArray) -> Channel | None:
         valid = ~np.isnan(values) & ~np.isnan(times_s)
-        sample_s = times_s[valid]
-        value = values[valid]
+        every = bool(valid.all())  # the usual case: the samples as they are, no copies
+        sample_s = times_s if every else times_s[valid]
+        value = values if every else values[valid]
         if value.size == 0:
             return None
         integral = np.concatenate(([0.0], np.cumsum(value[:-1] * np.diff(sample_s))))

@@ -372,7 +372,9 @@ def _build_activity(decoded: FitDecoded, name: str, warnings: list[str]) -> Acti
     if not sport:
         sport = _fallback_sport(tables)
     distance = channels["distance_m"]
-    index = np.flatnonzero(keep)
+    kept_rows = np.flatnonzero(keep)
+    # every record kept (the usual case): the channels as they are, not a copy of each
+    index: npt.NDArray[np.intp] | slice = slice(None) if len(kept_rows) == len(keep) else kept_rows
     times = timestamps[index]
     origin = float(times[0])
     pauses = fit_summary.timer_pauses(tables["event"], origin)
