@@ -355,23 +355,22 @@ def _with_total(prepared: Prepared, bounds: Bounds) -> tuple[SplitFrame, Split]:
 
 
 def split_by_lap(
-    run: Activity | PreparedRun, *, moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S
+    activity: Activity | PreparedRun, *, moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S
 ) -> Splits:
     """One split per device lap: the lap's own start, elapsed time and distance, the rest recomputed.
 
     A lap without a distance gets the distance the samples cover in it.
     """
+    run = PreparedRun.of(activity)
     prepared = prepare(run, moving_threshold_m_s)
-    activity = run.activity if isinstance(run, PreparedRun) else run
+    laps = run.activity.laps
     total = _total(prepared)
-    if not activity.laps:
+    if not laps:
         return Splits((), "lap", None, total)
     track = prepared.track
-    start_s = np.array([lap.start_s for lap in activity.laps], dtype=np.float64)
-    end_s = start_s + np.array([lap.elapsed_s for lap in activity.laps], dtype=np.float64)
-    lap_m = np.array(
-        [np.nan if lap.distance_m is None else lap.distance_m for lap in activity.laps], dtype=np.float64
-    )
+    start_s = np.array([lap.start_s for lap in laps], dtype=np.float64)
+    end_s = start_s + np.array([lap.elapsed_s for lap in laps], dtype=np.float64)
+    lap_m = np.array([np.nan if lap.distance_m is None else lap.distance_m for lap in laps], dtype=np.float64)
     start_m: FloatArray
     end_m: FloatArray
     if track is None:
@@ -383,7 +382,7 @@ def split_by_lap(
     frame = summarise(
         prepared, start_s=start_s, end_s=end_s, start_m=start_m, end_m=end_m, distance_m=distance_m
     )
-    triggers = [lap.trigger.value for lap in activity.laps]
+    triggers = [lap.trigger.value for lap in laps]
     return Splits(_to_splits(frame, triggers, suspect=_suspect(prepared, frame)), "lap", None, total)
 
 
