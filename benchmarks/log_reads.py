@@ -26,7 +26,8 @@ COMMANDS = (
     ("history (the latest page)", ["history"]),
     ("history --json (every run, streamed)", ["history", "--json"]),
     ("history --all (every run, one table)", ["history", "--all"]),
-    ("progress", ["progress"]),
+    ("progress (the latest 52 weeks)", ["progress"]),
+    ("progress --all (every week)", ["progress", "--all"]),
     ("progress --json", ["progress", "--json"]),
 )
 
