@@ -26,7 +26,8 @@ COMMANDS = (
     ("history (the latest page)", ["history"]),
     ("history --json (every run, streamed)", ["history", "--json"]),
     ("history --all (every run, one table)", ["history", "--all"]),
-    ("progress", ["progress"]),
+    ("progress (the latest 52 weeks)", ["progress"]),
+    ("progress --all (every week)", ["progress", "--all"]),
     ("progress --json", ["progress", "--json"]),
 )
 
@@ -38,9 +39,11 @@ def _once(args: list[str]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def run(log: Path, repeat: int) -> None:
+def run(log: Path, repeat: int, only: str = "") -> None:
     _once(["history", "--db", str(log)])  # imports and the first connection, not counted
     for label, args in COMMANDS:
+        if only and not label.startswith(only):
+            continue
         timings = [_once([*args, "--db", str(log)]) for _ in range(repeat)]
         wall = statistics.median(t[0] for t in timings)
         cpu = statistics.median(t[1] for t in timings)
@@ -51,8 +54,9 @@ def main_() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("log", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="", help="Only the commands whose label starts with this.")
     args = parser.parse_args()
-    run(args.log, args.repeat)
+    run(args.log, args.repeat, args.only)
 
 
 if __name__ == "__main__":

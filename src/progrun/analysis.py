@@ -43,7 +43,7 @@ from progrun.judge import judge
 from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_to_dict
 from progrun.run_kind import RunKind
-from progrun.split_frame import shared_work
+from progrun.split_frame import PreparedRun
 from progrun.splits import split_by_distance
 from progrun.sport import not_a_run_reason
 from progrun.training_load import rtss, trimp
@@ -144,7 +144,7 @@ def link_plan(
 
 
 def _verdict_record(
-    plan: Plan, activity: Activity, plan_id: int | None, against: str
+    plan: Plan, activity: Activity | PreparedRun, plan_id: int | None, against: str
 ) -> tuple[float, VerdictRecord]:
     verdict = judge(plan, activity)
     details = verdict.to_dict()
@@ -165,26 +165,27 @@ def _detection_summary(detection: Detection) -> dict[str, object]:
 
 
 def classify(
-    activity: Activity,
+    activity: Activity | PreparedRun,
     splits: tuple[SplitRecord, ...],
     *,
     plans: tuple[StoredPlan, ...] = (),
     threshold_s_per_km: float | None = None,
 ) -> Classification:
     """Kind, score and verdict of one run (see the module docstring)."""
-    if activity.extra.get("partial"):
+    run = PreparedRun.of(activity)  # the detector and the judge share their splits of this activity
+    if run.activity.extra.get("partial"):
         return Classification(RunKind.PARTIAL, False, None, None, {})
-    with shared_work():  # the detector and the judge share their splits of this activity
-        return _classify(activity, splits, plans, threshold_s_per_km)
+    return _classify(run, splits, plans, threshold_s_per_km)
 
 
 def _classify(
-    activity: Activity,
+    run: PreparedRun,
     splits: tuple[SplitRecord, ...],
     plans: tuple[StoredPlan, ...],
     threshold_s_per_km: float | None,
 ) -> Classification:
-    detection = detect_progression(activity)
+    activity = run.activity
+    detection = detect_progression(run)
     summary = _detection_summary(detection)
     linked = link_plan(plans, activity.workout_name, activity.start)
     if linked is not None:
@@ -195,14 +196,14 @@ def _classify(
             return Classification(
                 RunKind.PROGRESSION, True, None, None, {**summary, "not_judged": NO_DISTANCE}
             )
-        score, record = _verdict_record(stored.plan, activity, stored.plan_id, against)
+        score, record = _verdict_record(stored.plan, run, stored.plan_id, against)
         return Classification(RunKind.PROGRESSION, True, score, record, summary)
     if detection.is_progression:
         try:
             inferred = plan_from_detection(detection)
         except ValueError:
             return Classification(RunKind.PROGRESSION, True, None, None, summary)
-        score, record = _verdict_record(inferred, activity, None, "targets inferred from the run")
+        score, record = _verdict_record(inferred, run, None, "targets inferred from the run")
         return Classification(RunKind.PROGRESSION, True, score, record, summary)
     paces = [s.pace_s_per_km for s in whole_splits(splits)]
     if threshold_s_per_km and paces:
@@ -269,11 +270,13 @@ def whole_splits(splits: tuple[SplitRecord, ...]) -> list[SplitRecord]:
 
 
 def compute_splits(
-    activity: Activity, unit: SplitUnit = SplitUnit.KM
+    activity: Activity | PreparedRun, unit: SplitUnit = SplitUnit.KM
 ) -> tuple[tuple[SplitRecord, ...], float, float]:
     """Splits of a `unit` (km or mile; the last one partial), the moving time and the grade-adjusted
     pace of the whole run."""
-    splits = split_by_distance(activity, unit.metres)
+    run = PreparedRun.of(activity)
+    activity = run.activity
+    splits = split_by_distance(run, unit.metres)
     records = tuple(
         SplitRecord(
             index=split.index,
@@ -313,8 +316,9 @@ def session_load(
 
 def analyse_activity(activity: Activity, context: AnalysisContext) -> RunAnalysis:
     """Splits, kind, verdict, detection and load of one run (`is_run` first: a ride is not a run)."""
-    splits, moving_s, gap = compute_splits(activity, context.split_unit)
-    decided = classify(activity, splits, plans=context.plans, threshold_s_per_km=context.threshold_s_per_km)
+    run = PreparedRun(activity)  # built once: the splits, the detector and the judge share its work
+    splits, moving_s, gap = compute_splits(run, context.split_unit)
+    decided = classify(run, splits, plans=context.plans, threshold_s_per_km=context.threshold_s_per_km)
     return RunAnalysis(
         splits=splits,
         moving_s=moving_s,

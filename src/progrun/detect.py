@@ -71,7 +71,7 @@ from progrun.plan_rules import (
 from progrun.progression_signs import Pieces, decreasing_fit, largest_jump_share, read_signs
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
 from progrun.split_evenness import sustained_variation
-from progrun.split_frame import shared_work
+from progrun.split_frame import PreparedRun
 from progrun.splits import Crossing, Split, distance_frame
 from progrun.sport import not_a_run_reason
 from progrun.units import METRES_PER_MILE
@@ -169,19 +169,22 @@ def _not_progression(
     return Detection(False, 0.0, math.nan, math.nan, math.nan, 0, unit, paces, cooldown_s, (), (reason,))
 
 
-def detect_progression(activity: Activity) -> Detection:
-    """Decide whether `activity` was a progression run and infer its plan (see the module docstring)."""
-    with shared_work():  # the km, half-unit and 100 m splits share one preparation of the run
-        return _detect(activity)
+def detect_progression(activity: Activity | PreparedRun) -> Detection:
+    """Decide whether `activity` was a progression run and infer its plan (see the module docstring).
+
+    Given a `PreparedRun`, the detector reuses (and keeps for later callers) its pace trace and splits.
+    """
+    run = PreparedRun.of(activity)
+    return _detect(run.activity, run)
 
 
-def _detect(activity: Activity) -> Detection:
+def _detect(activity: Activity, run: PreparedRun) -> Detection:
     unit_m = _unit_m(activity)
     unit = SplitUnit.MILE if unit_m == METRES_PER_MILE else SplitUnit.KM
     not_a_run = not_a_run_reason(activity)
     if not_a_run is not None:
         return _not_progression(unit, f"{not_a_run}: only runs are progression runs")
-    trace = pace_trace(activity)
+    trace = pace_trace(run)
     if trace is None:
         return _not_progression(unit, "the file has no distance to split")
     if not np.any(trace.speed_m_s > MOVING_M_S):
@@ -189,7 +192,8 @@ def _detect(activity: Activity) -> Detection:
     half_s = float(np.interp(trace.distance_m[-1] / 2.0, trace.distance_m, trace.time_s))
     cooldown_start = find_cooldown_after_running(trace, half_s)
     cooldown_s = float(trace.time_s[-1] - cooldown_start) if cooldown_start is not None else 0.0
-    running = head(activity, cooldown_start) if cooldown_start is not None else activity
+    # the km, half-unit and 100 m splits of the running part share one preparation
+    running = PreparedRun(head(activity, cooldown_start)) if cooldown_start is not None else run
     running_m = float(
         np.interp(cooldown_start, trace.time_s, trace.distance_m)
         if cooldown_start is not None

@@ -46,11 +46,16 @@ def distance_glitches(activity: Activity) -> tuple[Glitch, ...]:
     valid = ~np.isnan(activity.distance_m) & ~np.isnan(activity.time_s)
     if np.count_nonzero(valid) < 2:
         return ()
-    time_s = activity.time_s[valid]
-    distance_m = activity.distance_m[valid]
+    every = bool(valid.all())  # the usual case: the samples as they are, no copies
+    time_s = activity.time_s if every else activity.time_s[valid]
+    distance_m = activity.distance_m if every else activity.distance_m[valid]
     step_m = np.diff(distance_m)
-    step_s = np.maximum(np.diff(time_s), 1.0)
-    impossible = step_m > top_speed_m_s(activity.sport) * step_s + ROUNDING_M
+    reach_m = np.diff(time_s)  # the most each step can cover, computed in place
+    np.maximum(reach_m, 1.0, out=reach_m)
+    reach_m *= top_speed_m_s(activity.sport)
+    reach_m += ROUNDING_M
+    impossible = step_m > reach_m
+    del step_m, reach_m
     if not impossible.any():
         return ()
     flagged = np.flatnonzero(impossible)

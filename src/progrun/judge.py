@@ -76,7 +76,7 @@ from progrun.score import (
     ScoreInputs,
     pace_control_score,
 )
-from progrun.split_frame import shared_work
+from progrun.split_frame import PreparedRun
 from progrun.splits import Split
 from progrun.sport import not_a_run_reason
 from progrun.step_matching import Span, match_by_distance, match_by_workout, measure, ran_workout
@@ -278,15 +278,20 @@ def _split_verdicts(
     return result
 
 
-def judge(plan: Plan, activity: Activity, *, threshold_s_per_km: float | None = None) -> Verdict:
+def judge(
+    plan: Plan, activity: Activity | PreparedRun, *, threshold_s_per_km: float | None = None
+) -> Verdict:
     """Judge `activity` against `plan`; see the module docstring for the matching and the checks.
 
     `threshold_s_per_km` is the runner's threshold pace (default: `plan_threshold_s_per_km(plan)`).
-    Raises PlanError naming the sport when the activity is not a run.
+    Raises PlanError naming the sport when the activity is not a run. Given a `PreparedRun`, the
+    judge reuses (and keeps for later callers) its pace trace and splits.
     Example: ``judge(plan, read_activity("run.fit")).text`` -> "Good progression: ..."
     """
     if not plan.running_steps:
         raise ValueError("the plan has no running steps to judge")
+    run = PreparedRun.of(activity)
+    activity = run.activity
     reason = not_a_run_reason(activity)
     if reason is not None:
         raise PlanError(
@@ -295,14 +300,14 @@ def judge(plan: Plan, activity: Activity, *, threshold_s_per_km: float | None = 
             "judge a running activity (if the watch saved a run under another sport, change its sport "
             "on the watch's app and export it again)",
         )
-    with shared_work():  # the laps and the 100 m pieces share one preparation of the run
-        return _judge(plan, activity, threshold_s_per_km)
+    return _judge(plan, run, threshold_s_per_km)
 
 
-def _judge(plan: Plan, activity: Activity, threshold_s_per_km: float | None) -> Verdict:
+def _judge(plan: Plan, prepared: PreparedRun, threshold_s_per_km: float | None) -> Verdict:
+    activity = prepared.activity
     by_workout = ran_workout(activity)
-    match = (match_by_workout if by_workout else match_by_distance)(plan, activity)
-    splits, cvs = measure(activity, match.spans)
+    match = match_by_workout(plan, activity) if by_workout else match_by_distance(plan, prepared)
+    splits, cvs = measure(prepared, match.spans)  # the laps and the 100 m pieces share one preparation
     final_step = plan.running_steps[-1]
     rounded = _Rounding(plan.unit.metres / 1000.0)
     threshold = threshold_s_per_km if threshold_s_per_km is not None else plan_threshold_s_per_km(plan)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from progrun.activity import CHANNELS, Activity, FloatArray
-from progrun.split_frame import arrays_key, memo
+from progrun.split_frame import PreparedRun
 
 #: Seconds of the centred window that smooths the pace for the cooldown search.
 SMOOTHING_S = 30.0
@@ -39,13 +39,12 @@ class PaceTrace:
     speed_m_s: FloatArray
 
 
-def pace_trace(activity: Activity) -> PaceTrace | None:
-    """Resample distance to 1 s and smooth the speed; None without at least two distance samples."""
-    return memo(
-        ("pace_trace", arrays_key(activity, "time_s", "distance_m")),
-        (activity.time_s, activity.distance_m),
-        lambda: _pace_trace(activity),
-    )
+def pace_trace(activity: Activity | PreparedRun) -> PaceTrace | None:
+    """Resample distance to 1 s and smooth the speed; None without at least two distance samples.
+
+    Computed once per `PreparedRun` (a bare activity is traced each time)."""
+    run = PreparedRun.of(activity)
+    return run.derived("pace_trace", lambda: _pace_trace(run.activity))
 
 
 def _pace_trace(activity: Activity) -> PaceTrace | None:

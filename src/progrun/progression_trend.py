@@ -111,6 +111,14 @@ def _verdict(pace: float, score: float, hr: float) -> str:
     return "; ".join(parts) if parts else "not enough weeks of progression runs for a trend"
 
 
+#: Fewest splits with heart rate a run needs for its HR at the reference pace.
+MIN_HR_SPLITS = 3
+#: The run's speeds must spread over at least this many m/s.
+MIN_SPEED_SPREAD_M_S = 0.05
+#: Its paces must come within this many s/km of the reference pace.
+BRACKET_S_PER_KM = 30.0
+
+
 def hr_at_pace(
     paces_s_per_km: Sequence[float], heart_rates_bpm: Sequence[float | None], reference_s_per_km: float
 ) -> float | None:
@@ -118,23 +126,58 @@ def hr_at_pace(
 
     Needs three splits with heart rate whose paces bracket the reference within 30 s/km.
     """
-    pairs = [
-        (1000.0 / p, h)
-        for p, h in zip(paces_s_per_km, heart_rates_bpm, strict=True)
-        if h is not None and math.isfinite(h) and p > 0 and math.isfinite(p)
-    ]
-    if len(pairs) < 3:
-        return None
-    speeds = np.array([p[0] for p in pairs])
-    hrs = np.array([p[1] for p in pairs])
-    reference = 1000.0 / reference_s_per_km
-    if np.ptp(speeds) < 0.05:
-        return None
-    span = (1000.0 / (reference_s_per_km + 30.0), 1000.0 / max(reference_s_per_km - 30.0, 1.0))
-    if speeds.max() < span[0] or speeds.min() > span[1]:
-        return None
-    slope, intercept = np.polyfit(speeds, hrs, 1)
-    return float(slope * reference + intercept)
+    return hr_at_pace_runs([(paces_s_per_km, heart_rates_bpm)], reference_s_per_km)[0]
+
+
+def hr_at_pace_runs(
+    runs: Sequence[tuple[Sequence[float], Sequence[float | None]]], reference_s_per_km: float
+) -> list[float | None]:
+    """`hr_at_pace` of many runs at once: one least-squares line per run, in closed form over all runs.
+
+    Each run is (split paces, split heart rates). The line through a run's (speed, HR) points is
+    slope = sum(dx dy) / sum(dx^2) about the run's means, evaluated at the reference speed.
+    """
+    run_of: list[int] = []
+    speeds_list: list[float] = []
+    hrs_list: list[float] = []
+    for index, (paces, hrs) in enumerate(runs):
+        for pace, hr in zip(paces, hrs, strict=True):
+            if hr is not None and math.isfinite(hr) and pace > 0 and math.isfinite(pace):
+                run_of.append(index)
+                speeds_list.append(1000.0 / pace)
+                hrs_list.append(hr)
+    result: list[float | None] = [None] * len(runs)
+    if not run_of:
+        return result
+    group = np.array(run_of, dtype=np.intp)
+    speed = np.array(speeds_list, dtype=np.float64)
+    hr_bpm = np.array(hrs_list, dtype=np.float64)
+    count = np.bincount(group, minlength=len(runs))
+    present = np.flatnonzero(count)
+    starts = np.searchsorted(group, present)  # the points of each run are contiguous
+    fastest = np.maximum.reduceat(speed, starts)
+    slowest = np.minimum.reduceat(speed, starts)
+    n = count[present].astype(np.float64)
+    mean_speed = np.bincount(group, speed)[present] / n
+    mean_hr = np.bincount(group, hr_bpm)[present] / n
+    dx = speed - np.repeat(mean_speed, count[present])
+    dy = hr_bpm - np.repeat(mean_hr, count[present])
+    sxx = np.bincount(group, dx * dx)[present]
+    sxy = np.bincount(group, dx * dy)[present]
+    low_m_s = 1000.0 / (reference_s_per_km + BRACKET_S_PER_KM)
+    high_m_s = 1000.0 / max(reference_s_per_km - BRACKET_S_PER_KM, 1.0)
+    usable = (
+        (count[present] >= MIN_HR_SPLITS)
+        & (fastest - slowest >= MIN_SPEED_SPREAD_M_S)
+        & (fastest >= low_m_s)
+        & (slowest <= high_m_s)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        at_reference = mean_hr + sxy / sxx * (1000.0 / reference_s_per_km - mean_speed)
+    for run, ok, value in zip(present.tolist(), usable.tolist(), at_reference.tolist(), strict=True):
+        if ok:
+            result[run] = value
+    return result
 
 
 def tempo_splits_held(

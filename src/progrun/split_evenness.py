@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from progrun.activity import Activity, FloatArray
+from progrun.split_frame import PreparedRun
 from progrun.splits import Crossing, distance_frame
 
 #: Piece length for the within-split variation.
@@ -28,14 +29,14 @@ def piece_length_m(activity: Activity) -> float:
     return max(PIECE_M, activity.total_distance_m / MAX_PIECES)
 
 
-def _piece_paces(activity: Activity, bounds_s: list[tuple[float, float]]) -> list[FloatArray]:
+def _piece_paces(run: Activity | PreparedRun, bounds_s: list[tuple[float, float]]) -> list[FloatArray]:
     """The grade-adjusted paces of the whole 100 m pieces inside each (start_s, end_s) span, in order.
 
     Pieces use interpolated crossings whatever the device's lap rule: a piece boundary snapped to a
     sample recorded every 5-6 s would make even pieces look uneven.
     """
-    piece_m = piece_length_m(activity)
-    pieces = distance_frame(activity, piece_m, crossing=Crossing.INTERPOLATE, full=False)
+    piece_m = piece_length_m(run.activity if isinstance(run, PreparedRun) else run)
+    pieces = distance_frame(run, piece_m, crossing=Crossing.INTERPOLATE, full=False)
     whole = pieces.distance_m >= piece_m * 0.99
     if not np.any(whole):
         return [np.array([]) for _ in bounds_s]
@@ -45,7 +46,7 @@ def _piece_paces(activity: Activity, bounds_s: list[tuple[float, float]]) -> lis
     return [paces[(middles >= start_s) & (middles <= end_s) & finite] for start_s, end_s in bounds_s]
 
 
-def split_pace_cvs(activity: Activity, bounds_s: list[tuple[float, float]]) -> list[float]:
+def split_pace_cvs(activity: Activity | PreparedRun, bounds_s: list[tuple[float, float]]) -> list[float]:
     """Coefficient of variation of the 100 m grade-adjusted paces inside each (start_s, end_s) span.
 
     NaN for a span holding fewer than 3 whole 100 m pieces.
@@ -65,7 +66,7 @@ def split_pace_cvs(activity: Activity, bounds_s: list[tuple[float, float]]) -> l
     return result
 
 
-def sustained_variation(activity: Activity, bounds_s: list[tuple[float, float]]) -> float:
+def sustained_variation(activity: Activity | PreparedRun, bounds_s: list[tuple[float, float]]) -> float:
     """How much the pace varies inside the spans in surges that last more than one 100 m piece.
 
     The square root of the lag-1 autocovariance of the pieces' deviations from their span's mean pace,

@@ -9,11 +9,11 @@
 * **Summarised in columns** (`summarise`): the splits come back as a `SplitFrame` of numpy arrays.
   Callers that need only paces (the detector's half-unit and 100 m pieces) skip the heart-rate and
   cadence columns and never build a `Split` object.
-* **Shared within a block** (`shared_work`): inside `with shared_work():` the preparation, the
-  splits and other per-activity work (`memo`) are computed once per set of sample arrays and reused:
-  the importer's 1 km splits, the detector's splits and the judge's laps of one run share them.
-  Outside such a block nothing is kept. The block is for code that does not change the arrays in
-  place while it runs (activities are treated as immutable everywhere in progrun).
+* **Shared through an explicit argument** (`PreparedRun`): built once per activity and passed to the
+  splits, the pace trace, the detector and the judge, it keeps the preparation, the splits of each
+  length and the pace trace, so the importer's 1 km splits, the detector's splits and the judge's laps
+  of one run share them. A caller that passes a bare `Activity` gets the same results, prepared on
+  demand and kept nowhere.
 
 Every value is computed with the same numpy operations, in the same order, as a direct summary of
 each split, so the results are bit-for-bit those of the straightforward computation.
@@ -21,59 +21,50 @@ each split, so the results are bit-for-bit those of the straightforward computat
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TypeVar, cast
 
 import numpy as np
 
-from progrun.activity import Activity, FloatArray
+from progrun.activity import Activity, FloatArray, Lap
 from progrun.elevation import ElevationProfile, elevation_profile
 from progrun.grade import equivalent_flat_distance
 
 T = TypeVar("T")
 
-_SHARED: contextvars.ContextVar[dict[Hashable, tuple[object, object]] | None] = contextvars.ContextVar(
-    "progrun_shared_work", default=None
-)
 
+@dataclass(frozen=True, eq=False)
+class PreparedRun:
+    """One activity with the work derived from it, built once and passed to every analysis of the run.
 
-@contextmanager
-def shared_work() -> Iterator[None]:
-    """Reuse per-activity work (preparation, splits, pace traces) until the block ends (nestable)."""
-    if _SHARED.get() is not None:
-        yield
-        return
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
-
-
-def memo(key: Hashable, keep: object, compute: Callable[[], T]) -> T:
-    """`compute()`, or its value from earlier in the same `shared_work` block.
-
-    `key` names the work by the `id` of the arrays it reads; `keep` holds those arrays for the
-    block's lifetime, so no id can be reused by another array while the value is kept.
+    `progrun.splits`, `progrun.pace_trace`, `progrun.detect`, `progrun.judge` and `progrun.analysis`
+    take an `Activity` or a `PreparedRun`: given the activity they prepare it on demand (and keep
+    nothing), given a `PreparedRun` they reuse its preparation, its splits of each length and its
+    pace trace. The activity is treated as immutable: its arrays must not change while the run is used.
     """
-    shared = _SHARED.get()
-    if shared is None:
-        return compute()
-    found = shared.get(key)
-    if found is not None:
-        return cast(T, found[1])
-    value = compute()
-    shared[key] = (keep, value)
-    return value
 
+    activity: Activity
+    #: Work derived from the activity's samples and pauses (not from its laps), by key.
+    work: dict[Hashable, object] = field(default_factory=dict, repr=False)
 
-def arrays_key(activity: Activity, *names: str) -> tuple[int, ...]:
-    """The identity of some of an activity's sample arrays (for `memo` keys)."""
-    return tuple(id(getattr(activity, name)) for name in names)
+    @classmethod
+    def of(cls, run: Activity | PreparedRun) -> PreparedRun:
+        """`run` itself, or the activity prepared on demand."""
+        return run if isinstance(run, PreparedRun) else cls(run)
+
+    def with_laps(self, laps: tuple[Lap, ...]) -> PreparedRun:
+        """The same samples with other laps, sharing this run's work (which never depends on the laps)."""
+        return PreparedRun(replace(self.activity, laps=laps), self.work)
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once; later calls with the same key return its value."""
+        if key in self.work:
+            return cast(T, self.work[key])
+        value = compute()
+        self.work[key] = value
+        return value
 
 
 def merged_pauses(activity: Activity) -> tuple[FloatArray, FloatArray]:
@@ -112,8 +103,9 @@ class Track:
         valid = ~np.isnan(activity.distance_m) & ~np.isnan(activity.time_s)
         if np.count_nonzero(valid) < 2:
             return None
-        time_s = activity.time_s[valid]
-        distance_m = np.maximum.accumulate(activity.distance_m[valid])
+        every = bool(valid.all())  # the usual case: the times as they are, no copy
+        time_s = activity.time_s if every else activity.time_s[valid]
+        distance_m = np.maximum.accumulate(activity.distance_m if every else activity.distance_m[valid])
         step_s = np.diff(time_s)
         moving = np.diff(distance_m) >= moving_threshold_m_s * step_s
         moving_s = np.concatenate(([0.0], np.cumsum(np.where(moving & (step_s > 0), step_s, 0.0))))
@@ -173,8 +165,9 @@ class Channel:
     @classmethod
     def build(cls, times_s: FloatArray, values: FloatArray) -> Channel | None:
         valid = ~np.isnan(values) & ~np.isnan(times_s)
-        sample_s = times_s[valid]
-        value = values[valid]
+        every = bool(valid.all())  # the usual case: the samples as they are, no copies
+        sample_s = times_s if every else times_s[valid]
+        value = values if every else values[valid]
         if value.size == 0:
             return None
         integral = np.concatenate(([0.0], np.cumsum(value[:-1] * np.diff(sample_s))))
@@ -263,12 +256,12 @@ class Prepared:
         )
 
 
-def prepare(activity: Activity, moving_threshold_m_s: float) -> Prepared:
-    """The activity prepared for splitting (shared within a `shared_work` block)."""
-    names = ("time_s", "distance_m", "altitude_m", "heart_rate_bpm", "cadence_spm")
-    key = ("prepared", arrays_key(activity, *names), activity.pauses, moving_threshold_m_s)
-    keep = tuple(getattr(activity, name) for name in names)
-    return memo(key, keep, lambda: Prepared(activity, moving_threshold_m_s))
+def prepare(run: Activity | PreparedRun, moving_threshold_m_s: float) -> Prepared:
+    """The run prepared for splitting (kept on a `PreparedRun`, so its splits share one preparation)."""
+    prepared_run = PreparedRun.of(run)
+    return prepared_run.derived(
+        ("prepared", moving_threshold_m_s), lambda: Prepared(prepared_run.activity, moving_threshold_m_s)
+    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -48,7 +48,7 @@ import numpy as np
 
 from progrun.activity import LAP_OVERLAP_S, Activity, FloatArray, Format, LapTrigger
 from progrun.distance_glitch import distance_glitches, overlaps
-from progrun.split_frame import Prepared, SplitFrame, prepare, summarise
+from progrun.split_frame import Prepared, PreparedRun, SplitFrame, prepare, summarise
 from progrun.units import METRES_PER_MILE, SplitUnit
 
 #: Strava's running "moving" threshold: faster than a 30-minute mile.
@@ -169,7 +169,7 @@ def crossing_for(activity: Activity) -> Crossing:
 
 
 def split_by_distance(
-    activity: Activity,
+    activity: Activity | PreparedRun,
     split_m: float,
     *,
     moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S,
@@ -182,14 +182,16 @@ def split_by_distance(
 
     Example: `split_by_distance(activity, 1000)` gives km splits; a constant 5:00/km run of 5.5 km
     gives five splits of 300 s and a last split of 500 m in 150 s. A run without distance gives no
-    splits (its `total` still summarises the time and heart rate).
+    splits (its `total` still summarises the time and heart rate). A `PreparedRun` keeps the splits
+    for its other callers.
     """
     if not (math.isfinite(split_m) and split_m > 0):
         raise ValueError(f"split_m must be a positive number of metres, not {split_m!r}")
+    run = PreparedRun.of(activity)
     if crossing is None:
-        crossing = crossing_for(activity)
-    prepared = prepare(activity, moving_threshold_m_s)
-    manual = _manual_lap_ends(activity) if restart_at_manual_laps else ()
+        crossing = crossing_for(run.activity)
+    prepared = prepare(run, moving_threshold_m_s)
+    manual = _manual_lap_ends(run.activity) if restart_at_manual_laps else ()
     key = ("splits", split_m, crossing, manual)
     found = prepared.derived.get(key)
     if isinstance(found, Splits):
@@ -212,7 +214,7 @@ def split_by_distance(
 
 
 def distance_frame(
-    activity: Activity,
+    activity: Activity | PreparedRun,
     split_m: float,
     *,
     moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S,
@@ -223,15 +225,16 @@ def distance_frame(
     """`split_by_distance` as columns, without the whole-run total (see `progrun.split_frame`).
 
     `full=False` leaves out elevation gain/loss, heart rate and cadence (NaN), for callers that
-    only need the paces; a full frame of the same splits already computed in a `shared_work`
-    block is returned as it is.
+    only need the paces; a full frame of the same splits already computed on the same `PreparedRun`
+    is returned as it is.
     """
     if not (math.isfinite(split_m) and split_m > 0):
         raise ValueError(f"split_m must be a positive number of metres, not {split_m!r}")
+    run = PreparedRun.of(activity)
     if crossing is None:
-        crossing = crossing_for(activity)
-    prepared = prepare(activity, moving_threshold_m_s)
-    manual = _manual_lap_ends(activity) if restart_at_manual_laps else ()
+        crossing = crossing_for(run.activity)
+    prepared = prepare(run, moving_threshold_m_s)
+    manual = _manual_lap_ends(run.activity) if restart_at_manual_laps else ()
     key = ("frame", split_m, crossing, manual)
     found = prepared.derived.get(key)
     if isinstance(found, SplitFrame) and (found.full or not full):
@@ -351,21 +354,23 @@ def _with_total(prepared: Prepared, bounds: Bounds) -> tuple[SplitFrame, Split]:
     return both.head(len(both) - 1), _to_splits(tail, first_index=0, suspect=_suspect(prepared, tail))[0]
 
 
-def split_by_lap(activity: Activity, *, moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S) -> Splits:
+def split_by_lap(
+    activity: Activity | PreparedRun, *, moving_threshold_m_s: float = STRAVA_MOVING_THRESHOLD_M_S
+) -> Splits:
     """One split per device lap: the lap's own start, elapsed time and distance, the rest recomputed.
 
     A lap without a distance gets the distance the samples cover in it.
     """
-    prepared = prepare(activity, moving_threshold_m_s)
+    run = PreparedRun.of(activity)
+    prepared = prepare(run, moving_threshold_m_s)
+    laps = run.activity.laps
     total = _total(prepared)
-    if not activity.laps:
+    if not laps:
         return Splits((), "lap", None, total)
     track = prepared.track
-    start_s = np.array([lap.start_s for lap in activity.laps], dtype=np.float64)
-    end_s = start_s + np.array([lap.elapsed_s for lap in activity.laps], dtype=np.float64)
-    lap_m = np.array(
-        [np.nan if lap.distance_m is None else lap.distance_m for lap in activity.laps], dtype=np.float64
-    )
+    start_s = np.array([lap.start_s for lap in laps], dtype=np.float64)
+    end_s = start_s + np.array([lap.elapsed_s for lap in laps], dtype=np.float64)
+    lap_m = np.array([np.nan if lap.distance_m is None else lap.distance_m for lap in laps], dtype=np.float64)
     start_m: FloatArray
     end_m: FloatArray
     if track is None:
@@ -377,11 +382,11 @@ def split_by_lap(activity: Activity, *, moving_threshold_m_s: float = STRAVA_MOV
     frame = summarise(
         prepared, start_s=start_s, end_s=end_s, start_m=start_m, end_m=end_m, distance_m=distance_m
     )
-    triggers = [lap.trigger.value for lap in activity.laps]
+    triggers = [lap.trigger.value for lap in laps]
     return Splits(_to_splits(frame, triggers, suspect=_suspect(prepared, frame)), "lap", None, total)
 
 
-def track_total(activity: Activity, moving_threshold_m_s: float) -> Split:
+def track_total(activity: Activity | PreparedRun, moving_threshold_m_s: float) -> Split:
     """The whole run summarised as one split (index 0)."""
     return _total(prepare(activity, moving_threshold_m_s))
 

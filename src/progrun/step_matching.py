@@ -8,7 +8,7 @@ matched spans. The rules are in `progrun.judge`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from progrun.activity import Activity, Lap, LapTrigger
 from progrun.pace_trace import find_cooldown_start, pace_trace
 from progrun.plan import Plan, StepKind
 from progrun.split_evenness import split_pace_cvs
+from progrun.split_frame import PreparedRun
 from progrun.splits import Split, split_by_lap
 
 #: Slower than the plan's slowest build/tempo band by this much counts as the cooldown.
@@ -87,7 +88,7 @@ def match_by_workout(plan: Plan, activity: Activity) -> Match:
     return Match(spans, cooldown_s, extra_m, covered_m, warnings)
 
 
-def match_by_distance(plan: Plan, activity: Activity) -> Match:
+def match_by_distance(plan: Plan, activity: Activity | PreparedRun) -> Match:
     """Spans of the running steps laid on by distance, cooldown seconds from the slowdown, extra metres."""
     trace = pace_trace(activity)
     running = plan.running_steps
@@ -148,7 +149,9 @@ def _match_by_time(
     return Match(spans, cooldown_s, extra, covered_m, [])
 
 
-def measure(activity: Activity, spans: list[Span | None]) -> tuple[list[Split | None], list[float]]:
+def measure(
+    activity: Activity | PreparedRun, spans: list[Span | None]
+) -> tuple[list[Split | None], list[float]]:
     """split_by_lap over synthetic laps at the spans; within-split CVs."""
     real = [(index, span) for index, span in enumerate(spans) if span is not None]
     if not real:
@@ -164,7 +167,7 @@ def measure(activity: Activity, spans: list[Span | None]) -> tuple[list[Split | 
         )
         for number, (_, span) in enumerate(real)
     )
-    measured = split_by_lap(replace(activity, laps=laps))
+    measured = split_by_lap(PreparedRun.of(activity).with_laps(laps))
     cvs = split_pace_cvs(activity, [(span.start_s, span.end_s) for _, span in real])
     splits: list[Split | None] = [None] * len(spans)
     cv_list = [math.nan] * len(spans)

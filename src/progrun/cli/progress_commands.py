@@ -23,15 +23,27 @@ if TYPE_CHECKING:
     from progrun.training_log.advice import Advice
 
 
-def print_progress(view: ProgressView, unit: str, console: Console) -> None:
-    """The progression runs week by week as a table (paces per `unit`), then the trend in words."""
-    table = make_table(
+#: Weeks the progress table shows unless --all: the latest year (the trend is over every week).
+PROGRESS_WEEKS_SHOWN = 52
+
+
+def print_progress(view: ProgressView, unit: str, console: Console, *, every_week: bool = False) -> None:
+    """The progression runs week by week as a table (paces per `unit`; the latest PROGRESS_WEEKS_SHOWN
+    weeks unless `every_week`), then the trend over every week in words."""
+    weeks = view.trend.weeks
+    shown = weeks if every_week else weeks[-PROGRESS_WEEKS_SHOWN:]
+    title = (
         f"Progression runs by week (HR at {pace_text(view.reference_pace_s_per_km, unit)}; "
-        "tempo splits as judged)",
+        "tempo splits as judged)"
+    )
+    if len(shown) < len(weeks):
+        title += f" (the latest {len(shown)} of {len(weeks)} weeks: --all)"
+    table = make_table(
+        title,
         ["Week of", "Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
         right=["Runs", "Final split", "Score", "HR at ref.", "Tempo splits"],
     )
-    for row in view.trend.weeks:
+    for row in shown:
         table.add_row(
             row.week_start.isoformat(),
             str(row.runs),
@@ -66,9 +78,15 @@ def write_progress_chart(view: ProgressView, unit: str, path: Path) -> Path:
 @click.option(
     "--chart", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the trend (.png or .svg)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the weekly rows and trend as JSON.")
+@click.option(
+    "--all",
+    "every_week",
+    is_flag=True,
+    help=f"Every week in the table [default: the latest {PROGRESS_WEEKS_SHOWN}].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the weekly rows and trend as JSON (every week).")
 @db_option
-def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
+def progress(chart: Path | None, every_week: bool, as_json: bool, db: str | None) -> None:
     """Progression runs week by week: final-split pace, score, HR at a fixed pace, tempo splits held.
 
     \b
@@ -85,7 +103,7 @@ def progress(chart: Path | None, as_json: bool, db: str | None) -> None:
         print_json(report.to_dict())
     else:
         console = make_console()
-        print_progress(view, unit, console)
+        print_progress(view, unit, console, every_week=every_week)
         print_notes(report.notes, console)
     if chart is not None:
         written = write_progress_chart(view, unit, chart)

@@ -183,7 +183,8 @@ def decode_fit(data: bytes, *, name: str) -> FitDecoded:
     }
     if scanned.unit_starts:
         last = scanned.unit_starts[-1]
-        extra["last_header_crc_checked"] = _header_crc_checked(data, last)
+        held = scanned.header_crc_held.get(last)  # the scan's own check, else (a broken header) checked here
+        extra["last_header_crc_checked"] = _header_crc_checked(data, last) if held is None else held
         if any(problem.kind is ProblemKind.TRUNCATED for problem in problems) and len(data) - last > 16:
             (stored,) = struct.unpack_from("<H", data, len(data) - 2)
             extra["ends_with_its_crc"] = bool(stored == fit_crc(data, last, len(data) - 2))
@@ -371,7 +372,9 @@ def _build_activity(decoded: FitDecoded, name: str, warnings: list[str]) -> Acti
     if not sport:
         sport = _fallback_sport(tables)
     distance = channels["distance_m"]
-    index = np.flatnonzero(keep)
+    kept_rows = np.flatnonzero(keep)
+    # every record kept (the usual case): the channels as they are, not a copy of each
+    index: npt.NDArray[np.intp] | slice = slice(None) if len(kept_rows) == len(keep) else kept_rows
     times = timestamps[index]
     origin = float(times[0])
     pauses = fit_summary.timer_pauses(tables["event"], origin)

@@ -155,6 +155,8 @@ class Scan:
     unit_ranges: list[tuple[int, int]] = field(default_factory=list)
     #: offset of the header of each FIT file (segment) in the chain
     unit_starts: list[int] = field(default_factory=list)
+    #: header offset -> whether its 14-byte header carries a CRC (not 0) that held (computed once, here)
+    header_crc_held: dict[int, bool] = field(default_factory=dict)
 
 
 def scan(data: bytes) -> Scan:
@@ -206,6 +208,7 @@ def _scan_unit(data: bytes, pos: int, unit: int, result: Scan) -> int:
     if header_size == 14:
         (header_crc,) = struct.unpack_from("<H", data, pos + 12)
         computed = fit_crc(data, pos, pos + 12)
+        result.header_crc_held[pos] = header_crc != 0 and header_crc == computed
         if header_crc not in (0, computed):
             result.problems.append(
                 Problem(

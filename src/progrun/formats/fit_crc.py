@@ -6,7 +6,7 @@ byte's contribution, and a table of contributions by (distance to the block end,
 block into one gather and one XOR-reduction. Blocks are chained through a precomputed 16-bit shift.
 Leading zero bytes do not change a zero-initialised CRC, so a short first block (the length's
 remainder) is summed as if zero-padded at the front, and the whole blocks after it are gathered
-straight from the bytes (no padded copy of the input).
+straight from the bytes (no padded copy of the input), CHUNK_BLOCKS blocks at a time.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import numpy.typing as npt
 
 #: Bytes per block: a 128 KiB contribution table (stays in cache), few blocks to chain in Python.
 BLOCK = 256
+#: Blocks gathered at once (1 MiB of input, an 8 MiB index): memory bounded whatever the file's size.
+CHUNK_BLOCKS = 4096
 _POLY = 0xA001
 
 U16Array = npt.NDArray[np.uint16]
@@ -62,6 +64,12 @@ def _position_base() -> npt.NDArray[np.intp]:
 
 
 @cache
+def _byte_list() -> list[int]:
+    """The byte table as Python ints, for short inputs (a 12-byte header)."""
+    return [int(value) for value in _tables()[0]]
+
+
+@cache
 def _shift_list() -> list[int]:
     """The block shift tables (low byte, then high byte) as Python ints, for the chaining loop."""
     return [int(value) for value in _tables()[2]]
@@ -73,10 +81,10 @@ def fit_crc(data: bytes | memoryview, start: int = 0, end: int | None = None) ->
     length = stop - start
     if length <= 0:
         return 0
-    byte_table, contributions, _ = _tables()
+    _, contributions, _ = _tables()
     if length < 64:
         crc = 0
-        table = byte_table.tolist()
+        table = _byte_list()
         for byte in bytes(data[start:stop]):
             crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
         return crc
@@ -87,8 +95,11 @@ def fit_crc(data: bytes | memoryview, start: int = 0, end: int | None = None) ->
     if head:  # the first, short block: its bytes at the last `head` positions of a block
         crc = int(np.bitwise_xor.reduce(contributions[position_base[BLOCK - head :] + view[:head]]))
     if length >= BLOCK:
-        index = np.add(view[head:].reshape(-1, BLOCK), position_base, dtype=np.intp)
+        blocks = view[head:].reshape(-1, BLOCK)
         shift_list = _shift_list()
-        for block_crc in np.bitwise_xor.reduce(contributions[index], axis=1).tolist():
-            crc = shift_list[crc & 0xFF] ^ shift_list[256 + (crc >> 8)] ^ block_crc
+        # A slice of blocks at a time: the gather's index (8 bytes a byte) stays a few MB, not 8x the file.
+        for first in range(0, len(blocks), CHUNK_BLOCKS):
+            index = np.add(blocks[first : first + CHUNK_BLOCKS], position_base, dtype=np.intp)
+            for block_crc in np.bitwise_xor.reduce(contributions[index], axis=1).tolist():
+                crc = shift_list[crc & 0xFF] ^ shift_list[256 + (crc >> 8)] ^ block_crc
     return crc

@@ -193,23 +193,18 @@ class Store(RunWrites):
     def splits_for(self, activity_ids: Iterable[int]) -> dict[int, tuple[SplitRecord, ...]]:
         ids = list(activity_ids)
         out: dict[int, list[SplitRecord]] = {activity_id: [] for activity_id in ids}
+        columns = (SP.c.activity_id, SP.c.index, SP.c.distance_m, SP.c.elapsed_s, SP.c.pace_s_per_km)
         with self._engine.connect() as connection:
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start : chunk_start + 500]
                 rows = connection.execute(
-                    select(SP).where(SP.c.activity_id.in_(chunk)).order_by(SP.c.activity_id, SP.c.index)
+                    select(*columns, SP.c.avg_hr_bpm, SP.c.suspect_distance)
+                    .where(SP.c.activity_id.in_(chunk))
+                    .order_by(SP.c.activity_id, SP.c.index)
                 ).all()
-                for row in rows:
-                    values = row._mapping
-                    out[values["activity_id"]].append(
-                        SplitRecord(
-                            values["index"],
-                            values["distance_m"],
-                            values["elapsed_s"],
-                            values["pace_s_per_km"],
-                            values["avg_hr_bpm"],
-                            bool(values["suspect_distance"]),
-                        )
+                for activity_id, index, distance_m, elapsed_s, pace, hr, suspect in rows:
+                    out[activity_id].append(
+                        SplitRecord(index, distance_m, elapsed_s, pace, hr, bool(suspect))
                     )
         return {key: tuple(value) for key, value in out.items()}
 

@@ -40,7 +40,6 @@ from progrun.analysis import AnalysisContext, is_run
 from progrun.errors import ActivityFileError, DiskFull, NotAnActivity, ProgrunError, Suggestion, UnsafeFile
 from progrun.formats import archive
 from progrun.formats.compression import gunzip, is_gzip
-from progrun.split_frame import shared_work
 from progrun.storage.records import AddOutcome, ImportedRun
 from progrun.storage.store import Store
 from progrun.training_log.runs import analyse, load_context, sha256_hex
@@ -308,16 +307,15 @@ def analyse_source(
         run, reason = is_run(activity, source.strava_type)
         if not run:
             return Skipped(source.display, reason)
-        with shared_work():  # the splits, detector and judge share their work on this activity
-            return analyse(
-                activity,
-                data,
-                source_name=source.display,
-                name=source.name,
-                context=context or _CONTEXT,
-                digest=digest,
-                deflate=deflate,
-            )
+        return analyse(  # one PreparedRun inside: the splits, detector and judge share their work
+            activity,
+            data,
+            source_name=source.display,
+            name=source.name,
+            context=context or _CONTEXT,
+            digest=digest,
+            deflate=deflate,
+        )
     except NotAnActivity as error:  # a Garmin export's monitoring and settings files
         return Skipped(source.display, _reason(error))
     except ProgrunError as error:

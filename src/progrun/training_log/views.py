@@ -13,7 +13,7 @@ from progrun.progression_trend import (
     ProgressionRun,
     Trend,
     final_progression_pace,
-    hr_at_pace,
+    hr_at_pace_runs,
     tempo_splits_held,
     weekly_trend,
 )
@@ -51,11 +51,17 @@ def progress_view(store: Store) -> ProgressView:
     all_paces = [split.pace_s_per_km for s in summaries for split in _whole(splits[s.id])]
     reference = profile.threshold_s_per_km or (statistics.median(all_paces) if all_paces else 300.0)
     tempo = profile.threshold_s_per_km or (statistics.median(known_finals) if known_finals else 300.0)
+    kept = [
+        (summary, final, _whole(splits[summary.id]))
+        for summary, final in zip(summaries, finals, strict=True)
+        if final is not None and summary.start is not None
+    ]
+    hrs = hr_at_pace_runs(
+        [([s.pace_s_per_km for s in whole], [s.avg_hr_bpm for s in whole]) for _, _, whole in kept], reference
+    )
     runs: list[ProgressionRun] = []
-    for summary, final in zip(summaries, finals, strict=True):
-        whole = _whole(splits[summary.id])
-        if final is None or summary.start is None:
-            continue
+    for (summary, final, whole), hr in zip(kept, hrs, strict=True):
+        assert summary.start is not None
         paces = [s.pace_s_per_km for s in whole]
         judged = verdicts.get(summary.id, {}).get("tempo_splits")
         runs.append(
@@ -63,9 +69,7 @@ def progress_view(store: Store) -> ProgressView:
                 day=summary.start.date(),
                 final_split_pace_s_per_km=final,
                 score=summary.score,
-                hr_at_reference_bpm=hr_at_pace(paces, [s.avg_hr_bpm for s in whole], reference)
-                if whole
-                else None,
+                hr_at_reference_bpm=hr,
                 # As the judge counted them against the run's plan (in its unit); else against tempo.
                 tempo_splits_held=judged if isinstance(judged, int) else tempo_splits_held(paces, tempo),
                 activity_id=summary.id,
