@@ -1,0 +1,135 @@
+"""The plan builder's issue-15 fields with TestClient: heart-rate guidance, treadmill, conditions and a GPX
+route give the numbers `plan_from_request` gives for the same request (the CLI's path)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from progrun.formats.gpx_route import read_route
+from progrun.heart_rate import hr_bands_of
+from progrun.plan_io import plan_rows
+from progrun.plan_request import PlanRequest, plan_from_request
+from progrun.settings import Settings
+from progrun.treadmill import treadmill_card
+from progrun.web import WebConfig, create_app
+from tests.route_builders import piecewise_elevation, route_gpx
+from tests.web_pages.test_forms import csrf, register
+
+BASE = {"race": "5k=20:00", "distance": "5mi"}
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(db_url=f"sqlite:///{tmp_path}/log.db", data_dir=tmp_path), WebConfig())
+    with TestClient(app, base_url="http://testserver") as test_client:
+        assert register(test_client, "ann@example.org") == 303
+        yield test_client
+
+
+def cells(page: str, table_id: str, column: int) -> list[str]:
+    """The texts of one column of a table's body rows (the row header is column 0)."""
+    table = re.search(rf'<table id="{table_id}">(.*?)</table>', page, re.S)
+    assert table is not None, f"no table {table_id}"
+    body = table.group(1).split("<tbody>")[1]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    return [html.unescape(re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)[column]) for row in rows]
+
+
+@pytest.mark.parametrize(
+    "hr_fields",
+    [
+        {"max_hr": "190", "resting_hr": "50"},
+        {"max_hr": "175", "resting_hr": "62"},
+        {"lthr": "150"},
+        {"lthr": "178"},
+    ],
+)
+def test_heart_rate_fields_give_the_hr_column_of_plan_from_request(
+    client: TestClient, hr_fields: dict[str, str]
+) -> None:
+    page = client.get("/plan/preview", params=BASE | hr_fields).text
+    plan, _ = plan_from_request(PlanRequest(**BASE, **hr_fields))  # type: ignore[arg-type]
+    bands = hr_bands_of(plan)
+    assert bands is not None
+    expected = [f"{b.low_bpm:.0f}-{b.high_bpm:.0f} {b.zone}" if b else "-" for b in bands]
+    assert cells(page, "plan-table", 4) == expected
+    assert cells(page, "plan-table", 2) == [row.pace_text for row in plan_rows(plan)]
+    assert "HR bpm" not in client.get("/plan/preview", params=BASE).text
+
+
+@pytest.mark.parametrize(("unit", "label"), [("kmh", "km/h"), ("mph", "mph")])
+def test_treadmill_field_shows_the_card_of_treadmill_card(client: TestClient, unit: str, label: str) -> None:
+    page = client.get("/plan/preview", params=BASE | {"treadmill": unit}).text
+    plan, _ = plan_from_request(PlanRequest(**BASE, treadmill=unit))
+    card = treadmill_card(plan, unit)
+    assert f"Speed {label}" in page
+    assert cells(page, "treadmill-card", 2) == [f"{row.speed:.1f}" for row in card.rows]
+    assert cells(page, "treadmill-card", 3) == [f"{row.incline_percent:g}" for row in card.rows]
+    assert [float(speed) for speed in cells(page, "treadmill-card", 2)][:-1] == sorted(
+        float(speed) for speed in cells(page, "treadmill-card", 2)[:-1]
+    )  # the belt speeds climb to the target, the cooldown last
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        {"temperature": "30C", "dew_point": "22C"},
+        {"temperature": "86F", "dew_point": "75F"},
+        {"altitude": "2000m"},
+    ],
+)
+def test_conditions_slow_the_paces_and_say_why(client: TestClient, conditions: dict[str, str]) -> None:
+    page = client.get("/plan/preview", params=BASE | conditions).text
+    plan, _ = plan_from_request(PlanRequest(**BASE, **conditions))
+    plain, _ = plan_from_request(PlanRequest(**BASE))
+    assert cells(page, "plan-table", 2) == [row.pace_text for row in plan_rows(plan)]
+    assert plan.steps[0].pace_s_per_km > plain.steps[0].pace_s_per_km
+    shown = re.search(r'<ul class="reasons" id="plan-reasons">(.*?)</ul>', page, re.S)
+    assert shown is not None
+    assert re.findall(r"<li>(.*?)</li>", html.unescape(shown.group(1))) == list(plan.reasons)
+
+
+def test_a_bad_heart_rate_names_its_field(client: TestClient) -> None:
+    page = client.get("/plan/preview", params=BASE | {"max_hr": "140", "resting_hr": "105"}).text
+    assert "<strong>resting_hr</strong>" in page and "within 40 bpm" in page
+
+
+def test_a_route_posted_with_its_token_gives_the_route_aware_plan_and_saves_it(client: TestClient) -> None:
+    gpx = route_gpx(8000.0, piecewise_elevation([0.0, 0.04, -0.04, 0.0], 2000.0))
+    fields = {"race": "5k=20:00", "distance": "", "max_hr": "190", "resting_hr": "50"}
+    token = csrf(client, "/plan")
+    files = {"route": ("hills.gpx", gpx, "application/gpx+xml")}
+    answer = client.post(
+        "/plan/route",
+        data=fields | {"csrf_token": token, "save": "1"},
+        files=files,
+        headers={"HX-Request": "true"},
+    )
+    assert answer.status_code == 200, answer.text
+    plan, _ = plan_from_request(
+        PlanRequest(race="5k=20:00", max_hr="190", resting_hr="50", route=read_route(gpx, name="hills.gpx"))
+    )
+    assert cells(answer.text, "plan-table", 2) == [row.pace_text for row in plan_rows(plan)]
+    assert "Over the route hills.gpx" in answer.text
+    saved = re.search(r"/api/plans/(\d+)/export/json", answer.text)
+    assert saved is not None
+    stored = client.get(f"/api/plans/{saved.group(1)}").json()
+    assert [round(step["pace_s_per_km"], 6) for step in stored["steps"]] == [
+        round(step.pace_s_per_km, 6) for step in plan.steps
+    ]
+    forged = client.post("/plan/route", data=fields | {"csrf_token": "forged"}, files=files)
+    assert forged.status_code == 403
+
+
+def test_a_file_that_is_not_a_route_is_named(client: TestClient) -> None:
+    token = csrf(client, "/plan")
+    files = {"route": ("notes.gpx", b"not xml at all", "application/gpx+xml")}
+    answer = client.post("/plan/route", data=BASE | {"csrf_token": token}, files=files)
+    assert answer.status_code == 422 and "notes.gpx" in answer.text
+    assert 'id="plan-form"' in answer.text  # without HTMX the whole page comes back, the form kept
