@@ -6,19 +6,25 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from progrun.coaching.sessions import SessionSpec, plan_for
 from progrun.formats.gpx_route import read_route
 from progrun.heart_rate import hr_bands_of
+from progrun.paces import training_paces_for_vdot
 from progrun.plan_io import plan_rows
 from progrun.plan_request import PlanRequest, plan_from_request
 from progrun.settings import Settings
+from progrun.simulate import simulate_run
+from progrun.training_log import TrainingLog
 from progrun.treadmill import treadmill_card
 from progrun.web import WebConfig, create_app
 from tests.route_builders import piecewise_elevation, route_gpx
+from tests.synthetic_runs import gpx_text
 from tests.web_pages.test_forms import csrf, register
 
 BASE = {"race": "5k=20:00", "distance": "5mi"}
@@ -133,3 +139,26 @@ def test_a_file_that_is_not_a_route_is_named(client: TestClient) -> None:
     answer = client.post("/plan/route", data=BASE | {"csrf_token": token}, files=files)
     assert answer.status_code == 422 and "notes.gpx" in answer.text
     assert 'id="plan-form"' in answer.text  # without HTMX the whole page comes back, the form kept
+
+
+@pytest.mark.parametrize("runs", [0, 1, 2])
+def test_the_next_page_says_why_as_next_json_does(client: TestClient, runs: int) -> None:
+    """No run, one run and two runs held to their plans: the page's "Why:" is `next --json`'s sentence."""
+    state = client.app.state.progrun  # type: ignore[attr-defined]
+    user = client.get("/api/auth/me").json()
+    store = state.database.runner(user["runner_id"])
+    today = date.today()
+    for days_ago in range(runs * 3, 0, -3):
+        day = today - timedelta(days=days_ago)
+        plan = plan_for(training_paces_for_vdot(50.0), SessionSpec(day, "4mi"))
+        store.add_plan(plan, planned_on=day)
+        activity = simulate_run(plan, start=datetime.combine(day, time(7), UTC))
+        TrainingLog(store).import_bytes(f"run{days_ago}.gpx", gpx_text(activity).encode())
+    adaptation = client.get("/api/next").json()["adaptation"]
+    page = client.get("/next").text
+    shown = re.search(r'<p class="meta" id="next-why">(.*?)</p>', page, re.S)
+    assert shown is not None
+    assert html.unescape(shown.group(1)) == f"Why: {adaptation['sentence']}"
+    assert (adaptation["rule"], adaptation["tempo_splits"]) == [("hold", 1), ("hold", 2), ("advance", 3)][
+        runs
+    ]
