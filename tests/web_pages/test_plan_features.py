@@ -3,28 +3,34 @@ route give the numbers `plan_from_request` gives for the same request (the CLI's
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from progrun.coaching.sessions import SessionSpec, plan_for
 from progrun.formats.gpx_route import read_route
 from progrun.heart_rate import hr_bands_of
+from progrun.judge import judge
+from progrun.judge_heart_rate import heart_rate_verdict
 from progrun.paces import training_paces_for_vdot
 from progrun.plan_io import plan_rows
 from progrun.plan_request import PlanRequest, plan_from_request
 from progrun.settings import Settings
 from progrun.simulate import simulate_run
+from progrun.storage.store import Store
 from progrun.training_log import TrainingLog
 from progrun.treadmill import treadmill_card
 from progrun.web import WebConfig, create_app
 from tests.route_builders import piecewise_elevation, route_gpx
-from tests.synthetic_runs import gpx_text
+from tests.synthetic_runs import fit_bytes, gpx_text
+from tests.test_heart_rate import _with_heart_rate
 from tests.web_pages.test_forms import csrf, register
 
 BASE = {"race": "5k=20:00", "distance": "5mi"}
@@ -162,3 +168,47 @@ def test_the_next_page_says_why_as_next_json_does(client: TestClient, runs: int)
     assert (adaptation["rule"], adaptation["tempo_splits"]) == [("hold", 1), ("hold", 2), ("advance", 3)][
         runs
     ]
+
+
+def _store_of(client: TestClient) -> Store:
+    state = client.app.state.progrun  # type: ignore[attr-defined]
+    store: Store = state.database.runner(client.get("/api/auth/me").json()["runner_id"])
+    return store
+
+
+@pytest.mark.parametrize(
+    ("hr_fields", "offsets"), [({"max_hr": "190", "resting_hr": "50"}, {}), ({"lthr": "170"}, {0: 15.0})]
+)
+def test_a_run_of_an_hr_guided_plan_shows_its_hr_verdict(
+    client: TestClient, hr_fields: dict[str, str], offsets: dict[int, float]
+) -> None:
+    store = _store_of(client)
+    day = date.today() - timedelta(days=1)
+    plan, _ = plan_from_request(PlanRequest(race="5k=20:00", distance="5mi", **hr_fields))  # type: ignore[arg-type]
+    run = simulate_run(plan, start=datetime.combine(day, time(7), UTC), seed=5, ran_workout=False, noise=0.3)
+    assert run.start is not None
+    store.add_plan(plan, planned_on=run.start.date())  # simulate_run moves the start by `seed` days
+    TrainingLog(store).import_bytes("hr.fit", fit_bytes(_with_heart_rate(run, plan, offsets, 1)))
+    run_id = store.list_activities()[0].id
+    expected = heart_rate_verdict(plan, judge(plan, store.load_activity(run_id)))
+    assert expected is not None
+    page = client.get(f"/runs/{run_id}").text
+    score = re.search(r'<strong id="hr-score">([\d.]+)</strong>', page)
+    assert score is not None and float(score.group(1)) == pytest.approx(expected.score, abs=0.05)
+    assert [f"{s.average_bpm:.0f}" for s in expected.splits] == cells(page, "hr-table", 2)
+    assert 'id="no-gps"' not in page
+
+
+def test_a_run_without_gps_says_so_and_a_plain_plan_has_no_hr_verdict(client: TestClient) -> None:
+    store = _store_of(client)
+    day = date.today() - timedelta(days=1)
+    plan, _ = plan_from_request(PlanRequest(race="5k=20:00", distance="5mi", treadmill="kmh"))
+    run = simulate_run(plan, start=datetime.combine(day, time(7), UTC))
+    store.add_plan(plan, planned_on=day)
+    indoor = dataclasses.replace(
+        run, lat_deg=np.full(run.records, np.nan), lon_deg=np.full(run.records, np.nan)
+    )
+    TrainingLog(store).import_bytes("treadmill.fit", fit_bytes(indoor))
+    page = client.get(f"/runs/{store.list_activities()[0].id}").text
+    assert 'id="no-gps"' in page and "--distance-scale" in page
+    assert 'id="hr-verdict"' not in page and '<svg class="route"' not in page

@@ -1,5 +1,6 @@
 """The run report: the verdict sentence, the split table with bands, the chart of pace, GAP and heart rate
-against the plan, and the route coloured by pace against the target, all from `RunView.to_dict()`."""
+against the plan, and the route coloured by pace against the target, all from `RunView.to_dict()`; beside
+them the heart-rate verdict of an HR-guided plan and a note for a recording without GPS (`report_extras`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from progrun.errors import ProgrunError
 from progrun.web.pages.common import PageLog, PageUser, render
+from progrun.web.pages.report_extras import NO_GPS_NOTE, has_gps, hr_verdict
 from progrun.web.pages.report_view import run_report
 
 router = APIRouter()
@@ -24,4 +26,10 @@ def report_page(request: Request, run_id: int, user: PageUser, log: PageLog) -> 
     except ProgrunError:
         activity = None
     report = run_report(view.to_dict(), activity, log.profile().units)
-    return render(request, "report.html", {"report": report}, user=user)
+    plan_id = view.detail.verdict.plan_id if view.detail.verdict is not None else None
+    context = {
+        "report": report,
+        "heart_rate": hr_verdict(log.store, plan_id, activity),
+        "no_gps": NO_GPS_NOTE if activity is not None and not has_gps(activity) else "",
+    }
+    return render(request, "report.html", context, user=user)
