@@ -212,3 +212,20 @@ def test_a_run_without_gps_says_so_and_a_plain_plan_has_no_hr_verdict(client: Te
     page = client.get(f"/runs/{store.list_activities()[0].id}").text
     assert 'id="no-gps"' in page and "--distance-scale" in page
     assert 'id="hr-verdict"' not in page and '<svg class="route"' not in page
+
+
+def test_the_report_carries_the_talk_and_the_nav_points_to_coach(client: TestClient) -> None:
+    store = _store_of(client)
+    plan, _ = plan_from_request(PlanRequest(race="5k=20:00", distance="5mi"))
+    TrainingLog(store).import_bytes("run.gpx", gpx_text(simulate_run(plan)).encode())
+    run_id = store.list_activities()[0].id
+    page = client.get(f"/runs/{run_id}").text
+    assert '<a href="/coach">Coach</a>' in page and "No comments yet." in page
+    token = csrf(client, f"/runs/{run_id}")
+    posted = client.post(
+        f"/runs/{run_id}/talk",
+        data={"csrf_token": token, "body": "legs felt heavy at 4 mi"},
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303
+    assert "legs felt heavy at 4 mi" in client.get(f"/runs/{run_id}").text
