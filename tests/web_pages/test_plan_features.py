@@ -210,7 +210,7 @@ def test_a_run_without_gps_says_so_and_a_plain_plan_has_no_hr_verdict(client: Te
     )
     TrainingLog(store).import_bytes("treadmill.fit", fit_bytes(indoor))
     page = client.get(f"/runs/{store.list_activities()[0].id}").text
-    assert 'id="no-gps"' in page and "--distance-scale" in page
+    assert 'id="no-gps"' in page and "belt distance / watch distance" in page
     assert 'id="hr-verdict"' not in page and '<svg class="route"' not in page
 
 

@@ -23,8 +23,8 @@ from progrun.storage.store import Store
 #: What the report says of a recording without positions.
 NO_GPS_NOTE = (
     "No GPS in this recording (a treadmill or indoor run): distance and pace are the foot pod's or the "
-    "watch's own. If the treadmill's display disagrees, judge it again with the scale "
-    "(belt distance / watch distance): progrun judge run.fit --distance-scale 1.03."
+    "watch's own. If the treadmill's display disagrees, run a known distance on the belt and judge the run "
+    "again with its distance scaled by belt distance / watch distance (the judge's scale, e.g. 1.03)."
 )
 
 
