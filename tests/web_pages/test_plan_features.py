@@ -28,10 +28,9 @@ from progrun.storage.store import Store
 from progrun.training_log import TrainingLog
 from progrun.treadmill import treadmill_card
 from progrun.web import WebConfig, create_app
+from tests.heart_rate_traces import with_heart_rate_trace
 from tests.route_builders import piecewise_elevation, route_gpx
 from tests.synthetic_runs import fit_bytes, gpx_text
-from tests.test_heart_rate import _with_heart_rate
-from tests.web_pages.test_forms import csrf, register
 
 BASE = {"race": "5k=20:00", "distance": "5mi"}
 
@@ -42,6 +41,17 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver") as test_client:
         assert register(test_client, "ann@example.org") == 303
         yield test_client
+
+
+def csrf(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert found is not None
+    return found.group(1)
+
+
+def register(client: TestClient, email: str, password: str = "a long enough password") -> int:
+    form = {"csrf_token": csrf(client, "/register"), "email": email, "password": password, "name": "Ann"}
+    return client.post("/register", data=form, follow_redirects=False).status_code
 
 
 def cells(page: str, table_id: str, column: int) -> list[str]:
@@ -188,7 +198,7 @@ def test_a_run_of_an_hr_guided_plan_shows_its_hr_verdict(
     run = simulate_run(plan, start=datetime.combine(day, time(7), UTC), seed=5, ran_workout=False, noise=0.3)
     assert run.start is not None
     store.add_plan(plan, planned_on=run.start.date())  # simulate_run moves the start by `seed` days
-    TrainingLog(store).import_bytes("hr.fit", fit_bytes(_with_heart_rate(run, plan, offsets, 1)))
+    TrainingLog(store).import_bytes("hr.fit", fit_bytes(with_heart_rate_trace(run, plan, offsets, 1)))
     run_id = store.list_activities()[0].id
     expected = heart_rate_verdict(plan, judge(plan, store.load_activity(run_id)))
     assert expected is not None
