@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 from garmin_fit_sdk import Decoder, Stream
 
-from progrun.activity import Activity
 from progrun.cli import cli
 from progrun.errors import PlanError, RequestError
 from progrun.formats.export import ExportFormat, export_plan
@@ -24,6 +23,7 @@ from progrun.judge_heart_rate import heart_rate_verdict
 from progrun.plan import Plan
 from progrun.plan_request import PlanRequest, plan_from_request
 from progrun.simulate import simulate_run
+from tests.heart_rate_traces import with_heart_rate_trace as _with_heart_rate
 
 
 def test_karvonen_reserve_numbers() -> None:
@@ -115,27 +115,6 @@ def test_intervals_icu_text_targets_heart_rate() -> None:
     assert lines[4] == "- 26 s faster: tempo 1mi 85-93% HR"
     friel = export_plan(_hr_plan(distance="8km", lthr="170"), ExportFormat.INTERVALS).data.decode()
     assert "- settle in 1km 85-87% LTHR" in friel.splitlines()
-
-
-def _with_heart_rate(run: Activity, plan: Plan, offsets: dict[int, float], seed: int) -> Activity:
-    """`run` with a heart-rate trace: each split aims at its band's middle (+ offset), lag 30 s, drift."""
-    bands = hr_bands_of(plan)
-    assert bands is not None
-    edges = np.cumsum([step.distance_m or 0.0 for step in plan.running_steps])
-    rng = np.random.default_rng(seed)
-    target = np.empty(run.records)
-    for i, distance in enumerate(run.distance_m):
-        split = int(np.searchsorted(edges, distance, side="right"))
-        band = bands[min(split, len(plan.running_steps) - 1)]
-        assert band is not None
-        middle = (band.low_bpm + band.high_bpm) / 2.0 + offsets.get(split, 0.0)
-        target[i] = middle if split < len(edges) else middle - 40.0
-    trace = np.empty(run.records)
-    trace[0] = target[0] - 20.0
-    for i in range(1, run.records):
-        trace[i] = trace[i - 1] + (target[i] - trace[i - 1]) / 30.0
-    drift = np.maximum(0.0, run.time_s - 600.0) / 60.0 * 0.1
-    return dataclasses.replace(run, heart_rate_bpm=trace + drift + rng.normal(0.0, 1.5, run.records))
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from progrun.storage.schema import CoachRunnerRow
 from progrun.training_log import TrainingLog
 from progrun.web import WebConfig, create_app
 from progrun.web.sessions import set_password, start_session
+from tests.route_builders import route_gpx
 from tests.storage.conftest import _pg_schema_url, pg_database_url  # noqa: F401  (the fixture)
 from tests.synthetic_runs import gpx_text
 
@@ -196,6 +197,9 @@ def _form_session(w: World) -> dict[str, Any]:
     return {"on": RUN_DAY.isoformat(), "athletes": [w.runners["self"]], "distance": "4mi"}
 
 
+ROUTE_FILE = {
+    "files": {"route": ("loop.gpx", route_gpx(3000.0, lambda d: 100.0 + 0.02 * d), "application/gpx+xml")}
+}
 ANY_RUN_FILE = {"files": {"file": ("notes.txt", b"not a run", "text/plain")}}
 COACH = only("own_coach", 200)
 
@@ -318,6 +322,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/plan/preview"): Row(url("/plan/preview?race=5k%3D20%3A00&distance=5mi"), page(signed_in(200))),
     ("POST", "/plan/save"): Row(
         form("/plan/save", lambda w: {"race": "5k=20:00", "distance": "5mi"}), page(signed_in(200))
+    ),
+    ("POST", "/plan/route"): Row(
+        lambda w, r: {"url": "/plan/route", "data": {"race": "5k=20:00"}, **ROUTE_FILE}, page(signed_in(200))
     ),
     ("GET", "/upload"): Row(url("/upload"), page(signed_in(200))),
     ("GET", "/runs/{run_id}"): Row(url("/runs/{run}"), page(only("self", 200))),

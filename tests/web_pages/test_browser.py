@@ -18,7 +18,10 @@ import pytest
 from garmin_fit_sdk import Decoder, Stream
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from progrun.heart_rate import hr_bands_of
+from progrun.plan_request import PlanRequest, plan_from_request
 from progrun.settings import Settings
+from progrun.treadmill import treadmill_card
 from progrun.units import format_pace
 from progrun.web import WebConfig, create_app
 from progrun.web.owner import ensure_owner, once_link
@@ -258,3 +261,29 @@ def test_report_and_upload_at_phone_width(browser: Browser, site: Site, run_id: 
         assert tab.evaluate("document.documentElement.scrollWidth") <= 390, path
     context.close()
     assert errors == []
+
+
+def test_plan_builder_guides_by_heart_rate_on_the_treadmill_in_the_heat(page: Page) -> None:
+    """The HR, treadmill and conditions fields typed in the browser give `plan_from_request`'s numbers."""
+    page.click("nav >> text=Plan")
+    page.wait_for_load_state()  # HTMX is bound once the deferred scripts ran
+    typed = (("distance", "5mi"), ("max_hr", "190"), ("resting_hr", "50"), ("temperature", "28C"))
+    for name, value in (*typed, ("treadmill", "kmh"), ("dew_point", "20C")):
+        # one preview per edit, each awaited: a preview replaced while in flight is aborted (hx-sync)
+        with page.expect_response(lambda answer, key=f"{name}={value}": key in answer.url):
+            if name == "treadmill":
+                page.select_option(f"#{name}", value)
+            else:
+                page.fill(f"#{name}", value)
+    fields = {"race": "5k=20:00", "distance": "5mi", "max_hr": "190", "resting_hr": "50", "treadmill": "kmh"}
+    plan, _ = plan_from_request(PlanRequest(**fields, temperature="28C", dew_point="20C"))
+    bands = hr_bands_of(plan)
+    assert bands is not None
+    expected_hr = [f"{band.low_bpm:.0f}-{band.high_bpm:.0f} {band.zone}" if band else "-" for band in bands]
+    expect(page.locator("#plan-table td.hr")).to_have_text(expected_hr)
+    expect(page.locator("#treadmill-card tbody tr td:nth-child(3)")).to_have_text(
+        [f"{row.speed:.1f}" for row in treadmill_card(plan, "kmh").rows]
+    )
+    expect(page.locator("#plan-reasons li")).to_have_text(list(plan.reasons))
+    page.locator("#ramp-chart canvas").first.wait_for()
+    page.screenshot(path=str(SHOTS / "web-plan-features.png"), full_page=True)
