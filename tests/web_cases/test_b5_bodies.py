@@ -139,3 +139,16 @@ def test_case_090_error_bodies_leak_nothing(
     assert 400 <= answer.status_code < 500, (answer.status_code, answer.text)
     assert_clear(answer.json())
     assert answer.json()["error"]
+
+
+@pytest.mark.parametrize(("header_bytes", "status"), [(30_000, 200), (40_000, 431), (1_000_000, 431)])
+def test_case_078_the_app_refuses_headers_over_32_kb(
+    client: TestClient, header_bytes: int, status: int
+) -> None:
+    answer = client.get("/healthz", headers={"Cookie": "junk=" + "a" * header_bytes})
+    assert answer.status_code == status
+    if status == 431:
+        assert answer.json()["error"].endswith(
+            "over the 32 KB limit; clear this site's cookies and try again"
+        )
+        assert answer.headers["x-frame-options"] == "DENY"

@@ -37,6 +37,11 @@ def too_large_message(upload_max_bytes: int) -> str:
     )
 
 
+#: Request headers (cookies included) at most this many bytes: uvicorn's h11 takes any size that arrives
+#: in one read, so the app refuses more itself (catalogue case 78).
+MAX_HEADER_BYTES = 32 * 1024
+
+
 class BodyLimit:
     """Counts a request body's bytes as they arrive: past `max_bytes` the read fails with 413 (catalogue
     case 76: a chunked body has no Content-Length to refuse it by, so nothing more is read or spooled)."""
@@ -49,6 +54,16 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        header_bytes = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+        if header_bytes > MAX_HEADER_BYTES:
+            message = (
+                f"the request's headers are {header_bytes} bytes, over the {MAX_HEADER_BYTES // 1024} KB "
+                "limit; clear this site's cookies and try again"
+            )
+            refused = JSONResponse({"error": message, "field": "", "suggestions": []}, status_code=431)
+            refused.headers.update(SECURITY_HEADERS)
+            await refused(scope, receive, send)
             return
         received = 0
 
