@@ -43,6 +43,9 @@ def _validation_message(error: RequestValidationError) -> tuple[str, str]:
         return 'the request body is not valid JSON; send a JSON object such as {"race": "5k=22:30"}', ""
     if kind == "missing":
         return f"{field}: this field is required; give it", field
+    if kind == "string_pattern_mismatch":  # the regular expression means nothing to a runner
+        shown = str(first.get("input", ""))[:60]
+        return f"{field}: {shown!r} is not in the form it needs, or holds a space or control character", field
     message = str(first.get("msg", "is not valid"))
     return (f"{field}: {message}" if field else message), field
 
