@@ -37,6 +37,19 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         yield test_client
 
 
+def get_paths(app: FastAPI) -> list[str]:
+    """Every GET path the app answers without a path parameter (included routers walked)."""
+
+    def walk(routes: list[Any], prefix: str) -> Iterator[str]:
+        for route in routes:
+            if hasattr(route, "original_router"):
+                yield from walk(route.original_router.routes, prefix + route.include_context.prefix)
+            elif "GET" in (getattr(route, "methods", None) or ()):
+                yield prefix + route.path
+
+    return sorted({path for path in walk(list(app.routes), "") if "{" not in path})
+
+
 def wait_done(client: TestClient, token: str, upload_id: str) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for _ in range(1200):

@@ -12,7 +12,7 @@ from progrun.settings import Settings
 from progrun.web import WebConfig, create_app
 from progrun.web.sessions import start_session
 from tests.web.api_accounts import PASSWORD, bearer, register
-from tests.web.test_authorisation_matrix import app_routes
+from tests.web_cases.conftest import get_paths
 
 
 def form_sign_in(client: TestClient, email: str, **extra: str) -> str:
@@ -156,13 +156,8 @@ def test_case_088_uploads_are_limited_per_user_per_hour_with_retry_after(tmp_pat
 
 
 def page_paths(client: TestClient) -> list[str]:
-    return sorted(
-        {
-            path
-            for method, path in app_routes(client.app)  # type: ignore[arg-type]
-            if method == "GET" and "{" not in path and not path.startswith(("/static", "/login/once"))
-        }
-    )
+    paths = get_paths(client.app)  # type: ignore[arg-type]
+    return [path for path in paths if not path.startswith(("/static", "/login/once"))]
 
 
 def test_case_092_csp_and_clickjacking_headers_on_every_page(client: TestClient) -> None:
