@@ -42,7 +42,10 @@ def login_page(request: Request, state: StateDep) -> Response:
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
 def login_form(
-    request: Request, state: StateDep, email: Annotated[str, Form()], password: Annotated[str, Form()]
+    request: Request,
+    state: StateDep,
+    email: Annotated[str, Form(max_length=320, pattern=r"^[^\x00-\x1f\x7f]*$")],
+    password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     wait_s = sign_in_wait_s(request, state, email)
     if wait_s:

@@ -7,6 +7,7 @@ field, a wrong type) become 422 in the same shape, naming the field.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -42,8 +43,28 @@ def _validation_message(error: RequestValidationError) -> tuple[str, str]:
         return 'the request body is not valid JSON; send a JSON object such as {"race": "5k=22:30"}', ""
     if kind == "missing":
         return f"{field}: this field is required; give it", field
+    if kind == "string_pattern_mismatch":  # the regular expression means nothing to a runner
+        shown = str(first.get("input", ""))[:60]
+        return f"{field}: {shown!r} is not in the form it needs, or holds a space or control character", field
     message = str(first.get("msg", "is not valid"))
     return (f"{field}: {message}" if field else message), field
+
+
+#: A refusal that starts "field: ..." names that request field.
+_FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_.]*): ")
+#: What FastAPI says when a body's parser fails (nested too deep, a number too long, a broken multipart).
+_UNREADABLE = "There was an error parsing the body"
+
+
+def _http_message(detail: str) -> tuple[str, str]:
+    if detail == _UNREADABLE:
+        return (
+            "the request body could not be read (nested too deeply, a number too long, or a broken "
+            'form); send a plain JSON object such as {"race": "5k=22:30", "distance": "5mi"}',
+            "",
+        )
+    found = _FIELD_PREFIX.match(detail)
+    return detail, found.group(1) if found else ""
 
 
 def add_error_handlers(app: FastAPI) -> None:
@@ -61,4 +82,5 @@ def add_error_handlers(app: FastAPI) -> None:
         detail = error.detail if isinstance(error.detail, str) else "the request was refused"
         if error.status_code == 404 and detail == "Not Found":
             detail = f"nothing at {request.url.path}"
-        return JSONResponse(error_body(detail), status_code=error.status_code, headers=error.headers)
+        message, field = _http_message(detail)
+        return JSONResponse(error_body(message, field), status_code=error.status_code, headers=error.headers)

@@ -14,18 +14,22 @@ from progrun.web.sessions import check_password, revoke_session, set_password, s
 
 router = APIRouter(prefix="/api/auth", tags=["accounts"])
 
+#: An address holds no spaces or control characters (a NUL cannot even be stored in PostgreSQL text).
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$"
+NO_CONTROL_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+
 #: Shortest password accepted (NIST SP 800-63B asks at least 8 characters).
 MIN_PASSWORD_CHARS = 8
 
 
 class Registration(BaseModel):
-    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    email: str = Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN)
     password: str = Field(min_length=MIN_PASSWORD_CHARS, max_length=1000)
     name: str = Field(default="", max_length=200)
 
 
 class Credentials(BaseModel):
-    email: str = Field(max_length=320)
+    email: str = Field(max_length=320, pattern=NO_CONTROL_PATTERN)
     password: str = Field(max_length=1000)
 
 

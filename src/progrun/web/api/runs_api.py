@@ -77,6 +77,10 @@ def _analysis(state: AppState) -> Analysis:
 
 
 def _check_name(name: str) -> str:
+    if any(not char.isprintable() for char in name):  # NUL, escapes, new lines (catalogue case 79)
+        raise HTTPException(
+            422, f"file: the file's name {name[:100]!r} holds control characters; rename it without them"
+        )
     shown = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not shown.lower().endswith(UPLOAD_SUFFIXES):
         raise HTTPException(
