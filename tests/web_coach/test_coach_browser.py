@@ -27,7 +27,7 @@ from progrun.storage.database import Database
 from progrun.training_log import TrainingLog
 from progrun.web import WebConfig, create_app
 from tests.synthetic_runs import gpx_text
-from tests.web_coach.coach_server import serving
+from tests.web_pages.pages_server import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "img"
