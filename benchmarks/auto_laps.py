@@ -47,7 +47,8 @@ class LapCheck:
         return self.ours_s - self.device_s
 
 
-def _auto_lap_length(row: dict[str, str], is_last: bool) -> float | None:
+def auto_lap_length(row: dict[str, str], is_last: bool) -> float | None:
+    """The auto-lap length (1 km or 1 mile) a laps.csv row was closed at, or None for any other lap."""
     if not row["distance_m"] or is_last:
         return None
     distance = float(row["distance_m"])
@@ -70,7 +71,7 @@ def lap_checks(corpus: Path) -> list[LapCheck]:
     for name, rows in by_file.items():
         selected = []
         for number, row in enumerate(rows):
-            length = _auto_lap_length(row, number == len(rows) - 1)
+            length = auto_lap_length(row, number == len(rows) - 1)
             if length is not None:
                 selected.append((number, row, length))
         if not selected:

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
 from functools import cache
 
 import pytest
 
+from benchmarks.auto_laps import LAP_LENGTHS_M, LapCheck, auto_lap_length
 from progrun.activity import Activity, Format
 from progrun.formats import read_activity
 from progrun.splits import Splits, split_by_distance
@@ -40,7 +40,6 @@ from tests.conftest import ACTIVITIES
 
 TOLERANCE_S = 1.0
 REQUIRED_RATE = 0.95
-LAP_LENGTHS_M = (1000.0, 1609.344)
 
 
 #: (file, lap number) -> why our split differs from the device lap by more than 1 s.
@@ -69,37 +68,12 @@ EXPECTED_MISSES: dict[tuple[str, int], str] = {
 }
 
 
-@dataclass(frozen=True)
-class LapCheck:
-    file: str
-    lap: int
-    device_s: float
-    ours_s: float
-
-    @property
-    def error_s(self) -> float:
-        return self.ours_s - self.device_s
-
-
 def _read_laps() -> dict[str, list[dict[str, str]]]:
     by_file: dict[str, list[dict[str, str]]] = {}
     with (ACTIVITIES / "laps.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             by_file.setdefault(row["file"], []).append(row)
     return by_file
-
-
-def _auto_lap_length(row: dict[str, str], is_last: bool) -> float | None:
-    if not row["distance_m"] or is_last:
-        return None
-    distance = float(row["distance_m"])
-    length = next((n for n in LAP_LENGTHS_M if abs(distance - n) <= 0.005 * n), None)
-    if length is None:
-        return None
-    trigger = row["lap_trigger"].lower()
-    if row["format"] == "fit":
-        return length if trigger == "distance" else None
-    return length if trigger in ("distance", "manual") else None
 
 
 def _splits(name: str, activity: Activity, length_m: float) -> Splits:
@@ -122,7 +96,7 @@ def lap_checks(unknown_trigger: bool = False) -> tuple[LapCheck, ...]:
                     distance = float(row["distance_m"])
                     length = next((n for n in LAP_LENGTHS_M if abs(distance - n) <= 0.005 * n), None)
             else:
-                length = _auto_lap_length(row, is_last)
+                length = auto_lap_length(row, is_last)
             if length is not None:
                 selected.append((number, row, length))
         if not selected:
