@@ -22,7 +22,7 @@ from progrun.errors import ProgrunError
 from progrun.plan_io import plan_summary
 from progrun.training_log import TrainingLog
 from progrun.web.auth import StateDep
-from progrun.web.pages.coach_common import MaybeUser, page, sign_in, today
+from progrun.web.pages.coach_common import MaybeUser, page, session_form, sign_in, today
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -120,10 +120,7 @@ def comment(
 def prescribe_page(request: Request, state: StateDep, user: MaybeUser) -> Response:
     if user is None:
         return sign_in()
-    athletes = state.database.coached_by(user.user_id)
-    return page(
-        state, request, "coach_prescribe.html", user, athletes=athletes, error="", action="/coach/prescribe"
-    )
+    return session_form(state, request, user, action="/coach/prescribe")
 
 
 @router.post("/coach/prescribe")
@@ -147,18 +144,7 @@ def prescribe_form(
     except ProgrunError as error:
         if getattr(error, "kind", "") == "athlete":
             raise
-        mine = state.database.coached_by(user.user_id)
-        response = page(
-            state,
-            request,
-            "coach_prescribe.html",
-            user,
-            athletes=mine,
-            error=str(error),
-            action="/coach/prescribe",
-        )
-        response.status_code = 400
-        return response
+        return session_form(state, request, user, action="/coach/prescribe", error=str(error))
     return RedirectResponse(f"/coach/sessions/{session_id}", status_code=303)
 
 

@@ -14,7 +14,7 @@ from progrun.coaching.sessions import SessionSpec, session_view
 from progrun.errors import ProgrunError
 from progrun.plan_io import plan_rows, plan_summary
 from progrun.web.auth import StateDep
-from progrun.web.pages.coach_common import MaybeUser, page, sign_in, today
+from progrun.web.pages.coach_common import MaybeUser, page, session_form, sign_in, today
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -24,17 +24,7 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 def club_form_page(request: Request, state: StateDep, user: MaybeUser) -> Response:
     if user is None:
         return sign_in()
-    athletes = state.database.coached_by(user.user_id)
-    return page(
-        state,
-        request,
-        "coach_prescribe.html",
-        user,
-        athletes=athletes,
-        error="",
-        action="/coach/club",
-        club=True,
-    )
+    return session_form(state, request, user, action="/coach/club", club=True)
 
 
 @router.post("/coach/club")
@@ -60,19 +50,7 @@ def club_form(
     except ProgrunError as error:
         if getattr(error, "kind", "") == "athlete":
             raise
-        mine = state.database.coached_by(user.user_id)
-        response = page(
-            state,
-            request,
-            "coach_prescribe.html",
-            user,
-            athletes=mine,
-            error=str(error),
-            action="/coach/club",
-            club=True,
-        )
-        response.status_code = 400
-        return response
+        return session_form(state, request, user, action="/coach/club", error=str(error), club=True)
     return RedirectResponse(f"/coach/club/{session_id}", status_code=303)
 
 

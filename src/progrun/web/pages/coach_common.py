@@ -45,3 +45,23 @@ def page(state: AppState, request: Request, template: str, user: CurrentUser, **
         template,
         {"user": user, "pace": pace, "duration": duration, "colour": score_colour, **context},
     )
+
+
+def session_form(
+    state: AppState, request: Request, user: CurrentUser, *, action: str, error: str = "", club: bool = False
+) -> Response:
+    """The prescribe form (a session, or a club night when `club`) over the coach's athletes; with an error,
+    answered 400."""
+    response = page(
+        state,
+        request,
+        "coach_prescribe.html",
+        user,
+        athletes=state.database.coached_by(user.user_id),
+        error=error,
+        action=action,
+        **({"club": True} if club else {}),
+    )
+    if error:
+        response.status_code = 400
+    return response
