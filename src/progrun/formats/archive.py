@@ -16,7 +16,8 @@ into a temporary file whose name we choose). Every limit bounds bytes *actually 
   + compressed size) must not overlap, nor run past the central directory (a forged compress_size);
 * unsafe names (absolute, drive letters, `..`, NUL, over 1024 chars), symlinks, encrypted members and
   compression methods other than stored/deflate are refused member by member, with a reason;
-* one level of nested zip is accepted (Garmin's `UploadedFiles_*_Part*.zip`); deeper nesting is refused;
+* one level of nested zip is accepted (Garmin's `UploadedFiles_*_Part*.zip`); deeper nesting is refused.
+  A nested zip stored without compression is opened in place (`ByteSpan`), not copied;
 * macOS metadata (`__MACOSX/...`, `._name` AppleDouble files, which end in `.fit` like the file they
   describe) is skipped and only counted (`Listing.ignored`);
 * a full disk (ENOSPC, EDQUOT) while copying a nested zip is `DiskFull`: the import stops there.
@@ -25,6 +26,7 @@ into a temporary file whose name we choose). Every limit bounds bytes *actually 
 from __future__ import annotations
 
 import errno
+import io
 import itertools
 import stat
 import struct
@@ -32,7 +34,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
 
 from progrun.errors import CorruptFile, DiskFull, UnsafeFile
@@ -115,9 +117,20 @@ class UploadBudget:
         self.used_bytes += size_bytes
 
 
+def _segments(name: str) -> list[str]:
+    """A member name's path segments ("/" or "\\" between them; empty and "." segments dropped)."""
+    return [part for part in name.replace("\\", "/").split("/") if part and part != "."]
+
+
+def base_name(name: str) -> str:
+    """A member name's last segment (`PurePosixPath(name).name` with "\\" as a separator too; cheaper)."""
+    segments = _segments(name)
+    return segments[-1] if segments else ""
+
+
 def is_macos_metadata(name: str) -> bool:
     """A macOS `__MACOSX/` folder entry or `._name` AppleDouble file (metadata, not an activity)."""
-    parts = PurePosixPath(name.replace("\\", "/")).parts
+    parts = _segments(name)
     return "__MACOSX" in parts or (bool(parts) and parts[-1].startswith("._"))
 
 
@@ -130,17 +143,88 @@ def unsafe_name_reason(name: str) -> str | None:
     normal = name.replace("\\", "/")
     if normal.startswith("/") or (len(normal) > 1 and normal[1] == ":"):
         return "absolute member path (zip-slip)"
-    if ".." in PurePosixPath(normal).parts:
+    if ".." in normal.split("/"):
         return "member path climbs out with '..' (zip-slip)"
     return None
 
 
-def open_zip(path: Path, display: str) -> zipfile.ZipFile:
-    """Open a zip, turning 'not a zip' and a truncated directory into CorruptFile."""
+class ByteSpan(io.RawIOBase):
+    """`length` bytes of a file from `offset`, read as a file of their own: a zip stored inside a zip,
+    opened where it lies instead of copied out (`stored_member_span`)."""
+
+    def __init__(self, path: Path | str, offset: int, length: int) -> None:
+        super().__init__()
+        self._file = open(path, "rb")  # noqa: SIM115  (closed with the span)
+        self._offset = offset
+        self._length = length
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, position: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._length}[whence]
+        if base + position < 0:
+            raise ValueError("negative seek position")
+        self._position = base + position
+        return self._position
+
+    def read(self, size: int | None = -1) -> bytes:
+        left = max(0, self._length - self._position)
+        wanted = left if size is None or size < 0 else min(size, left)
+        if wanted == 0:
+            return b""
+        self._file.seek(self._offset + self._position)
+        data = self._file.read(wanted)
+        self._position += len(data)
+        return data
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        memoryview(buffer)[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def open_zip(path: Path | str, display: str, span: tuple[int, int] | None = None) -> zipfile.ZipFile:
+    """Open a zip (or the zip at byte `span` = (offset, length) of the file), turning 'not a zip' and
+    a truncated directory into CorruptFile."""
     try:
-        return zipfile.ZipFile(path)
+        if span is None:
+            return zipfile.ZipFile(path)
+        return zipfile.ZipFile(ByteSpan(path, *span))
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise CorruptFile(display, f"not a valid zip archive ({error})", format="zip") from None
+
+
+def stored_member_span(archive: zipfile.ZipFile, index: int) -> tuple[int, int] | None:
+    """(offset, length) in the archive's file of a member stored without compression (a nested zip to
+    open in place); None when it is compressed, flagged, or its local header does not check out.
+    `list_members` has already checked that the member lies inside the archive, overlapping no other."""
+    info = archive.infolist()[index]
+    handle = archive.fp
+    if handle is None or info.compress_type != zipfile.ZIP_STORED or info.flag_bits & _FLAGS_NOT_PLAIN:
+        return None
+    if info.compress_size != info.file_size or isinstance(handle, ByteSpan):
+        return None  # a zip inside a zip inside a zip: list_members refuses that depth anyway
+    try:
+        handle.seek(info.header_offset)
+        header = handle.read(_LOCAL_HEADER.size)
+    except (OSError, ValueError):
+        return None
+    if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
+        return None
+    fields = _LOCAL_HEADER.unpack(header)
+    return info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10], info.compress_size
 
 
 def list_members(archive: zipfile.ZipFile, display: str, *, budget: UploadBudget | None = None) -> Listing:
@@ -272,6 +356,14 @@ def read_member_with_deflate(
     after the stream's end. Output is bounded by the declared size (itself at most `limit`). Anything
     else, or a stored member, goes through `read_member`, whose checks and messages then apply.
     """
+    return inflate_member(archive, index, read_deflate(archive, index, limit=limit), display, limit=limit)
+
+
+def read_deflate(archive: zipfile.ZipFile, index: int, *, limit: int = MAX_MEMBER_BYTES) -> bytes | None:
+    """A plainly deflated member's compressed bytes as they sit in the archive, not inflated; None for a
+    stored, encrypted or oddly flagged member, one over `limit`, or one whose local header disagrees
+    with the central directory. (Hashing these finds a member already in the log without inflating it.)
+    """
     info = archive.infolist()[index]
     handle = archive.fp
     if (
@@ -281,34 +373,51 @@ def read_member_with_deflate(
         or info.file_size > limit
         or info.compress_size > limit
     ):
-        return MemberBytes(read_member(archive, index, display, limit=limit))
+        return None
     try:
         handle.seek(info.header_offset)
         header = handle.read(_LOCAL_HEADER.size)
         if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
-            raise ValueError("no local header")
+            return None
         fields = _LOCAL_HEADER.unpack(header)
         name_length, extra_length = fields[9], fields[10]
         name = handle.read(name_length)
         encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
         if name.decode(encoding) != info.orig_filename:
-            raise ValueError("local and central names differ")
+            return None
         handle.seek(extra_length, 1)
         deflate = handle.read(info.compress_size)
-        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-        data = inflater.decompress(deflate, info.file_size + 1)
-        valid = (
-            len(deflate) == info.compress_size
-            and len(data) == info.file_size
-            and inflater.eof
-            and not inflater.unused_data
-            and zlib.crc32(data) == info.CRC
-        )
-    except (OSError, ValueError, UnicodeDecodeError, zlib.error):
-        valid = False
-    if not valid:
-        return MemberBytes(read_member(archive, index, display, limit=limit))
-    return MemberBytes(data, deflate)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return deflate if len(deflate) == info.compress_size else None
+
+
+def inflate_member(
+    archive: zipfile.ZipFile,
+    index: int,
+    deflate: bytes | None,
+    display: str,
+    *,
+    limit: int = MAX_MEMBER_BYTES,
+) -> MemberBytes:
+    """The member's content from its `read_deflate` bytes, checked against the declared size and CRC-32;
+    through `read_member` (its checks and messages) when `deflate` is None or does not check out."""
+    if deflate is not None:
+        info = archive.infolist()[index]
+        try:
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            data = inflater.decompress(deflate, info.file_size + 1)
+            valid = (
+                len(data) == info.file_size
+                and inflater.eof
+                and not inflater.unused_data
+                and zlib.crc32(data) == info.CRC
+            )
+        except zlib.error:
+            valid = False
+        if valid:
+            return MemberBytes(data, deflate)
+    return MemberBytes(read_member(archive, index, display, limit=limit))
 
 
 def copy_member(
@@ -359,17 +468,22 @@ __all__ = [
     "MAX_MEMBERS",
     "MAX_MEMBER_BYTES",
     "BudgetExceeded",
+    "ByteSpan",
     "Listing",
     "Member",
     "MemberBytes",
     "Refused",
     "UploadBudget",
+    "base_name",
     "copy_member",
+    "inflate_member",
     "is_macos_metadata",
     "is_zip",
     "list_members",
     "open_zip",
+    "read_deflate",
     "read_member",
     "read_member_with_deflate",
+    "stored_member_span",
     "unsafe_name_reason",
 ]

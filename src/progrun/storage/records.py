@@ -52,6 +52,8 @@ class ImportedRun:
     #: Why the run is partial (salvaged from a damaged file), "" for a complete run. A partial run
     #: is kept out of fitness and progress, and a later complete copy of it replaces it.
     partial: str = ""
+    #: SHA-256 of `raw_z`'s deflate stream (for a zip member, the member's own): known before inflating.
+    deflate_sha256: str = ""
 
 
 @dataclass(frozen=True)

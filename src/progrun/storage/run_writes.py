@@ -169,6 +169,7 @@ class RunWrites:
             "analysis_version": run.analysis_version,
             "summary_json": json.dumps(run.summary, default=str),
             "partial_reason": run.partial or None,
+            "deflate_sha256": run.deflate_sha256 or None,
         }
 
     def _write_details(self, cursor: Any, activity_id: int, run: ImportedRun) -> None:

@@ -87,7 +87,11 @@ class PlanRow(Base):
 
 
 class BlobRow(Base):
-    """A raw activity file, content-addressed by the SHA-256 of its decompressed bytes."""
+    """A raw activity file, content-addressed by the SHA-256 of its decompressed bytes.
+
+    `data` is a zlib stream: a header, a deflate stream (for a zip member the member's own, as it sat
+    in the archive) and an Adler-32 trailer.
+    """
 
     __tablename__ = "blobs"
 
@@ -127,6 +131,9 @@ class ActivityRow(Base):
     n_splits: Mapped[int] = mapped_column(Integer)
     analysis_version: Mapped[int] = mapped_column(Integer)
     summary_json: Mapped[str] = mapped_column(Text, default="{}")
+    #: SHA-256 of the raw file's deflate stream as stored (`blobs.data`): a zip member whose compressed
+    #: bytes hash to it is this file, known without inflating it (an export imported again).
+    deflate_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: Why the run is partial (salvaged from a damaged file); NULL for a complete run (migration 0003)
     partial_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -38,6 +38,7 @@ ACTIVITY_KEYS = (
     "analysis_version",
     "summary_json",
     "partial_reason",
+    "deflate_sha256",
     "runner_id",
     "imported_at",
 )

@@ -146,12 +146,19 @@ class Store(RunWrites):
             return query.order_by(A.c.start.desc(), A.c.id.desc())
         return query.order_by(A.c.start, A.c.id)
 
-    def known_hashes(self) -> dict[str, int]:
-        """Every stored file's SHA-256 (of its decompressed bytes) with its activity id: an import skips
-        a file already in the log before decoding it."""
+    def known_files(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Every stored file's activity id by the SHA-256 of its content and by that of its deflate stream
+        (`activities.deflate_sha256`): an import skips a file already in the log before decoding it, and
+        a zip member before even inflating it."""
+        query = select(A.c.sha256, A.c.deflate_sha256, A.c.id).where(A.c.runner_id == self.runner_id)
+        by_content: dict[str, int] = {}
+        by_deflate: dict[str, int] = {}
         with self._engine.connect() as connection:
-            rows = connection.execute(select(A.c.sha256, A.c.id).where(A.c.runner_id == self.runner_id))
-            return {str(sha): int(activity_id) for sha, activity_id in rows}
+            for sha, deflate_sha, activity_id in connection.execute(query):
+                by_content[sha] = activity_id
+                if deflate_sha is not None:
+                    by_deflate[deflate_sha] = activity_id
+        return by_content, by_deflate
 
     def iter_ids(self, *, older_than_version: int | None = None) -> Iterator[int]:
         query = select(A.c.id).where(A.c.runner_id == self.runner_id).order_by(A.c.id)

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from progrun.analysis import AnalysisContext, is_run
 from progrun.errors import ActivityFileError, DiskFull, NotAnActivity, ProgrunError, Suggestion, UnsafeFile
@@ -68,6 +68,8 @@ class Source:
     strava_type: str = ""
     #: Read a damaged file leniently and store what decodes as a partial run (`import --salvage`).
     salvage: bool = False
+    #: (offset, length) of the zip within `path` when it is a zip stored inside another, read in place.
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,15 @@ class Known:
 
     file: str
     activity_id: int
+
+
+@dataclass(frozen=True)
+class KnownFiles:
+    """The runner's stored files, by the SHA-256 of their content and of their deflate stream
+    (`Store.known_files`), each with its activity id."""
+
+    content: dict[str, int] = field(default_factory=dict)
+    deflate: dict[str, int] = field(default_factory=dict)
 
 
 WorkResult = ImportedRun | Skipped | Failed | Known
@@ -142,7 +153,7 @@ def _is_activity_name(name: str) -> bool:
 
 
 def _csv_key(name: str) -> str:
-    key = PurePosixPath(name.replace("\\", "/")).name.lower()
+    key = archive.base_name(name).lower()
     return key[:-3] if key.endswith(".gz") else key
 
 
@@ -183,7 +194,8 @@ class Plan:
 
 
 def plan_sources(paths: Sequence[Path], workdir: Path) -> Plan:
-    """List every file to import. Archives are checked here; nested zips are copied (bounded) to workdir."""
+    """List every file to import. Archives are checked here; a nested zip is read where it lies when
+    stored as it is, else copied (bounded) to workdir."""
     plan = Plan()
     for path in paths:
         if path.is_dir():
@@ -207,17 +219,21 @@ def plan_sources(paths: Sequence[Path], workdir: Path) -> Plan:
     return plan
 
 
-def _plan_zip(path: Path, display: str, plan: Plan, workdir: Path, *, depth: int) -> None:
+def _plan_zip(
+    path: Path, display: str, plan: Plan, workdir: Path, *, depth: int, span: tuple[int, int] | None = None
+) -> None:
+    """List one zip's members into `plan`; a nested zip stored as it is gets opened where it lies
+    (`span`), a compressed one is copied (bounded) to `workdir` first."""
     planned, failed = len(plan.sources), len(plan.failed)
     try:
-        with archive.open_zip(path, display) as opened:
+        with archive.open_zip(path, display, span) as opened:
             if depth == 0:
                 plan.budget.add_archive(path.stat().st_size)
             listing = archive.list_members(opened, display, budget=plan.budget)
             plan.ignored += listing.ignored
             metadata: dict[str, tuple[str, str]] = {}
             for member in listing.members:
-                if PurePosixPath(member.name).name.lower() == "activities.csv":
+                if archive.base_name(member.name).lower() == "activities.csv":
                     raw = archive.read_member(opened, member.index, f"{display}!{member.name}")
                     metadata.update(read_strava_csv(raw.decode("utf-8", errors="replace")))
             for refused in listing.refused:
@@ -228,6 +244,10 @@ def _plan_zip(path: Path, display: str, plan: Plan, workdir: Path, *, depth: int
                     if depth >= 1:
                         plan.failed.append(Failed(shown, "archive nested more than one level deep; refused"))
                         continue
+                    nested_span = archive.stored_member_span(opened, member.index)
+                    if nested_span is not None:
+                        _plan_zip(path, shown, plan, workdir, depth=depth + 1, span=nested_span)
+                        continue
                     target = workdir / f"nested-{len(list(workdir.iterdir()))}.zip"
                     try:
                         archive.copy_member(opened, member.index, target, shown)
@@ -237,7 +257,7 @@ def _plan_zip(path: Path, display: str, plan: Plan, workdir: Path, *, depth: int
                     _plan_zip(target, shown, plan, workdir, depth=depth + 1)
                 elif _is_activity_name(member.name):
                     meta = metadata.get(_csv_key(member.name), ("", ""))
-                    plan.sources.append(Source(shown, str(path), member.index, meta[0], meta[1]))
+                    plan.sources.append(Source(shown, str(path), member.index, meta[0], meta[1], span=span))
     except archive.BudgetExceeded as error:
         if depth > 0:
             raise  # the whole top-level archive is refused
@@ -250,57 +270,70 @@ def _plan_zip(path: Path, display: str, plan: Plan, workdir: Path, *, depth: int
 # -- analysis (worker) ---------------------------------------------------------------------------
 
 _CONTEXT = AnalysisContext()
-#: The runner's stored files (SHA-256 -> activity id), sent once to each worker.
-_KNOWN: dict[str, int] = {}
-_ZIPS: dict[str, zipfile.ZipFile] = {}
+#: The runner's stored files (by content and deflate SHA-256 -> activity id), sent once to each worker.
+_KNOWN = KnownFiles()
+_ZIPS: dict[tuple[str, tuple[int, int] | None], zipfile.ZipFile] = {}
 
 
-def _init_worker(context: AnalysisContext, parent_pid: int, known: dict[str, int] | None = None) -> None:
+def _init_worker(context: AnalysisContext, parent_pid: int, known: KnownFiles | None = None) -> None:
     global _CONTEXT, _KNOWN  # noqa: PLW0603  (per-process worker state)
     _CONTEXT = context
-    _KNOWN = known or {}
+    _KNOWN = known or KnownFiles()
     _ZIPS.clear()
     die_with_parent(parent_pid)
 
 
-def _read_source(source: Source) -> archive.MemberBytes:
-    """The file's bytes, and for a deflated zip member its deflate stream as well (kept as the blob)."""
+def _read_source(source: Source, known: KnownFiles) -> archive.MemberBytes | Known:
+    """The file's bytes, and for a deflated zip member its deflate stream as well (kept as the blob).
+
+    A deflated member whose compressed bytes are a stored file's deflate stream is that file: `Known`,
+    without inflating it (equal deflate streams inflate to equal bytes).
+    """
     if source.member is None:
         with open(source.path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise UnsafeFile(source.display, f"larger than {MAX_FILE_BYTES} bytes", format="file")
         return archive.MemberBytes(data)
-    opened = _ZIPS.get(source.path)
+    opened = _ZIPS.get((source.path, source.span))
     if opened is None:
-        opened = archive.open_zip(Path(source.path), source.display)
-        _ZIPS[source.path] = opened
-    return archive.read_member_with_deflate(opened, source.member, source.display)
+        opened = archive.open_zip(source.path, source.display, source.span)
+        _ZIPS[source.path, source.span] = opened
+    deflate = archive.read_deflate(opened, source.member)
+    if deflate is not None and known.deflate:
+        stored = known.deflate.get(sha256_hex(deflate))
+        if stored is not None:
+            return Known(source.display, stored)
+    return archive.inflate_member(opened, source.member, deflate, source.display)
 
 
 def analyse_source(
-    source: Source, context: AnalysisContext | None = None, known: dict[str, int] | None = None
+    source: Source, context: AnalysisContext | None = None, known: KnownFiles | None = None
 ) -> WorkResult:
     """Read, decompress, hash, parse and analyse one file; never raises for bad input.
 
     Hash before decode: a file whose content is already in the log (`known`, else the worker's) is
-    reported `Known` without being parsed, so re-importing an export costs its reading and hashing only.
+    reported `Known` without being parsed, so re-importing an export costs its reading and hashing
+    only; a zip member whose deflate stream is stored is known before it is even inflated.
     """
     from progrun.formats import read_activity
     from progrun.formats.on_error import OnError
 
     try:
-        read = _read_source(source)
+        known = _KNOWN if known is None else known
+        read = _read_source(source, known)
+        if isinstance(read, Known):
+            return read
         data, deflate = read.data, read.deflate
         if not data:
             return Failed(source.display, "empty file (0 bytes)")
         if is_gzip(data):
             data, deflate = gunzip(data, name=source.display).data, None
         digest = sha256_hex(data)
-        stored = (_KNOWN if known is None else known).get(digest)
+        stored = known.content.get(digest)
         if stored is not None:
             return Known(source.display, stored)
-        base = PurePosixPath(source.display.replace("\\", "/")).name
+        base = archive.base_name(source.display)
         parse_name = base[:-3] if base.lower().endswith(".gz") else base
         on_error = OnError.WARN if source.salvage else OnError.RAISE
         activity = read_activity(data, name=parse_name, on_error=on_error)
@@ -350,14 +383,14 @@ WORKER_DIED = (
 )
 
 
-def _pool(context: AnalysisContext, workers: int, known: dict[str, int]) -> ProcessPoolExecutor:
+def _pool(context: AnalysisContext, workers: int, known: KnownFiles) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(context, os.getpid(), known)
     )
 
 
 def _results(
-    sources: Sequence[Source], context: AnalysisContext, workers: int, known: dict[str, int]
+    sources: Sequence[Source], context: AnalysisContext, workers: int, known: KnownFiles
 ) -> Iterator[tuple[Source, WorkResult]]:
     if workers <= 1 or len(sources) < POOL_THRESHOLD:
         for source in sources:
@@ -380,7 +413,7 @@ def _results(
 
 
 def _pooled(
-    parts: Sequence[Sequence[Source]], context: AnalysisContext, workers: int, known: dict[str, int]
+    parts: Sequence[Sequence[Source]], context: AnalysisContext, workers: int, known: KnownFiles
 ) -> Iterator[tuple[Sequence[Source], list[WorkResult]]]:
     """Each chunk with its results, in order, at most CHUNKS_IN_FLIGHT_PER_WORKER x workers in flight."""
     chunks = iter(parts)
@@ -400,7 +433,7 @@ def _pooled(
 
 
 def _isolate(
-    part: Sequence[Source], context: AnalysisContext, known: dict[str, int]
+    part: Sequence[Source], context: AnalysisContext, known: KnownFiles
 ) -> Iterator[tuple[Source, WorkResult]]:
     """The chunk's files one task each in a one-worker pool: the task running when it dies is the culprit."""
     remaining = list(part)
@@ -439,7 +472,7 @@ def import_paths(
     if context is None:
         context = load_context(store)
     workers = workers or os.cpu_count() or 1
-    known = store.known_hashes()
+    known = KnownFiles(*store.known_files())
     report = ImportReport()
     with import_workspace() as workdir:
         plan = plan_sources(list(paths), workdir)

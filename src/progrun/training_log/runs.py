@@ -92,6 +92,11 @@ def compress_raw(raw: bytes, deflate: bytes | None = None) -> bytes:
     return ZLIB_HEADER + deflate + zlib.adler32(raw).to_bytes(4, "big")
 
 
+def deflate_of(raw_z: bytes) -> bytes:
+    """The deflate stream inside a zlib stream from `compress_raw` (its header and trailer cut off)."""
+    return raw_z[len(ZLIB_HEADER) : -4]
+
+
 def analyse(
     activity: Activity,
     raw: bytes,
@@ -121,10 +126,12 @@ def analyse(
         "detection": decided.detection,
         "split_unit": decided.split_unit.value,
     }
+    raw_z = compress_raw(raw, deflate)
     return ImportedRun(
         sha256=digest or sha256_hex(raw),
         raw_size=len(raw),
-        raw_z=compress_raw(raw, deflate),
+        raw_z=raw_z,
+        deflate_sha256=sha256_hex(deflate_of(raw_z)),
         source_name=source_name,
         name=name or activity.workout_name,
         format=activity.format.value,
