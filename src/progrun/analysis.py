@@ -74,7 +74,7 @@ class SplitRecord:
     distance_m: float
     elapsed_s: float
     pace_s_per_km: float
-    avg_hr_bpm: float | None = None
+    heart_rate_avg_bpm: float | None = None
     suspect_distance: bool = False
 
 
@@ -217,8 +217,8 @@ def _classify(
 class AnalysisContext:
     """What the analysis needs to know about the runner (from the stored profile)."""
 
-    hr_max_bpm: float | None = None
-    hr_rest_bpm: float | None = None
+    max_heart_rate_bpm: float | None = None
+    resting_heart_rate_bpm: float | None = None
     threshold_s_per_km: float | None = None
     sex: str = ""
     #: Plans a run can be linked to (by FIT workout name or by date).
@@ -283,7 +283,9 @@ def compute_splits(
             distance_m=float(split.distance_m),
             elapsed_s=float(split.elapsed_s),
             pace_s_per_km=float(split.pace_s_per_km) if math.isfinite(split.pace_s_per_km) else 0.0,
-            avg_hr_bpm=float(split.heart_rate_avg_bpm) if math.isfinite(split.heart_rate_avg_bpm) else None,
+            heart_rate_avg_bpm=float(split.heart_rate_avg_bpm)
+            if math.isfinite(split.heart_rate_avg_bpm)
+            else None,
             suspect_distance=bool(split.suspect_distance),
         )
         for split in splits.splits
@@ -298,13 +300,13 @@ def session_load(
     activity: Activity, moving_s: float, gap_s_per_km: float, context: AnalysisContext
 ) -> float | None:
     """TRIMP with heart rate and known HR max/rest, else rTSS from grade-adjusted pace, else None."""
-    if context.hr_max_bpm and context.hr_rest_bpm and activity.has("heart_rate_bpm"):
+    if context.max_heart_rate_bpm and context.resting_heart_rate_bpm and activity.has("heart_rate_bpm"):
         return round(
             trimp(
                 activity.time_s,
                 activity.heart_rate_bpm,
-                resting_heart_rate_bpm=context.hr_rest_bpm,
-                max_heart_rate_bpm=context.hr_max_bpm,
+                resting_heart_rate_bpm=context.resting_heart_rate_bpm,
+                max_heart_rate_bpm=context.max_heart_rate_bpm,
                 sex=context.sex,
             ),
             2,

@@ -36,7 +36,7 @@ def _write_gpx(folder: Path, name: str, paces: list[float], start_offset_s: floa
 
 
 def test_open_migrates_to_the_newest_revision_and_matches_the_models(store: Store, store_url: str) -> None:
-    assert store.schema_revision() == head_revision() == "0009_deflate_sha256"
+    assert store.schema_revision() == head_revision() == "0010_heart_rate_names"
     engine = create_engine(store_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -173,7 +173,9 @@ def test_import_twice_gives_the_same_database(store: Store, tmp_path: Path) -> N
 
 def test_profile_round_trip(store: Store) -> None:
     assert store.profile() == Profile()
-    wanted = Profile(name="Ann", hr_max_bpm=188, hr_rest_bpm=48, threshold_s_per_km=262.0, vdot=52.1)
+    wanted = Profile(
+        name="Ann", max_heart_rate_bpm=188, resting_heart_rate_bpm=48, threshold_s_per_km=262.0, vdot=52.1
+    )
     store.set_profile(wanted)
     assert store.profile() == wanted
 

@@ -181,7 +181,7 @@ def _profile_form(w: World, role: str) -> dict[str, Any]:
     user = w.users.get(role)
     runner = w.database.runner_of(user) if user is not None else None
     name = w.database.runner(runner.id).profile().name if runner is not None else ""
-    return {"url": "/profile", "data": {"name": name, "hr_max_bpm": "190"}}
+    return {"url": "/profile", "data": {"name": name, "max_heart_rate_bpm": "190"}}
 
 
 def page(expected: dict[str, int]) -> dict[str, int]:

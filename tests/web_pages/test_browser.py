@@ -200,8 +200,8 @@ def test_progress_next_history_block_and_profile(page: Page, run_id: int) -> Non
 
     page.click("nav >> text=Profile")
     page.fill("#race", "5k=20:00")
-    page.fill("#hr_max_bpm", "188")
-    page.fill("#hr_rest_bpm", "48")
+    page.fill("#max_heart_rate_bpm", "188")
+    page.fill("#resting_heart_rate_bpm", "48")
     page.click("#profile-form button")
     expect(page.locator("#profile-saved")).to_contain_text("Re-analysed 2 stored runs")
     expect(page.locator("#profile-vdot")).to_have_text("49.8")

@@ -61,16 +61,16 @@ def test_register_refuses_a_taken_address_and_a_form_without_its_token(client: T
 def test_profile_names_the_field_out_of_range_and_needs_the_csrf_token(client: TestClient) -> None:
     assert register(client, "cy@example.org") == 303
     token = csrf(client, "/profile")
-    fields = {"name": "Cy", "hr_max_bpm": "260", "units": "km"}
+    fields = {"name": "Cy", "max_heart_rate_bpm": "260", "units": "km"}
     answer = client.post("/profile", data={"csrf_token": token, **fields})
-    assert answer.status_code == 422 and "hr_max_bpm" in answer.text and "100-230" in answer.text
+    assert answer.status_code == 422 and "max_heart_rate_bpm" in answer.text and "100-230" in answer.text
     answer = client.post(
         "/profile",
         data={
             "csrf_token": token,
             **fields,
-            "hr_max_bpm": "150",
-            "hr_rest_bpm": "60",
+            "max_heart_rate_bpm": "150",
+            "resting_heart_rate_bpm": "60",
             "threshold_pace": "4:30",
         },
     )

@@ -237,7 +237,7 @@ def _import(console: Console, log: TrainingLog, runs: tuple[DemoRun, ...], folde
 
     _section(console, 4, "Import")
     fields = race_profile_fields(RACE_DISTANCE_M, FIRST_RACE_TIME_S)
-    log.set_profile(hr_max_bpm=HR_MAX_BPM, hr_rest_bpm=HR_REST_BPM, units=UNIT, **fields)
+    log.set_profile(max_heart_rate_bpm=HR_MAX_BPM, resting_heart_rate_bpm=HR_REST_BPM, units=UNIT, **fields)
     planned = [run for run in runs if run.plan is not None]
     for run in planned:
         assert run.plan is not None

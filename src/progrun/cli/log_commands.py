@@ -253,7 +253,7 @@ def show(activity_id: int, as_json: bool, db: str | None) -> None:
             format_distance(split.distance_m, unit),
             format_duration(split.elapsed_s),
             pace_text(split.pace_s_per_km, unit),
-            f"{split.avg_hr_bpm:.0f}" if split.avg_hr_bpm is not None else "",
+            f"{split.heart_rate_avg_bpm:.0f}" if split.heart_rate_avg_bpm is not None else "",
         )
     console.print(table)
     if detail.verdict is not None:

@@ -23,7 +23,7 @@ def _parse_pace_option(text: str | None, option: str) -> float | None:
 
 
 #: The option that sets each profile field (a ProfileError names the field).
-PROFILE_OPTIONS = {"hr_max_bpm": "--hr-max", "hr_rest_bpm": "--hr-rest"}
+PROFILE_OPTIONS = {"max_heart_rate_bpm": "--hr-max", "resting_heart_rate_bpm": "--hr-rest"}
 
 
 @click.command()
@@ -69,8 +69,8 @@ def profile(  # noqa: PLR0917 (one parameter per option)
         changes.update(race_profile_fields(distance_m, time_s))
     for key, value in (
         ("name", name),
-        ("hr_max_bpm", hr_max),
-        ("hr_rest_bpm", hr_rest),
+        ("max_heart_rate_bpm", hr_max),
+        ("resting_heart_rate_bpm", hr_rest),
         ("threshold_s_per_km", _parse_pace_option(threshold_pace, "--threshold-pace")),
         ("easy_s_per_km", _parse_pace_option(easy_pace, "--easy-pace")),
         ("units", units),
@@ -99,7 +99,9 @@ def profile(  # noqa: PLR0917 (one parameter per option)
         print_json(update.to_dict())
         return
     console = make_console()
-    for key, value in update.to_dict().items():
+    fields = update.to_dict()
+    width = max(map(len, fields))
+    for key, value in fields.items():
         shown = (
             pace_text(value, current.units)
             if key.endswith("_s_per_km")
@@ -107,7 +109,7 @@ def profile(  # noqa: PLR0917 (one parameter per option)
             if key == "vdot" and isinstance(value, float)
             else ("-" if value in (None, "") else value)
         )
-        console.print(f"{key:20} {shown}", markup=False)
+        console.print(f"{key:{width}} {shown}", markup=False)
 
 
 @click.command()

@@ -36,8 +36,8 @@ class ImportedRun:
     distance_m: float
     duration_s: float
     moving_s: float
-    avg_hr_bpm: float | None
-    max_hr_bpm: float | None
+    heart_rate_avg_bpm: float | None
+    heart_rate_max_bpm: float | None
     kind: str
     is_progression: bool
     score: float | None
@@ -69,8 +69,8 @@ class ActivitySummary:
     distance_m: float
     duration_s: float
     moving_s: float
-    avg_hr_bpm: float | None
-    max_hr_bpm: float | None
+    heart_rate_avg_bpm: float | None
+    heart_rate_max_bpm: float | None
     kind: str
     is_progression: bool
     score: float | None
@@ -110,8 +110,8 @@ class Profile:
     """A runner's profile. Paces in s/km; heart rate in bpm; `units` is "km" or "mi"."""
 
     name: str = "runner"
-    hr_max_bpm: float | None = None
-    hr_rest_bpm: float | None = None
+    max_heart_rate_bpm: float | None = None
+    resting_heart_rate_bpm: float | None = None
     threshold_s_per_km: float | None = None
     easy_s_per_km: float | None = None
     vdot: float | None = None

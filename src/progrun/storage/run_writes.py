@@ -159,8 +159,8 @@ class RunWrites:
             "distance_m": run.distance_m,
             "duration_s": run.duration_s,
             "moving_s": run.moving_s,
-            "avg_hr_bpm": run.avg_hr_bpm,
-            "max_hr_bpm": run.max_hr_bpm,
+            "heart_rate_avg_bpm": run.heart_rate_avg_bpm,
+            "heart_rate_max_bpm": run.heart_rate_max_bpm,
             "kind": run.kind,
             "is_progression": run.is_progression,
             "score": run.score,
@@ -192,7 +192,7 @@ class RunWrites:
                         "distance_m": split.distance_m,
                         "elapsed_s": split.elapsed_s,
                         "pace_s_per_km": split.pace_s_per_km,
-                        "avg_hr_bpm": split.avg_hr_bpm,
+                        "heart_rate_avg_bpm": split.heart_rate_avg_bpm,
                         "suspect_distance": split.suspect_distance,
                     }
                     for split in run.splits

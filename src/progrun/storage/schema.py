@@ -122,8 +122,8 @@ class ActivityRow(Base):
     distance_m: Mapped[float] = mapped_column(Float)
     duration_s: Mapped[float] = mapped_column(Float)
     moving_s: Mapped[float] = mapped_column(Float)
-    avg_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
-    max_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    heart_rate_avg_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    heart_rate_max_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
     kind: Mapped[str] = mapped_column(String(20))
     is_progression: Mapped[bool] = mapped_column(Boolean)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -164,7 +164,7 @@ class SplitRow(Base):
     distance_m: Mapped[float] = mapped_column(Float)
     elapsed_s: Mapped[float] = mapped_column(Float)
     pace_s_per_km: Mapped[float] = mapped_column(Float)
-    avg_hr_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    heart_rate_avg_bpm: Mapped[float | None] = mapped_column(Float, nullable=True)
     #: The watch's distance glitched inside this split (`progrun.distance_glitch`; migration 0005).
     suspect_distance: Mapped[bool] = mapped_column(Boolean, server_default=false())
 

@@ -28,8 +28,8 @@ ACTIVITY_KEYS = (
     "distance_m",
     "duration_s",
     "moving_s",
-    "avg_hr_bpm",
-    "max_hr_bpm",
+    "heart_rate_avg_bpm",
+    "heart_rate_max_bpm",
     "kind",
     "is_progression",
     "score",
@@ -49,7 +49,7 @@ SPLIT_KEYS = (
     "distance_m",
     "elapsed_s",
     "pace_s_per_km",
-    "avg_hr_bpm",
+    "heart_rate_avg_bpm",
     "suspect_distance",
 )
 VERDICT_KEYS = ("activity_id", "plan_id", "score", "progressed", "target_reached", "verdict_json")

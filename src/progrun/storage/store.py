@@ -205,7 +205,7 @@ class Store(RunWrites):
             for chunk_start in range(0, len(ids), 500):
                 chunk = ids[chunk_start : chunk_start + 500]
                 rows = connection.execute(
-                    select(*columns, SP.c.avg_hr_bpm, SP.c.suspect_distance)
+                    select(*columns, SP.c.heart_rate_avg_bpm, SP.c.suspect_distance)
                     .where(SP.c.activity_id.in_(chunk))
                     .order_by(SP.c.activity_id, SP.c.index)
                 ).all()

@@ -180,7 +180,8 @@ class TrainingLog:
     def set_profile(self, **changes: Any) -> ProfileUpdate:
         """Change profile fields; the stored runs are re-analysed when a field the analysis reads changed.
 
-        Raises ProfileError (field "hr_max_bpm") when the maximum heart rate is not above the resting one.
+        Raises ProfileError (field "max_heart_rate_bpm") when the maximum heart rate is not above the
+        resting one.
         """
         from progrun.training_log.profile import check_profile
         from progrun.training_log.reanalyse import reanalyse_activities

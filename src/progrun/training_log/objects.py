@@ -103,7 +103,7 @@ class RunView:
             "distance_m": run.distance_m,
             "duration_s": run.duration_s,
             "moving_s": run.moving_s,
-            "avg_hr_bpm": run.avg_hr_bpm,
+            "heart_rate_avg_bpm": run.heart_rate_avg_bpm,
             "kind": run.kind,
             "is_progression": run.is_progression,
             "score": run.score,

@@ -19,8 +19,12 @@ class ProfileError(ProgrunError):
 
 def check_profile(profile: Profile) -> None:
     """ProfileError when the values contradict each other (a maximum heart rate not above the resting one)."""
-    if profile.hr_max_bpm and profile.hr_rest_bpm and profile.hr_max_bpm <= profile.hr_rest_bpm:
-        raise ProfileError("hr_max_bpm", "must be above the resting heart rate")
+    if (
+        profile.max_heart_rate_bpm
+        and profile.resting_heart_rate_bpm
+        and profile.max_heart_rate_bpm <= profile.resting_heart_rate_bpm
+    ):
+        raise ProfileError("max_heart_rate_bpm", "must be above the resting heart rate")
 
 
 def race_profile_fields(distance_m: float, time_s: float) -> dict[str, Any]:

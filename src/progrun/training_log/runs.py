@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 
 #: The profile fields the analysis reads: setting one of them re-analyses the stored runs.
 #: "units": runs are split per km or per mile, in the runner's unit.
-ANALYSIS_PROFILE_FIELDS = ("threshold_s_per_km", "hr_max_bpm", "hr_rest_bpm", "sex", "units")
+ANALYSIS_PROFILE_FIELDS = (
+    "threshold_s_per_km",
+    "max_heart_rate_bpm",
+    "resting_heart_rate_bpm",
+    "sex",
+    "units",
+)
 
 
 def profile_changes_analysis(before: Profile, after: Profile) -> bool:
@@ -49,7 +55,9 @@ def profile_notes(profile: Profile) -> tuple[str, ...]:
             "set a race result (e.g. 5k in 20:00) or a threshold pace in your profile and the stored "
             "runs are re-analysed"
         )
-    if profile.threshold_s_per_km is None and not (profile.hr_max_bpm and profile.hr_rest_bpm):
+    if profile.threshold_s_per_km is None and not (
+        profile.max_heart_rate_bpm and profile.resting_heart_rate_bpm
+    ):
         notes.append(
             "no training load: it needs a threshold pace (rTSS) or your maximum and resting heart rate "
             "(TRIMP) in your profile"
@@ -62,8 +70,8 @@ def load_context(store: Store) -> AnalysisContext:
     plan that no longer parses: it cannot be judged against)."""
     profile = store.profile()
     return AnalysisContext(
-        hr_max_bpm=profile.hr_max_bpm,
-        hr_rest_bpm=profile.hr_rest_bpm,
+        max_heart_rate_bpm=profile.max_heart_rate_bpm,
+        resting_heart_rate_bpm=profile.resting_heart_rate_bpm,
         threshold_s_per_km=profile.threshold_s_per_km,
         sex=profile.sex,
         plans=tuple(store.plans()),
@@ -140,8 +148,8 @@ def analyse(
         distance_m=activity.total_distance_m,
         duration_s=activity.duration_s,
         moving_s=decided.moving_s,
-        avg_hr_bpm=float(np.mean(hr)) if hr.size else None,
-        max_hr_bpm=float(np.max(hr)) if hr.size else None,
+        heart_rate_avg_bpm=float(np.mean(hr)) if hr.size else None,
+        heart_rate_max_bpm=float(np.max(hr)) if hr.size else None,
         kind=decided.kind,
         is_progression=decided.is_progression,
         score=decided.score,

@@ -57,7 +57,8 @@ def progress_view(store: Store) -> ProgressView:
         if final is not None and summary.start is not None
     ]
     hrs = hr_at_pace_runs(
-        [([s.pace_s_per_km for s in whole], [s.avg_hr_bpm for s in whole]) for _, _, whole in kept], reference
+        [([s.pace_s_per_km for s in whole], [s.heart_rate_avg_bpm for s in whole]) for _, _, whole in kept],
+        reference,
     )
     runs: list[ProgressionRun] = []
     for (summary, final, whole), hr in zip(kept, hrs, strict=True):

@@ -27,8 +27,8 @@ def _form_of(profile: Any) -> dict[str, str]:
 
     return {
         "name": profile.name,
-        "hr_max_bpm": number(profile.hr_max_bpm),
-        "hr_rest_bpm": number(profile.hr_rest_bpm),
+        "max_heart_rate_bpm": number(profile.max_heart_rate_bpm),
+        "resting_heart_rate_bpm": number(profile.resting_heart_rate_bpm),
         "threshold_pace": pace(profile.threshold_s_per_km),
         "easy_pace": pace(profile.easy_s_per_km),
         "race": "",
@@ -55,8 +55,10 @@ def profile_changes(form: dict[str, str], units: str) -> dict[str, Any]:
     changes: dict[str, Any] = {"name": form["name"].strip() or "runner"}
     changes["units"] = form["units"] if form["units"] in {"km", "mi"} else units
     changes["sex"] = form["sex"] if form["sex"] in {"f", "m"} else ""
-    changes["hr_max_bpm"] = _heart_rate(form["hr_max_bpm"], "hr_max_bpm", 100, 230)
-    changes["hr_rest_bpm"] = _heart_rate(form["hr_rest_bpm"], "hr_rest_bpm", 25, 100)
+    changes["max_heart_rate_bpm"] = _heart_rate(form["max_heart_rate_bpm"], "max_heart_rate_bpm", 100, 230)
+    changes["resting_heart_rate_bpm"] = _heart_rate(
+        form["resting_heart_rate_bpm"], "resting_heart_rate_bpm", 25, 100
+    )
     for field, key in (("threshold_pace", "threshold_s_per_km"), ("easy_pace", "easy_s_per_km")):
         text = form[field].strip()
         if text:
@@ -86,8 +88,8 @@ def profile_save(  # noqa: PLR0917 (one parameter per form field)
     user: PageUser,
     log: PageLog,
     name: Annotated[str, Form(max_length=200)] = "",
-    hr_max_bpm: Annotated[str, Form(max_length=10)] = "",
-    hr_rest_bpm: Annotated[str, Form(max_length=10)] = "",
+    max_heart_rate_bpm: Annotated[str, Form(max_length=10)] = "",
+    resting_heart_rate_bpm: Annotated[str, Form(max_length=10)] = "",
     threshold_pace: Annotated[str, Form(max_length=20)] = "",
     easy_pace: Annotated[str, Form(max_length=20)] = "",
     race: Annotated[str, Form(max_length=40)] = "",
@@ -96,8 +98,8 @@ def profile_save(  # noqa: PLR0917 (one parameter per form field)
 ) -> HTMLResponse:
     form = {
         "name": name,
-        "hr_max_bpm": hr_max_bpm,
-        "hr_rest_bpm": hr_rest_bpm,
+        "max_heart_rate_bpm": max_heart_rate_bpm,
+        "resting_heart_rate_bpm": resting_heart_rate_bpm,
         "threshold_pace": threshold_pace,
         "easy_pace": easy_pace,
         "race": race,

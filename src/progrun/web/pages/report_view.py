@@ -111,7 +111,7 @@ def _verdict_rows(splits: list[dict[str, Any]], unit: str) -> tuple[SplitRow, ..
 def _plain_rows(splits: list[dict[str, Any]], unit: str) -> tuple[SplitRow, ...]:
     rows: list[SplitRow] = []
     for split in splits:
-        hr = _num(split.get("avg_hr_bpm"))
+        hr = _num(split.get("heart_rate_avg_bpm"))
         rows.append(
             SplitRow(
                 label=str(int(_num(split.get("index"))) + 1),
@@ -152,7 +152,10 @@ def _chart(splits: list[dict[str, Any]], unit: str, judged: bool) -> dict[str, A
         "target": [None] * len(splits),
         "low": [None] * len(splits),
         "high": [None] * len(splits),
-        "hr": [round(hr) if math.isfinite(hr := _num(split.get("avg_hr_bpm"))) else None for split in splits],
+        "hr": [
+            round(hr) if math.isfinite(hr := _num(split.get("heart_rate_avg_bpm"))) else None
+            for split in splits
+        ],
     }
 
 
