@@ -57,14 +57,6 @@ EXPECTED_MISSES: dict[tuple[str, int], str] = {
         "the app closed lap 16 on the trackpoint at 7029 s, where its lap distances add up to 16000.6 m "
         "but the trackpoint distance reads 15998.7 m; the first trackpoint past 16000 m comes 4 s later"
     ),
-    ("tcx/sportstracker__Forerunner405-Running_CadenceSensor.tcx", 3): (
-        "FR405 foot pod, one trackpoint every 6 s: the watch times laps to 1/100 s between trackpoints, "
-        "the TCX boundary trackpoint is 1.2 s off"
-    ),
-    ("tcx/sportstracker__Forerunner405-Running_CadenceSensor.tcx", 5): (
-        "FR405 foot pod, one trackpoint every 6 s: the boundary trackpoint of lap 5 is 1.1 s off the "
-        "watch's own lap time"
-    ),
 }
 
 
@@ -129,7 +121,7 @@ def test_split_elapsed_times_match_the_device_auto_laps() -> None:
     assert len(checks) == 107
     assert set(misses) == set(EXPECTED_MISSES)
     assert rate >= REQUIRED_RATE
-    assert rate == pytest.approx(102 / 107)
+    assert rate == pytest.approx(104 / 107)
 
 
 def test_error_is_small_where_it_matches() -> None:
@@ -143,7 +135,8 @@ def test_error_is_small_where_it_matches() -> None:
     ("name", "lap", "device_s", "ours_s"),
     [
         ("fit/tormoder-fit__mornindew-broken.fit", 10, 1645.792, 1645.72),  # 1 mile with 1000 s of pauses
-        ("fit/sports-lib__2067489619.fit", 1, 851.540, 851.29),  # 1 mile auto lap
+        # 1 mile auto lap, records 9 s apart around the mile: the lap's own end is a knot (progrun.lap_knots)
+        ("fit/sports-lib__2067489619.fit", 1, 851.540, 851.54),
         ("fit/fitparse__compressed-speed-distance.fit", 2, 779.891, 780.37),  # FR70 foot pod, a pause
     ],
 )

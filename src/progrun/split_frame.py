@@ -123,6 +123,34 @@ class Track:
             timer_s = time_s - np.where(last >= 0, before[at] + inside, 0.0)
         return cls(time_s, distance_m, moving_s, valid, timer_s, pause_timer_s, pause_length_s)
 
+    def timer_at(self, times_s: FloatArray) -> FloatArray:
+        """The timer clock at any wall-clock times (time less the pauses before them)."""
+        return _timer_clock(times_s, self.pause_timer_s, self.pause_length_s)
+
+    def with_knots(self, knot_s: FloatArray, knot_m: FloatArray) -> Track:
+        """This track with extra (time, distance) points for the crossings (`progrun.lap_knots`).
+
+        A knot is a reading of the device's distance at an instant, like a sample: the distance first
+        reaches the knot's at the knot. The samples that contradict it (as far or further before it,
+        or less far after it) are left out, so the distance stays non-decreasing through the knot.
+        Only `first_time_at` may use the result (its moving time is not the run's).
+        """
+        if knot_s.size == 0:
+            return self
+        keep = np.ones(self.time_s.size, dtype=np.bool_)
+        for time_s, distance_m in zip(knot_s.tolist(), knot_m.tolist(), strict=True):
+            keep &= ~((self.time_s <= time_s) & (self.distance_m >= distance_m))
+            keep &= ~((self.time_s >= time_s) & (self.distance_m < distance_m))
+        time_s = np.concatenate((self.time_s[keep], knot_s))
+        order = np.argsort(time_s, kind="stable")
+        time_s = time_s[order]
+        distance_m = np.maximum.accumulate(np.concatenate((self.distance_m[keep], knot_m))[order])
+        timer_s = _timer_clock(time_s, self.pause_timer_s, self.pause_length_s)
+        moving_s = np.zeros(time_s.size)
+        return Track(
+            time_s, distance_m, moving_s, self.valid, timer_s, self.pause_timer_s, self.pause_length_s
+        )
+
     def distance_at(self, times_s: FloatArray) -> FloatArray:
         return np.interp(times_s, self.time_s, self.distance_m)
 
@@ -150,6 +178,19 @@ class Track:
         else:
             on_wall = on_timer
         return np.where(d0 >= marks_m, self.time_s[before], on_wall)
+
+
+def _timer_clock(times_s: FloatArray, pause_timer_s: FloatArray, pause_length_s: FloatArray) -> FloatArray:
+    """Wall-clock times on the timer clock: less the pauses wholly before, and the part of the one inside."""
+    if pause_length_s.size == 0:
+        return times_s
+    before = np.concatenate(([0.0], np.cumsum(pause_length_s)[:-1]))
+    pause_start = pause_timer_s + before
+    last = np.searchsorted(pause_start, times_s, side="right") - 1
+    at = np.clip(last, 0, None)
+    inside = np.clip(times_s - pause_start[at], 0.0, pause_length_s[at])
+    timer: FloatArray = times_s - np.where(last >= 0, before[at] + inside, 0.0)
+    return timer
 
 
 @dataclass(frozen=True, eq=False)

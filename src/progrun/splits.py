@@ -18,7 +18,8 @@ Method (all vectorised with numpy; no Python loop over samples):
   instead, as watches and exporters that close a lap on a recorded sample do (docs/splits.md).
   By default (`crossing=None`) `crossing_for(activity)` picks the rule the recording device uses, so
   our splits land where the device's own auto laps do: TCX laps always start on a trackpoint, and the
-  watches in `LAP_ON_RECORD_DEVICES` close a lap on the record they write at that moment.
+  watches in `LAP_ON_RECORD_DEVICES` close a lap on the record they write at that moment. Where the
+  records are too sparse to time a crossing, the device's lap ends join them (`progrun.lap_knots`).
 * **Manual laps and legs** (`restart_at_manual_laps=True`): pressing Lap on a Garmin resets its
   auto-lap counter, so the next auto lap comes split_m after the press, not at the next multiple, and
   each run leg of a multisport file counts from its own start. With this option each manual lap's
@@ -48,6 +49,7 @@ import numpy as np
 
 from progrun.activity import LAP_OVERLAP_S, Activity, FloatArray, Format, LapTrigger
 from progrun.distance_glitch import distance_glitches, overlaps
+from progrun.lap_knots import prepared_knots, snap_to_knots
 from progrun.split_frame import Prepared, PreparedRun, SplitFrame, prepare, summarise
 from progrun.units import METRES_PER_MILE, SplitUnit
 
@@ -306,6 +308,8 @@ def _distance_bounds(
     start_distances: list[FloatArray] = []
     end_distances: list[FloatArray] = []
     on_sample = crossing is Crossing.SAMPLE
+    knot_s, knot_m = prepared_knots(prepared, on_sample=crossing is Crossing.SAMPLE)
+    crossing_track = track.with_knots(knot_s, knot_m)
     for number, (segment_start_s, segment_end_s) in enumerate(zip(segment_starts, segment_ends, strict=True)):
         if number == 0:
             origin_m = 0.0 if 0.0 <= track.distance_m[0] < split_m else float(track.distance_m[0])
@@ -315,7 +319,7 @@ def _distance_bounds(
         count = int(np.floor((end_m - origin_m) / split_m + 1e-9))
         marks = origin_m + split_m * np.arange(1, count + 1, dtype=np.float64)
         marks = marks[marks <= end_m]
-        crossings = track.first_time_at(marks, on_sample=on_sample)
+        crossings = crossing_track.first_time_at(snap_to_knots(marks, knot_m), on_sample=on_sample)
         bounds_s = np.concatenate(([segment_start_s], crossings))
         bounds_m = np.concatenate(([origin_m], marks))
         if end_m - bounds_m[-1] > _MIN_PARTIAL_M and segment_end_s > bounds_s[-1]:
