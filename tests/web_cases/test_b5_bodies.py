@@ -98,8 +98,10 @@ def test_case_080_sign_in_form_with_nul_or_huge_fields_is_a_page_not_a_traceback
     assert answer.status_code in {401, 422}
     if answer.status_code == 401:
         assert "do not match an account" in answer.text and "<form" in answer.text
-    else:
-        assert_clear(answer.json())
+    else:  # a page's form: the refusal is a styled page naming the field, never JSON or a traceback
+        assert answer.headers["content-type"].startswith("text/html") and 'role="alert"' in answer.text
+        assert "<strong>email</strong>" in answer.text or "<strong>password</strong>" in answer.text
+        assert not [leak for leak in LEAKS if leak in answer.text], answer.text
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Catalogue B7 cases 105, 109 and 110, scaled to a test (threads on TestClient, one analysis worker):
-the counts must be exact; no figure here is a time. The full-size runs (200 users for minutes, soak,
-hostile mix) are `benchmarks/load_test.py`; see docs/web.md "Bad input"."""
+the counts must be exact; no figure here is a time. The full-size run of 105 is `benchmarks/load_test.py`;
+cases 106-108 are `test_b7_load_cases.py` and `benchmarks/web_load_cases.py`; see docs/web.md "Bad input"."""
 
 from __future__ import annotations
 

@@ -67,6 +67,11 @@ def _signed_in(request: Request, state: AppState) -> CurrentUser | None:
     return CurrentUser(session.user_id, runner.id, account.name or runner.name, account.email, via, token)
 
 
+def signed_in_user(request: Request, state: AppState) -> CurrentUser | None:
+    """The user of the request's session (cookie or Bearer) or None, without the CSRF check."""
+    return _signed_in(request, state)
+
+
 async def optional_user(
     request: Request, state: Annotated[AppState, Depends(app_state)]
 ) -> CurrentUser | None:

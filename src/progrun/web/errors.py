@@ -1,4 +1,5 @@
-"""Every error as JSON `{error, field, suggestions}` with the status of `progrun.errors.http_status`.
+"""Every error as JSON `{error, field, suggestions}` with the status of `progrun.errors.http_status`;
+to a page, a browser's form or HTMX the same message as a styled page or fragment (`error_pages`).
 
 Suggestions are request fields and values (`{"field": "distance", "value": "6mi"}`), which a page links
 to its form field; never a command-line flag. FastAPI's own validation errors (malformed JSON, a missing
@@ -12,10 +13,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from progrun.errors import ProgrunError, http_status
+from progrun.web.error_pages import error_response
 
 
 def error_body(
@@ -69,18 +71,18 @@ def _http_message(detail: str) -> tuple[str, str]:
 
 def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProgrunError)
-    async def progrun_error(request: Request, error: ProgrunError) -> JSONResponse:
-        return JSONResponse(progrun_error_body(error), status_code=http_status(error))
+    async def progrun_error(request: Request, error: ProgrunError) -> Response:
+        return error_response(request, http_status(error), progrun_error_body(error))
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
         message, field = _validation_message(error)
-        return JSONResponse(error_body(message, field), status_code=422)
+        return error_response(request, 422, error_body(message, field))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         detail = error.detail if isinstance(error.detail, str) else "the request was refused"
         if error.status_code == 404 and detail == "Not Found":
             detail = f"nothing at {request.url.path}"
         message, field = _http_message(detail)
-        return JSONResponse(error_body(message, field), status_code=error.status_code, headers=error.headers)
+        return error_response(request, error.status_code, error_body(message, field), error.headers)

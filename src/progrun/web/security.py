@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, HTTPException, Request, Response
-from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from progrun.web.csrf import CSRF_COOKIE, new_csrf_token
+from progrun.web.error_pages import error_response
 
 #: Everything from this app only: no inline <script> or style="", no eval, no framing, forms post here.
 CONTENT_SECURITY_POLICY = (
@@ -61,7 +61,8 @@ class BodyLimit:
                 f"the request's headers are {header_bytes} bytes, over the {MAX_HEADER_BYTES // 1024} KB "
                 "limit; clear this site's cookies and try again"
             )
-            refused = JSONResponse({"error": message, "field": "", "suggestions": []}, status_code=431)
+            body = {"error": message, "field": "", "suggestions": []}
+            refused = error_response(Request(scope), 431, body)
             refused.headers.update(SECURITY_HEADERS)
             await refused(scope, receive, send)
             return
@@ -90,9 +91,7 @@ def add_security_middleware(app: FastAPI, secure_cookies: bool | None, upload_ma
         if request.method == "POST" and declared.isdigit() and int(declared) > upload_max_bytes + 65536:
             # refused before the body is read (catalogue case 75); chunked bodies are counted as read
             message = too_large_message(upload_max_bytes)
-            refused: Response = JSONResponse(
-                {"error": message, "field": "file", "suggestions": []}, status_code=413
-            )
+            refused = error_response(request, 413, {"error": message, "field": "file", "suggestions": []})
             refused.headers.update(SECURITY_HEADERS)
             return refused
         fresh = "" if request.cookies.get(CSRF_COOKIE) else new_csrf_token()
