@@ -1,4 +1,5 @@
-"""CLI start-up stays light: listing and the plan-side commands import no SQLAlchemy, Alembic or matplotlib.
+"""CLI start-up stays light: listing, the plan-side commands and PNG exports import no SQLAlchemy, Alembic or
+matplotlib.
 
 The CPU figures are measured by `benchmarks/cli_startup.py`; here we check which modules get imported,
 which is what the figures depend on.
@@ -57,18 +58,34 @@ def _heavy_modules_after(argv: list[str], tmp_path: Path) -> list[str]:
         ["plan", "--race", "5k=20:00", "--distance", "5mi"],
         ["export", "--race", "5k=20:00", "--distance", "5mi", "--to", "fit", "-o", "p.fit"],
         ["export", "--race", "5k=20:00", "--distance", "5mi", "--to", "json", "-o", "p.json"],
+        ["export", "--race", "5k=20:00", "--distance", "5mi", "--to", "png", "-o", "p.png"],
+        [
+            "export",
+            "--race",
+            "5k=20:00",
+            "--distance",
+            "5mi",
+            "--treadmill",
+            "kmh",
+            "--to",
+            "png",
+            "-o",
+            "t.png",
+        ],
     ],
-    ids=["help", "paces", "plan", "export-fit", "export-json"],
+    ids=["help", "paces", "plan", "export-fit", "export-json", "export-png", "export-treadmill-png"],
 )
 def test_commands_that_do_not_open_the_log_import_no_heavy_packages(argv: list[str], tmp_path: Path) -> None:
     assert _heavy_modules_after(argv, tmp_path) == []
+    if argv[-2:] in (["-o", "p.png"], ["-o", "t.png"]):  # drawn with Pillow, not matplotlib
+        assert (tmp_path / argv[-1]).read_bytes()[:4] == b"\x89PNG"
 
 
-def test_a_pace_band_does_import_matplotlib(tmp_path: Path) -> None:
-    """The check above can fail: drawing a band needs matplotlib (and numpy), and they show up."""
-    argv = ["export", "--race", "5k=20:00", "--distance", "5mi", "--to", "png", "-o", "band.png"]
+def test_a_pace_band_pdf_does_import_matplotlib(tmp_path: Path) -> None:
+    """The check above can fail: the PDF is drawn with matplotlib (and numpy), and they show up."""
+    argv = ["export", "--race", "5k=20:00", "--distance", "5mi", "--to", "pdf", "-o", "band.pdf"]
     assert _heavy_modules_after(argv, tmp_path) == ["matplotlib", "numpy"]
-    assert (tmp_path / "band.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "band.pdf").read_bytes()[:4] == b"%PDF"
 
 
 def test_the_light_log_location_agrees_with_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

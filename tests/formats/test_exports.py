@@ -276,14 +276,10 @@ def test_pdf_band_is_an_a4_landscape_page() -> None:
 
 
 def test_band_shows_cumulative_clock_times() -> None:
-    from matplotlib.figure import Figure
-
-    from progrun.charts.paceband import draw_strip
+    from progrun.charts.paceband_layout import paceband_layout
 
     plan = make_plan()
-    figure = Figure()
-    axes = draw_strip(figure, plan, "test", left_mm=0, bottom_mm=0, page_mm=(230, 25))
-    texts = [text.get_text() for text in axes.texts]
+    texts = [text.text for text in paceband_layout(plan, "test").texts]
     # 4 legend texts, then per step: title, pace, band (or cue), clock at the end of the step
     clocks = texts[4 + 3 :: 4]
     # 482.8 + 463.5 + 444.2 + 424.9 + 424.9 s of running, then the 300 s cooldown

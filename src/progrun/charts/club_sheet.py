@@ -1,9 +1,9 @@
 """Draw a club night's sheet: one A4 landscape page with each pace group's members and split targets.
 
 Each group is a title line (its members), the plan's one-line summary and the pace band strip
-(`paceband.draw_strip`: pace per split, band, clock at the end of each split), so the coach's sheet
-carries the numbers the runners wear. With more groups than fit at actual size the whole page is drawn
-smaller, still on one page.
+(`paceband_layout`, drawn by `drawing_mpl.draw_on`: pace per split, band, clock at the end of each
+split), so the coach's sheet carries the numbers the runners wear. With more groups than fit at
+actual size the whole page is drawn smaller, still on one page.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
-from progrun.charts.paceband import A4_LANDSCAPE_MM, MM_PER_INCH, STRIP_HEIGHT_MM, draw_strip
+from progrun.charts.drawing import MM_PER_INCH
+from progrun.charts.drawing_mpl import draw_on
+from progrun.charts.paceband import A4_LANDSCAPE_MM
+from progrun.charts.paceband_layout import STRIP_HEIGHT_MM, paceband_layout
 from progrun.plan import Plan
 from progrun.plan_io import plan_summary
 
@@ -56,10 +59,9 @@ def draw_club_sheet(
             )
         else:
             figure.text(left, (top - 10.5) / virtual[1], plan_summary(group.plan), fontsize=7.5, color="0.3")
-            draw_strip(
+            draw_on(
                 figure,
-                group.plan,
-                group.label,
+                paceband_layout(group.plan, group.label),
                 left_mm=MARGIN_MM,
                 bottom_mm=top - 12.0 - STRIP_HEIGHT_MM,
                 page_mm=virtual,
