@@ -4,10 +4,18 @@ Every connection gets, through SQLAlchemy event hooks:
 
 * `journal_mode=WAL`: readers never block the writer and the writer never blocks readers.
 * `busy_timeout=5000`: a second writer waits up to 5 s for the lock instead of failing at once.
-* `BEGIN IMMEDIATE` for every transaction. pysqlite's own transaction handling is switched off
+* `BEGIN IMMEDIATE` for every transaction begun explicitly (`engine.begin()`, `connection.begin()`:
+  every write in progrun). pysqlite's own transaction handling is switched off
   (`isolation_level = None`) and we emit BEGIN ourselves; IMMEDIATE takes the write lock at the
   start, so a read-then-write transaction (the importer's duplicate check, then the insert) can
   never hit SQLITE_BUSY half-way, and two importers cannot both pass the duplicate check.
+* a plain (deferred) `BEGIN` for a transaction SQLAlchemy begins by itself on a connection's first
+  statement (`with engine.connect() as c: c.execute(...)`): progrun only reads that way (it never
+  commits such a transaction, so a write there would be rolled back), and a deferred read takes no
+  lock in WAL mode: pages and API reads never queue behind an import's writes or behind each other
+  (catalogue case 106). Telling the two apart looks for SQLAlchemy's autobegin in the calling frames;
+  if SQLAlchemy ever begins otherwise, every transaction falls back to IMMEDIATE (safe, only slower),
+  and `tests/storage/test_sqlite_begin.py` fails.
 * `synchronous=NORMAL`: in WAL mode a commit is atomic and survives a crash or SIGKILL of the
   process (the kill test shows it): COMMIT returns once the transaction's frames, the last one
   marked as the commit, are written to the WAL file, i.e. into the kernel's page cache, which a
@@ -23,6 +31,7 @@ Every connection gets, through SQLAlchemy event hooks:
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -51,4 +60,23 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _autobegun() else "BEGIN IMMEDIATE")
+
+
+#: How many calling frames above the "begin" hook to search for SQLAlchemy's autobegin.
+_AUTOBEGIN_DEPTH = 8
+
+
+def _autobegun() -> bool:
+    """Whether the transaction being begun is SQLAlchemy's autobegin (a read, in progrun)."""
+    frame = sys._getframe(2)
+    for _ in range(_AUTOBEGIN_DEPTH):
+        if frame is None:
+            return False
+        if (
+            frame.f_code.co_name == "_autobegin"
+            and frame.f_globals.get("__name__") == "sqlalchemy.engine.base"
+        ):
+            return True
+        frame = frame.f_back
+    return False
