@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import FrameType
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -69,7 +70,7 @@ _AUTOBEGIN_DEPTH = 8
 
 def _autobegun() -> bool:
     """Whether the transaction being begun is SQLAlchemy's autobegin (a read, in progrun)."""
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     for _ in range(_AUTOBEGIN_DEPTH):
         if frame is None:
             return False
