@@ -12,7 +12,8 @@ sign in before the clock starts, then for `--duration` seconds use the app in on
   after each answer (`POLL_MS` of `static/pages/upload.js`) until the verdict, then the run's report
   `GET /runs/{id}`. The other clicks: 60 % pages (`/`, `/history`, `/progress`, `/next`, a report of
   one of the user's runs; 12 % each), 40 % API calls (the phone app and scripts: `GET /api/runs` 8 %,
-  `/api/progress` 8 %, `/api/next` 6 %, `POST /api/plans` 10 %, a plan's export 8 %).
+  `/api/progress` 8 %, `/api/next` 6 %, `POST /api/plans` 10 %, a plan's export 8 %, or
+  `GET /api/plans` while the user has none).
 * `--stress`: the old, aggressive mix: 0.5-1.5 s (uniform) between clicks, pages `/` and `/login`
   25 %, `POST /api/plans` 15 %, exports 15 %, uploads 15 % of clicks (~10 a user in 2 min),
   `/api/progress`, `/api/runs`, `/api/next` 30 %; every upload polled every 0.25 s.
