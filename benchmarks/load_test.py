@@ -1,13 +1,31 @@
 """Load test: `progrun serve --workers N` on PostgreSQL + Redis with two `progrun worker`s, loopback only.
 
 Starts its own redis-server (a free loopback port, no persistence) and its own PostgreSQL database
-(dropped afterwards), so the machine's shared services are never touched. Virtual users register,
-then for `--duration` seconds mix pages, the plan builder, exports, uploads of distinct synthetic
-GPX runs and real FIT files (shared/data), and reports, with 0.5-1.5 s of thought between clicks.
-Every upload is polled to its verdict. `--fault` SIGKILLs one worker a third of the way in (a new
-one starts 5 s later) and restarts the private Redis at two thirds (uploads meanwhile are 503).
+(dropped afterwards), so the machine's shared services are never touched. Virtual users register and
+sign in before the clock starts, then for `--duration` seconds use the app in one of two mixes:
 
-    .venv/bin/python benchmarks/load_test.py --duration 120 --users 200 [--fault]
+* default, "real use" (issue 14's words): a visit, not a robot. Between clicks a user thinks for a
+  negative-exponential time of mean 7 s, cut at 70 s (TPC-W's think time, the usual model of a person
+  reading a page). Each user uploads 1 or 2 runs in the visit (mean 1.5; a runner syncs the run or two
+  since the last visit), at uniform random moments of the first 80 % of the test, the way the upload
+  page does it: `GET /upload`, `POST /api/runs`, then `GET /api/runs/{id}` at once and again 400 ms
+  after each answer (`POLL_MS` of `static/pages/upload.js`) until the verdict, then the run's report
+  `GET /runs/{id}`. The other clicks: 60 % pages (`/`, `/history`, `/progress`, `/next`, a report of
+  one of the user's runs; 12 % each), 40 % API calls (the phone app and scripts: `GET /api/runs` 8 %,
+  `/api/progress` 8 %, `/api/next` 6 %, `POST /api/plans` 10 %, a plan's export 8 %, or
+  `GET /api/plans` while the user has none).
+* `--stress`: the old, aggressive mix: 0.5-1.5 s (uniform) between clicks, pages `/` and `/login`
+  25 %, `POST /api/plans` 15 %, exports 15 %, uploads 15 % of clicks (~10 a user in 2 min),
+  `/api/progress`, `/api/runs`, `/api/next` 30 %; every upload polled every 0.25 s.
+
+Both mixes upload distinct synthetic GPX runs and, 30 % of the time, real FIT files (shared/data).
+Polls are API requests: they are counted in the API figures (and shown on their own line). The CPU
+each part used during the clock (servers, task workers, PostgreSQL's backends of this database, the
+load client itself, and the rest of the machine) is read from /proc and printed with the load average.
+`--fault` SIGKILLs one worker a third of the way in (a new one starts 5 s later) and restarts the
+private Redis at two thirds (uploads meanwhile are 503).
+
+    .venv/bin/python benchmarks/load_test.py --duration 120 --users 200 [--stress] [--fault]
 """
 
 from __future__ import annotations
@@ -16,6 +34,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -62,6 +81,7 @@ def p50(values: list[float]) -> float:
 class Stats:
     page_ms: list[float] = field(default_factory=list)
     api_ms: list[float] = field(default_factory=list)
+    poll_ms: list[float] = field(default_factory=list)
     verdict_s: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     refused_503: int = 0
@@ -70,6 +90,29 @@ class Stats:
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
+
+
+TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu() -> dict[int, tuple[int, float, str]]:
+    """Every process's (session id, CPU seconds used, command line) from /proc."""
+    found: dict[int, tuple[int, float, str]] = {}
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (folder / "stat").read_text()
+            command = (folder / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found[int(folder.name)] = (int(fields[3]), (int(fields[11]) + int(fields[12])) * TICK_S, command)
+    return found
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has been busy (every core), from /proc/stat."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) * TICK_S
 
 
 class Services:
@@ -91,6 +134,20 @@ class Services:
         self.workers = [
             self.spawn(["worker", "--heartbeat", "5", "--stale", "20"], f"w{i}") for i in range(workers)
         ]
+
+    def cpu_s(self) -> dict[str, float]:
+        """CPU seconds used so far by the servers, the task workers and this database's backends."""
+        servers = {self.server.pid}
+        workers = {worker.pid for worker in self.workers}
+        used = {"servers": 0.0, "task workers": 0.0, "PostgreSQL": 0.0}
+        for session, cpu_s, command in process_cpu().values():
+            if session in servers:
+                used["servers"] += cpu_s
+            elif session in workers:
+                used["task workers"] += cpu_s
+            elif command.startswith("postgres:") and f" {self.db_name} " in command:
+                used["PostgreSQL"] += cpu_s
+        return used
 
     def start_redis(self) -> subprocess.Popen[bytes]:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -135,6 +192,7 @@ class Services:
 async def timed(
     client: httpx.AsyncClient, stats: Stats, kind: str, method: str, url: str, **kw: object
 ) -> httpx.Response | None:
+    """One request, timed; `kind` is "page", "api", "poll" (an API request too) or "upload" (API)."""
     started = time.perf_counter()
     try:
         answer = await client.request(method, url, **kw)  # type: ignore[arg-type]
@@ -149,6 +207,8 @@ async def timed(
         stats.error(f"{kind} {answer.status_code}")
         return None
     (stats.page_ms if kind == "page" else stats.api_ms).append(elapsed_ms)
+    if kind == "poll":
+        stats.poll_ms.append(elapsed_ms)
     return answer
 
 
@@ -163,8 +223,130 @@ async def sign_up(base: str, index: int, gate: asyncio.Semaphore) -> str:
         return str(login.json()["token"])
 
 
-async def user(base: str, token: str, stats: Stats, stop_at: float, counter: list[int]) -> None:
-    pollers: list[asyncio.Task[None]] = []
+def run_file(real: list[Path], counter: list[int]) -> tuple[str, bytes]:
+    """The next file to upload: a real FIT file 30 % of the time (each once), else a distinct GPX run."""
+    if real and random.random() < 0.3:
+        path = real.pop()
+        return path.name, path.read_bytes()
+    counter[0] += 1
+    return f"syn{counter[0]}.gpx", distinct_gpx(counter[0])
+
+
+async def upload(
+    client: httpx.AsyncClient, stats: Stats, real: list[Path], counter: list[int]
+) -> tuple[str, float] | None:
+    """POST /api/runs of the next file; (upload id, when it was sent) once accepted."""
+    name, data = run_file(real, counter)
+    submitted = time.perf_counter()
+    answer = await timed(client, stats, "upload", "POST", "/api/runs", files={"file": (name, data)})
+    if answer is None:
+        return None
+    upload_id = str(answer.json()["id"])
+    stats.uploads[upload_id] = submitted
+    return upload_id, submitted
+
+
+async def poll(
+    client: httpx.AsyncClient,
+    stats: Stats,
+    upload_id: str,
+    submitted: float,
+    *,
+    every_s: float,
+    first_s: float,
+) -> list[int]:
+    """GET /api/runs/{id} after `first_s`, then `every_s` after each answer until done or failed: its runs."""
+    deadline = time.monotonic() + 180
+    await asyncio.sleep(first_s)
+    while time.monotonic() < deadline:
+        answer = await timed(client, stats, "poll", "GET", f"/api/runs/{upload_id}")
+        if answer is not None and answer.json()["status"] in {"done", "failed"}:
+            stats.finished[upload_id] = answer.json()["status"]
+            stats.verdict_s.append(time.perf_counter() - submitted)
+            return [int(run) for run in answer.json().get("runs", [])]
+        await asyncio.sleep(every_s)
+    return []
+
+
+#: The page the upload page polls at (`POLL_MS` in src/progrun/web/static/pages/upload.js), in seconds.
+PAGE_POLL_S = 0.4
+#: Think time between clicks: negative exponential of this mean, cut at ten times it (TPC-W's).
+THINK_MEAN_S = 7.0
+#: The clicks that are not uploads: (share, kind, what); "run" is a report of one of the user's runs.
+REAL_CLICKS = (
+    (12, "page", "/"),
+    (12, "page", "/history"),
+    (12, "page", "/progress"),
+    (12, "page", "/next"),
+    (12, "page", "run"),
+    (8, "api", "/api/runs"),
+    (8, "api", "/api/progress"),
+    (6, "api", "/api/next"),
+    (10, "api", "plan"),
+    (8, "api", "export"),
+)
+
+
+def think_s() -> float:
+    return min(random.expovariate(1 / THINK_MEAN_S), 10 * THINK_MEAN_S)
+
+
+async def real_user(
+    base: str, token: str, stats: Stats, started: float, duration_s: float, counter: list[int]
+) -> None:
+    """One visit: think, click (pages, API calls), upload a run or two as the upload page does."""
+    stop_at = started + duration_s
+    uploads_at = sorted(
+        started + random.uniform(0, 0.8 * duration_s) for _ in range(1 + (random.random() < 0.5))
+    )
+    real = list(REAL_FIT)
+    random.shuffle(real)
+    plan_ids: list[int] = []
+    run_ids: list[int] = []
+    weights = [share for share, _, _ in REAL_CLICKS]
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        client.headers["Authorization"] = f"Bearer {token}"
+        await asyncio.sleep(random.uniform(0, THINK_MEAN_S))  # visits start spread out
+        while time.monotonic() < stop_at:
+            if uploads_at and time.monotonic() >= uploads_at[0]:
+                uploads_at.pop(0)
+                await timed(client, stats, "page", "GET", "/upload")
+                sent = await upload(client, stats, real, counter)
+                if sent is not None:
+                    runs = await poll(client, stats, *sent, every_s=PAGE_POLL_S, first_s=0.0)
+                    run_ids.extend(runs)
+                    if runs:
+                        await timed(client, stats, "page", "GET", f"/runs/{runs[0]}")
+            else:
+                _, kind, what = random.choices(REAL_CLICKS, weights)[0]
+                if what == "run":
+                    url = f"/runs/{random.choice(run_ids)}" if run_ids else "/history"
+                    await timed(client, stats, kind, "GET", url)
+                elif what == "plan":
+                    race = f"5k={random.randint(17, 30)}:{random.randint(10, 59)}"
+                    answer = await timed(
+                        client, stats, kind, "POST", "/api/plans", json={"race": race, "distance": "8km"}
+                    )
+                    if answer is not None:
+                        plan_ids.append(int(answer.json()["id"]))
+                elif what == "export":
+                    if plan_ids:
+                        fmt = random.choice(["fit", "ics", "zwo", "json", "intervals"])
+                        url = f"/api/plans/{random.choice(plan_ids)}/export/{fmt}"
+                        await timed(client, stats, kind, "GET", url)
+                    else:
+                        await timed(client, stats, kind, "GET", "/api/plans")
+                else:
+                    await timed(client, stats, kind, "GET", what)
+            await asyncio.sleep(min(think_s(), max(0.0, stop_at - time.monotonic())))
+
+
+async def stress_user(
+    base: str, token: str, stats: Stats, started: float, duration_s: float, counter: list[int]
+) -> None:
+    """The old mix: 0.5-1.5 s between clicks, 15 % uploads, every upload polled every 0.25 s."""
+    stop_at = started + duration_s
+    pollers: list[asyncio.Task[list[int]]] = []
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         client.headers["Authorization"] = f"Bearer {token}"
         plan_ids: list[int] = []
@@ -186,39 +368,16 @@ async def user(base: str, token: str, stats: Stats, stop_at: float, counter: lis
                 fmt = random.choice(["fit", "ics", "zwo", "json", "intervals"])
                 await timed(client, stats, "api", "GET", f"/api/plans/{random.choice(plan_ids)}/export/{fmt}")
             elif roll < 0.70:
-                if real and random.random() < 0.3:
-                    path = real.pop()
-                    name, data = path.name, path.read_bytes()
-                else:
-                    counter[0] += 1
-                    name, data = f"syn{counter[0]}.gpx", distinct_gpx(counter[0])
-                submitted = time.perf_counter()
-                answer = await timed(
-                    client, stats, "upload", "POST", "/api/runs", files={"file": (name, data)}
-                )
-                if answer is not None:
-                    upload_id = answer.json()["id"]
-                    stats.uploads[upload_id] = submitted
-                    pollers.append(asyncio.create_task(poll(client, stats, upload_id, submitted)))
+                sent = await upload(client, stats, real, counter)
+                if sent is not None:
+                    pollers.append(
+                        asyncio.create_task(poll(client, stats, *sent, every_s=0.25, first_s=0.25))
+                    )
             else:
                 await timed(
                     client, stats, "api", "GET", random.choice(["/api/progress", "/api/runs", "/api/next"])
                 )
         await asyncio.gather(*pollers)
-
-
-async def poll(client: httpx.AsyncClient, stats: Stats, upload_id: str, submitted: float) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        await asyncio.sleep(0.25)
-        try:
-            answer = await client.get(f"/api/runs/{upload_id}")
-        except httpx.HTTPError:
-            continue
-        if answer.status_code == 200 and answer.json()["status"] in {"done", "failed"}:
-            stats.finished[upload_id] = answer.json()["status"]
-            stats.verdict_s.append(time.perf_counter() - submitted)
-            return
 
 
 async def faults(services: Services, duration_s: float, log: list[str]) -> None:
@@ -256,12 +415,27 @@ async def main(args: argparse.Namespace) -> None:
         stats = Stats()
         counter = [0]
         fault_log: list[str] = []
+        user = stress_user if args.stress else real_user
+        load_before = os.getloadavg()
+        cpu_before = services.cpu_s()
+        client_before = resource.getrusage(resource.RUSAGE_SELF)
+        machine_before = machine_busy_s()
         started = time.monotonic()
-        stop_at = started + args.duration
-        tasks = [asyncio.create_task(user(base, token, stats, stop_at, counter)) for token in tokens]
+        tasks = [
+            asyncio.create_task(user(base, token, stats, started, args.duration, counter)) for token in tokens
+        ]
         if args.fault:
             tasks.append(asyncio.create_task(faults(services, args.duration, fault_log)))
         await asyncio.gather(*tasks)
+        clock_s = time.monotonic() - started
+        client_after = resource.getrusage(resource.RUSAGE_SELF)
+        machine_s = machine_busy_s() - machine_before
+        cpu_s = {part: used - cpu_before.get(part, 0.0) for part, used in services.cpu_s().items()}
+        cpu_s["load client"] = (
+            client_after.ru_utime + client_after.ru_stime - client_before.ru_utime - client_before.ru_stime
+        )
+        cpu_s["rest of the machine"] = machine_s - sum(cpu_s.values())
+        load_after = os.getloadavg()
         engine = create_engine(services.db_url)
         with engine.connect() as connection:
             runs = connection.execute(text("SELECT count(*) FROM activities")).scalar_one()
@@ -279,12 +453,21 @@ async def main(args: argparse.Namespace) -> None:
         lost = len(stats.uploads) - len(stats.finished)
         errors = sum(stats.errors.values())
         accepted = len(stats.uploads)
-        shown = f"{args.duration:.0f} s, {args.servers} servers, 2 workers, fault={args.fault}"
+        mix = "stress" if args.stress else "real use"
+        shown = f"{args.duration:.0f} s, {args.servers} servers, 2 workers, mix {mix}, fault={args.fault}"
         print(f"users {args.users}, {shown}")
+        print(
+            "load average (1, 5, 15 min): before "
+            + " ".join(f"{value:.2f}" for value in load_before)
+            + ", after "
+            + " ".join(f"{value:.2f}" for value in load_after)
+        )
         for line in fault_log:
             print("  fault:", line)
+        requests = len(stats.page_ms) + len(stats.api_ms)
         print(
-            f"requests: pages {len(stats.page_ms)}, api {len(stats.api_ms)}; errors {errors} {stats.errors}"
+            f"requests: pages {len(stats.page_ms)}, api {len(stats.api_ms)} (of which polls "
+            f"{len(stats.poll_ms)}), {requests / clock_s:.0f}/s; errors {errors} {stats.errors}"
         )
         print(
             f"uploads accepted {accepted}, refused 503 {stats.refused_503}, lost {lost}, failed {len(failed)}"
@@ -293,8 +476,20 @@ async def main(args: argparse.Namespace) -> None:
             f"runs stored {runs} for {done_files} distinct run files done: exactly once {runs == done_files}"
         )
         print(f"uploads retried (attempts > 1): {retried}")
-        print(f"page p95 {p95(stats.page_ms):.0f} ms, API p95 {p95(stats.api_ms):.0f} ms")
+        print(
+            f"page p50 {p50(stats.page_ms):.0f} ms p95 {p95(stats.page_ms):.0f} ms, API p50 "
+            f"{p50(stats.api_ms):.0f} ms p95 {p95(stats.api_ms):.0f} ms "
+            f"(polls alone p95 {p95(stats.poll_ms):.0f} ms)"
+        )
         print(f"upload-to-verdict p50 {p50(stats.verdict_s):.2f} s, p95 {p95(stats.verdict_s):.2f} s")
+        print(
+            f"CPU in the {clock_s:.0f} s of the clock ({2 * clock_s:.0f} core-seconds on 2 cores): "
+            + ", ".join(f"{part} {used:.0f} s" for part, used in cpu_s.items())
+        )
+        if accepted:
+            print(
+                f"  task workers' CPU per accepted upload: {cpu_s['task workers'] / accepted * 1000:.0f} ms"
+            )
         for reason in sorted(set(failed))[:5]:
             print("  failed:", reason[:160])
     finally:
@@ -309,4 +504,5 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--servers", type=int, default=3)
     parser.add_argument("--fault", action="store_true")
+    parser.add_argument("--stress", action="store_true", help="the old aggressive mix (see above)")
     asyncio.run(main(parser.parse_args()))

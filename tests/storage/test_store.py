@@ -36,7 +36,7 @@ def _write_gpx(folder: Path, name: str, paces: list[float], start_offset_s: floa
 
 
 def test_open_migrates_to_the_newest_revision_and_matches_the_models(store: Store, store_url: str) -> None:
-    assert store.schema_revision() == head_revision() == "0010_heart_rate_names"
+    assert store.schema_revision() == head_revision() == "0011_runner_data_version"
     engine = create_engine(store_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)

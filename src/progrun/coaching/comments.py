@@ -76,15 +76,21 @@ def add_comment(
 
 
 def thread(database: Database, runner_id: int, activity_id: int) -> list[Comment]:
-    """The run's comments, oldest first."""
-    check_run(database, runner_id, activity_id)
+    """The run's comments, oldest first (Unavailable unless the run is the runner's)."""
     with database.engine.connect() as connection:
+        found = connection.execute(
+            select(ACT.c.id).where(ACT.c.id == activity_id, ACT.c.runner_id == runner_id)
+        ).first()
+        if found is None:
+            raise Unavailable("run", f"run: no run {activity_id} in this log")
         rows = connection.execute(
             select(CM.c.id, CM.c.author_user_id, CM.c.body, CM.c.created_at, U.c.name, U.c.email)
             .join(U, U.c.id == CM.c.author_user_id)
             .where(CM.c.activity_id == activity_id)
             .order_by(CM.c.id)
         ).all()
+    if not rows:  # most runs: no talk, so no owner to look up
+        return []
     owner_id = _owner_user_id(database, runner_id)
     return [
         Comment(

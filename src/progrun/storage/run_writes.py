@@ -4,7 +4,9 @@ re-analysis replacing a run's analysis (the `RunWrites` part of `Store`).
 One imported activity is one transaction: the raw-file blob, the activity row, its streams, its
 splits and its verdict are written together or not at all. Duplicates are recognised inside that
 same transaction (SQLite: `BEGIN IMMEDIATE`; both: a unique `(runner_id, sha256)` key with
-`INSERT ... ON CONFLICT DO NOTHING`), so two importers can never both add one run.
+`INSERT ... ON CONFLICT DO NOTHING`), so two importers can never both add one run. A transaction
+that changed the runner's runs (a run added, partial copies replaced, a run re-analysed) also adds
+one to `runners.data_version`, which the web servers' caches of progress and advice watch.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class RunWrites:
     _insert_splits: CompiledStatement
     _insert_verdict: CompiledStatement
     _partials: PartialRuns
+    _bump_data_version: CompiledStatement
 
     def add_run(self, run: ImportedRun) -> AddOutcome:
         """Write one imported run in one transaction, unless it is already in the log."""
@@ -124,6 +127,8 @@ class RunWrites:
         if existing is not None:
             return AddOutcome("duplicate", int(existing), f"same content as activity {existing}")
         settled = self._partials.settle(cursor, self.runner_id, run)
+        if settled.replaced:  # partial copies deleted in this transaction, whatever follows
+            self._bump_data_version.execute(cursor, {"runner": self.runner_id})
         if settled.covered_by is not None:
             covering = settled.covered_by
             return AddOutcome("duplicate", covering, f"partial copy of activity {covering}, which covers it")
@@ -142,6 +147,8 @@ class RunWrites:
             return AddOutcome("duplicate", int(other), f"same content as activity {other}")
         activity_id = int(inserted)
         self._write_details(cursor, activity_id, run)
+        if not settled.replaced:
+            self._bump_data_version.execute(cursor, {"runner": self.runner_id})
         replaced = ", ".join(str(other) for other in settled.replaced)
         return AddOutcome(
             "imported", activity_id, f"replaces partial activity {replaced}" if replaced else ""
@@ -243,6 +250,7 @@ class RunWrites:
             cursor = connection.connection.cursor()
             try:
                 self._write_details(cursor, activity_id, run)
+                self._bump_data_version.execute(cursor, {"runner": self.runner_id})
             finally:
                 cursor.close()
 

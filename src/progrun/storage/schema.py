@@ -59,6 +59,8 @@ class RunnerRow(Base):
     profile_json: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    #: Changes to the runner's runs, their analysis or the profile, counted (0009; `bump_data_version`).
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CoachRunnerRow(Base):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from progrun.storage.schema import ActivityRow, BlobRow, SplitRow, StreamRow, VerdictRow
+from progrun.storage.schema import ActivityRow, BlobRow, RunnerRow, SplitRow, StreamRow, VerdictRow
 
 #: The columns each insert writes, in order.
 BLOB_KEYS = ("sha256", "size_bytes", "compression", "data")
@@ -106,6 +106,7 @@ B = cast(Table, BlobRow.__table__)
 S = cast(Table, StreamRow.__table__)
 SP = cast(Table, SplitRow.__table__)
 V = cast(Table, VerdictRow.__table__)
+R = cast(Table, RunnerRow.__table__)
 
 
 class Statements:
@@ -139,3 +140,10 @@ class Statements:
         self.insert_splits = CompiledStatement(SP.insert(), dialect, SPLIT_KEYS)
         self.insert_verdict = CompiledStatement(V.insert(), dialect, VERDICT_KEYS)
         self.partials = PartialRuns(dialect)
+        #: `runners.data_version` + 1, in the transaction that changed the runner's runs (migration 0009).
+        self.bump_data_version = CompiledStatement(
+            R.update()
+            .where(R.c.id == bindparam("runner"))
+            .values(data_version=R.c.data_version + literal_column("1")),
+            dialect,
+        )

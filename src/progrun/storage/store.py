@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, text, update
+from sqlalchemy import Connection, Row, Table, func, select, text, update
 
 from progrun.activity import Activity, Format, make_activity
 from progrun.analysis import SplitRecord, StoredPlan, VerdictRecord
@@ -60,6 +60,7 @@ class Store(RunWrites):
         self._insert_splits = statements.insert_splits
         self._insert_verdict = statements.insert_verdict
         self._partials = statements.partials
+        self._bump_data_version = statements.bump_data_version
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -170,22 +171,23 @@ class Store(RunWrites):
 
     def summary(self, activity_id: int) -> ActivitySummary:
         with self._engine.connect() as connection:
-            row = connection.execute(
-                select(A).where(A.c.id == activity_id, A.c.runner_id == self.runner_id)
-            ).first()
+            return summary_from_row(self._activity_row(connection, activity_id))
+
+    def _activity_row(self, connection: Connection, activity_id: int) -> Row[Any]:
+        """The runner's activity row (every column, `summary_json` included); NotFound for another's."""
+        row = connection.execute(
+            select(A).where(A.c.id == activity_id, A.c.runner_id == self.runner_id)
+        ).first()
         if row is None:
             raise NotFound("activity", str(activity_id))
-        return summary_from_row(row)
+        return row
 
     def detail(self, activity_id: int) -> ActivityDetail:
-        """An activity with its splits and verdict."""
-        summary = self.summary(activity_id)
+        """An activity with its splits and verdict (three statements on one connection)."""
         with self._engine.connect() as connection:
-            info = json.loads(
-                connection.execute(select(A.c.summary_json).where(A.c.id == activity_id)).scalar_one()
-            )
+            row = self._activity_row(connection, activity_id)
             verdict_row = connection.execute(select(V).where(V.c.activity_id == activity_id)).first()
-        splits = self.splits_for([activity_id]).get(activity_id, ())
+            splits = self._splits_on(connection, [activity_id]).get(activity_id, ())
         verdict = None
         if verdict_row is not None:
             verdict = VerdictRecord(
@@ -195,24 +197,27 @@ class Store(RunWrites):
                 plan_id=verdict_row.plan_id,
                 details=json.loads(verdict_row.verdict_json),
             )
-        return ActivityDetail(summary=summary, splits=splits, verdict=verdict, info=info)
+        info = json.loads(row.summary_json)
+        return ActivityDetail(summary=summary_from_row(row), splits=splits, verdict=verdict, info=info)
 
     def splits_for(self, activity_ids: Iterable[int]) -> dict[int, tuple[SplitRecord, ...]]:
+        with self._engine.connect() as connection:
+            return self._splits_on(connection, activity_ids)
+
+    @staticmethod
+    def _splits_on(connection: Connection, activity_ids: Iterable[int]) -> dict[int, tuple[SplitRecord, ...]]:
         ids = list(activity_ids)
         out: dict[int, list[SplitRecord]] = {activity_id: [] for activity_id in ids}
         columns = (SP.c.activity_id, SP.c.index, SP.c.distance_m, SP.c.elapsed_s, SP.c.pace_s_per_km)
-        with self._engine.connect() as connection:
-            for chunk_start in range(0, len(ids), 500):
-                chunk = ids[chunk_start : chunk_start + 500]
-                rows = connection.execute(
-                    select(*columns, SP.c.heart_rate_avg_bpm, SP.c.suspect_distance)
-                    .where(SP.c.activity_id.in_(chunk))
-                    .order_by(SP.c.activity_id, SP.c.index)
-                ).all()
-                for activity_id, index, distance_m, elapsed_s, pace, hr, suspect in rows:
-                    out[activity_id].append(
-                        SplitRecord(index, distance_m, elapsed_s, pace, hr, bool(suspect))
-                    )
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            rows = connection.execute(
+                select(*columns, SP.c.heart_rate_avg_bpm, SP.c.suspect_distance)
+                .where(SP.c.activity_id.in_(chunk))
+                .order_by(SP.c.activity_id, SP.c.index)
+            ).all()
+            for activity_id, index, distance_m, elapsed_s, pace, hr, suspect in rows:
+                out[activity_id].append(SplitRecord(index, distance_m, elapsed_s, pace, hr, bool(suspect)))
         return {key: tuple(value) for key, value in out.items()}
 
     def verdicts_for(self, activity_ids: Iterable[int]) -> dict[int, dict[str, object]]:
@@ -233,12 +238,11 @@ class Store(RunWrites):
 
     def load_activity(self, activity_id: int) -> Activity:
         """The stored samples as an Activity (laps and pauses come from the stored summary)."""
-        summary = self.summary(activity_id)
         with self._engine.connect() as connection:
+            activity_row = self._activity_row(connection, activity_id)
             row = connection.execute(select(S).where(S.c.activity_id == activity_id)).first()
-            info = json.loads(
-                connection.execute(select(A.c.summary_json).where(A.c.id == activity_id)).scalar_one()
-            )
+        summary = summary_from_row(activity_row)
+        info = json.loads(activity_row.summary_json)
         if row is None:
             raise StorageError(f"activity {activity_id} has no stored samples; run `progrun reanalyse`")
         channels = tuple(name for name in row.channels.split(",") if name)
@@ -279,7 +283,18 @@ class Store(RunWrites):
             connection.execute(
                 update(R)
                 .where(R.c.id == self.runner_id)
-                .values(profile_json=json.dumps(asdict(profile)), name=profile.name)
+                .values(
+                    profile_json=json.dumps(asdict(profile)),
+                    name=profile.name,
+                    data_version=R.c.data_version + 1,
+                )
+            )
+
+    def data_version(self) -> int:
+        """How many times the runner's runs, their analysis or the profile changed (migration 0009)."""
+        with self._engine.connect() as connection:
+            return int(
+                connection.execute(select(R.c.data_version).where(R.c.id == self.runner_id)).scalar_one()
             )
 
     def add_plan(self, plan: Plan, *, planned_on: date | None = None, name: str = "") -> StoredPlan:

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from progrun.training_log import TrainingLog
 from progrun.web.csrf import check_csrf
-from progrun.web.sessions import find_session
+from progrun.web.sessions import find_signed_in
 from progrun.web.state import AppState, app_state
 
 SESSION_COOKIE = "progrun_session"
@@ -38,6 +39,8 @@ class CurrentUser:
     #: "cookie" or "bearer": how the request was signed in.
     via: str
     token: str
+    #: The runner's `data_version` when the request began (what `progrun.web.runner_cache` checks).
+    data_version: int = 0
 
 
 def request_token(request: Request) -> tuple[str, str] | None:
@@ -55,16 +58,18 @@ def _signed_in(request: Request, state: AppState) -> CurrentUser | None:
     if found is None:
         return None
     token, via = found
-    session = find_session(state.database, token)
-    if session is None:
+    signed_in = find_signed_in(state.database, token)
+    if signed_in is None:
         return None
-    runner = state.database.runner_of(session.user_id)
-    if runner is None:
-        return None
-    account = state.database.user(session.user_id)
-    if account is None:
-        return None
-    return CurrentUser(session.user_id, runner.id, account.name or runner.name, account.email, via, token)
+    return CurrentUser(
+        signed_in.user_id,
+        signed_in.runner_id,
+        signed_in.name,
+        signed_in.email,
+        via,
+        token,
+        signed_in.data_version,
+    )
 
 
 def signed_in_user(request: Request, state: AppState) -> CurrentUser | None:
@@ -75,8 +80,12 @@ def signed_in_user(request: Request, state: AppState) -> CurrentUser | None:
 async def optional_user(
     request: Request, state: Annotated[AppState, Depends(app_state)]
 ) -> CurrentUser | None:
-    """The signed-in user or None (a page shows a sign-in link); checks CSRF like `current_user`."""
-    user = _signed_in(request, state)
+    """The signed-in user or None (a page shows a sign-in link); checks CSRF like `current_user`.
+
+    The session's statement runs in the thread pool: on the event loop it would stall every other
+    request of this server process while the database answers.
+    """
+    user = await run_in_threadpool(_signed_in, request, state)
     if user is not None and user.via == "cookie" and request.method in UNSAFE_METHODS:
         await check_csrf(request)
     return user
@@ -98,7 +107,7 @@ def training_log(
     user: Annotated[CurrentUser, Depends(current_user)], state: Annotated[AppState, Depends(app_state)]
 ) -> TrainingLog:
     """The user's own runner's training log (on the app's one `Database`; nothing to close)."""
-    return TrainingLog(state.database.runner(user.runner_id))
+    return TrainingLog(state.database.known_runner(user.runner_id))
 
 
 UserDep = Annotated[CurrentUser, Depends(current_user)]

@@ -18,10 +18,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Table, select
 
 from progrun.storage.database import Database
-from progrun.storage.schema import PasswordRow, SessionRow
+from progrun.storage.schema import PasswordRow, RunnerRow, SessionRow, UserRow
 
 P = cast(Table, PasswordRow.__table__)
 S = cast(Table, SessionRow.__table__)
+U = cast(Table, UserRow.__table__)
+R = cast(Table, RunnerRow.__table__)
 _HASHER = PasswordHasher()
 #: A hash to verify against when the address is unknown, so a wrong address costs what a wrong password does.
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
@@ -102,6 +104,49 @@ def find_session(database: Database, token: str, *, kind: str = "session") -> Se
     if expires_at <= datetime.now(UTC):
         return None
     return SessionInfo(int(row.id), int(row.user_id), row.kind, expires_at)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who a live session belongs to: the user, the runner they own and its data version (0009)."""
+
+    user_id: int
+    runner_id: int
+    name: str
+    email: str
+    data_version: int
+
+
+def find_signed_in(database: Database, token: str) -> SignedIn | None:
+    """The user and runner of a live session of kind "session", in one statement (every request asks).
+
+    None when the token is unknown, expired or revoked, or its user owns no runner.
+    """
+    if not token or len(token) > 200:
+        return None
+    with database.engine.connect() as connection:
+        row = connection.execute(
+            select(
+                S.c.kind,
+                S.c.expires_at,
+                S.c.revoked_at,
+                U.c.id.label("user_id"),
+                U.c.email,
+                U.c.name.label("user_name"),
+                R.c.id.label("runner_id"),
+                R.c.name.label("runner_name"),
+                R.c.data_version,
+            )
+            .join(U, U.c.id == S.c.user_id)
+            .join(R, R.c.user_id == U.c.id)
+            .where(S.c.token_sha256 == token_digest(token))
+        ).first()
+    if row is None or row.kind != "session" or row.revoked_at is not None:
+        return None
+    if _aware(row.expires_at) <= datetime.now(UTC):
+        return None
+    name = row.user_name or row.runner_name
+    return SignedIn(int(row.user_id), int(row.runner_id), name, row.email, int(row.data_version))
 
 
 def revoke_session(database: Database, token: str) -> bool:

@@ -1,4 +1,4 @@
-"""What the app holds for its lifetime: the database (one per process), limits, templates, the pool."""
+"""What the app holds for its lifetime: the database (one per process), limits, templates, pool, caches."""
 
 from __future__ import annotations
 
@@ -16,6 +16,14 @@ from progrun.web.limits import RateLimiter
 
 if TYPE_CHECKING:
     from progrun.web.analysis import Analysis
+    from progrun.web.runner_cache import RunnerCache
+
+
+def _runner_cache() -> RunnerCache:
+    from progrun.web.runner_cache import RunnerCache
+
+    return RunnerCache()
+
 
 WEB_DIR = Path(__file__).parent
 
@@ -29,6 +37,8 @@ class AppState:
     sign_in_limiter: RateLimiter
     upload_limiter: RateLimiter
     analysis: Analysis | None = None
+    #: Progress reports and advice by runner, until their data changes (`progrun.web.runner_cache`).
+    runner_cache: RunnerCache = field(default_factory=_runner_cache)
     extra: dict[str, object] = field(default_factory=dict)
 
 

@@ -7,18 +7,17 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from progrun.web.auth import LogDep
+from progrun.web.auth import LogDep, StateDep, UserDep
+from progrun.web.runner_cache import advice_dict, progress_dict
 
 router = APIRouter(prefix="/api", tags=["progress"])
 
 
 @router.get("/progress")
-def progress(log: LogDep) -> Any:
-
-    return log.progress_report().to_dict()
+def progress(user: UserDep, log: LogDep, state: StateDep) -> Any:
+    return progress_dict(state, user, log)
 
 
 @router.get("/next")
-def next_run(log: LogDep, today: date | None = None) -> Any:
-
-    return log.advice(today or date.today()).to_dict()
+def next_run(user: UserDep, log: LogDep, state: StateDep, today: date | None = None) -> Any:
+    return advice_dict(state, user, log, today or date.today())

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from progrun.errors import NotFound
 from progrun.storage.uploads import UploadRecord, Uploads
@@ -121,8 +122,8 @@ async def upload_run(file: UploadFile, user: UserDep, state: StateDep) -> dict[s
     data = await _read_limited(file, state.config.upload_max_bytes)
     if not data:
         raise HTTPException(422, f"file: {name!r} is empty; choose the recorded file again")
-    try:
-        upload = _analysis(state).submit(user.runner_id, name, data)
+    try:  # the upload's row (its bytes) and the broker's message: in the pool, not on the event loop
+        upload = await run_in_threadpool(_analysis(state).submit, user.runner_id, name, data)
     except QueueUnavailable:
         raise HTTPException(
             503,

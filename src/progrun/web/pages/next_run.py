@@ -9,11 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from progrun.web.pages.common import PageLog, PageUser, render
+from progrun.web.runner_cache import advice_dict
+from progrun.web.state import app_state
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/next", response_class=HTMLResponse)
 def next_page(request: Request, user: PageUser, log: PageLog) -> HTMLResponse:
-    data = log.advice(date.today()).to_dict()
+    data = advice_dict(app_state(request), user, log, date.today())
     return render(request, "next.html", {"data": data, "unit": log.profile().units}, user=user)

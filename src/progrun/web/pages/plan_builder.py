@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from progrun.errors import ProgrunError, RequestError
@@ -215,7 +216,8 @@ async def plan_save(request: Request, *, user: PageUser, log: PageLog) -> HTMLRe
     except ProgrunError as problem:
         error = {"field": problem.field, "message": str(problem)}
         return render(request, "_plan_saved.html", {"error": error}, user=user, status_code=422)
-    return render(request, "_plan_saved.html", _saved(plan, log), user=user)
+    saved = await run_in_threadpool(_saved, plan, log)  # a write: off the event loop
+    return render(request, "_plan_saved.html", saved, user=user)
 
 
 async def _read_route(file: UploadFile) -> Route:
@@ -260,7 +262,7 @@ async def plan_route(
         context = plan_context(plan)
         context["route_name"] = route.filename or "route.gpx"
         if data.get("save"):
-            context["saved"] = _saved(plan, log)
+            context["saved"] = await run_in_threadpool(_saved, plan, log)
         status = 200
     if request.headers.get("HX-Request"):
         return render(request, "_plan_preview.html", context, user=user, status_code=status)

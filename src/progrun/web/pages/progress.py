@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from progrun.units import pace_per_unit
 from progrun.web.pages.common import PageLog, PageUser, render
+from progrun.web.runner_cache import progress_dict
+from progrun.web.state import app_state
 
 router = APIRouter()
 
@@ -20,7 +22,7 @@ def _finite(value: object) -> TypeGuard[float]:
 
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(request: Request, user: PageUser, log: PageLog) -> HTMLResponse:
-    data = log.progress_report().to_dict()
+    data = progress_dict(app_state(request), user, log)
     unit = log.profile().units
     listed = data["weeks"]
     weeks = [week for week in listed if isinstance(week, dict)] if isinstance(listed, list) else []
