@@ -9,8 +9,15 @@ exit 2. No traceback ever reaches the user.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
+
+#: numpy's OpenBLAS starts a thread per core on import, which costs about 0.1 s of CPU on 2 cores
+#: (`benchmarks/cli_startup.py`: `info` 0.33 s -> 0.23 s). progrun's arrays are element-wise work
+#: with no large matrix products, and its servers and importers run their own process pools, so one
+#: BLAS thread per process is all it needs. Set before numpy is imported; a user's setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import click
 
