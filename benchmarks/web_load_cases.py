@@ -15,8 +15,11 @@ the same code the scaled-down tests use, `tests/web_cases/test_b7_load_cases.py`
   the import and the p99 ratio, errors, "database is locked" answers or log lines, the import's runs.
 * **hostile-mix (107)**: `--users` accounts, a `--hostile` share of them attackers (zip bombs, bad-CRC
   FIT files, a declared 60 MB body, slowloris connections; each attacker one kind). The good users read
-  pages and upload a distinct GPX now and then (3 % of clicks), first alone for `--baseline-s`, then with
-  the attackers for `--seconds`. Prints the good users' errors and p50/p99 in both phases, the attacks
+  pages and upload a distinct GPX now and then (3 % of clicks), thinking `--think-mean-s` (7 s) on
+  average between clicks, exponentially distributed (TPC-W's model of a person, as in
+  `benchmarks/load_test.py`; `--stress`: 0.5-1.5 s, which saturates the one server process before any
+  attacker comes), first alone for `--baseline-s`, then with the attackers for `--seconds`. Prints
+  the good users' errors and p50/p99 in both phases, the attacks
   answered as they should be and not, and the server's RSS against `--rss-budget-mib`.
 * **soak (108)**: `--uploaders` accounts upload distinct runs (every fourth a 20 km GPX over 1 MB, which
   is spooled to a temporary file) with `--think-s` between uploads, for `--minutes`. Prints the server's
@@ -193,11 +196,18 @@ def hostile_mix(args: argparse.Namespace, folder: Path) -> None:
         samples: list[Sample] = []
         uploads = iter(range(1_000_000))
 
+        def think_s(rng: random.Random) -> float:
+            if args.stress:
+                return rng.uniform(*THINK_S)
+            return min(rng.expovariate(1 / args.think_mean_s), 10 * args.think_mean_s)
+
         async def good_user(
             number: int, token: str, http: httpx.AsyncClient, tally: Tally, stop: asyncio.Event
         ) -> None:
             rng = random.Random(number)
             once = asyncio.Event()
+            if not args.stress:
+                await asyncio.sleep(rng.uniform(0, args.think_mean_s))  # visits start spread out
             while not stop.is_set():
                 if rng.random() < 0.03:
                     index = next(uploads)
@@ -206,14 +216,15 @@ def hostile_mix(args: argparse.Namespace, folder: Path) -> None:
                     )
                 else:
                     await read_pages(http, token, tally, stop=once, think_s=(0, 0), rng=rng, count=1)
-                await asyncio.sleep(rng.uniform(*THINK_S))
+                await asyncio.sleep(think_s(rng))
 
         async def phase(tally: Tally, seconds: float, attackers: bool) -> None:
             async with client(served) as http:
                 stop = asyncio.Event()
                 tasks = [asyncio.create_task(good_user(n, t, http, tally, stop)) for n, t in enumerate(good)]
                 if attackers:
-                    kinds = [HOSTILE_KINDS[n % len(HOSTILE_KINDS)] for n in range(len(bad))]
+                    chosen = args.kinds.split(",") if args.kinds else list(HOSTILE_KINDS)
+                    kinds = [chosen[n % len(chosen)] for n in range(len(bad))]
                     tasks += [
                         asyncio.create_task(
                             hostile_user(http, served.url, t, kind, attacks, stop=stop, rng=random.Random(n))
@@ -229,7 +240,9 @@ def hostile_mix(args: argparse.Namespace, folder: Path) -> None:
         before = served.sample()
         asyncio.run(phase(baseline, args.baseline_s, attackers=False))
         asyncio.run(phase(loaded, args.seconds, attackers=True))
-        print(f"{len(good)} good users, {len(bad)} hostile ({', '.join(HOSTILE_KINDS)}, in turn)")
+        print(
+            f"{len(good)} good users, {len(bad)} hostile ({args.kinds or ', '.join(HOSTILE_KINDS)}, in turn)"
+        )
         print(latency_line("good, baseline", baseline.read_ms))
         print(latency_line("good, with attackers", loaded.read_ms))
         print(
@@ -326,6 +339,16 @@ def main() -> None:
     second.add_argument("--baseline-s", type=float, default=60.0)
     second.add_argument("--seconds", type=float, default=120.0)
     second.add_argument("--rss-budget-mib", type=int, default=500)
+    second.add_argument(
+        "--think-mean-s",
+        type=float,
+        default=7.0,
+        help="good users' mean think time between clicks, exponential, cut at 10x (TPC-W, as load_test.py)",
+    )
+    second.add_argument("--kinds", default="", help="attack kinds, comma-separated [default: all, in turn]")
+    second.add_argument(
+        "--stress", action="store_true", help="good users click every 0.5-1.5 s (the server saturates)"
+    )
     third = commands.add_parser("soak", help="case 108")
     third.add_argument("--minutes", type=float, default=30.0)
     third.add_argument("--uploaders", type=int, default=20)
