@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from tests.web_cases.load_driver import (  # noqa: E402
     HOSTILE_KINDS,
     Tally,
+    attack_payload,
     hostile_user,
     read_pages,
     upload_and_wait,
@@ -237,6 +238,8 @@ def hostile_mix(args: argparse.Namespace, folder: Path) -> None:
                 stop.set()
                 await asyncio.gather(*tasks, sampling)
 
+        for kind in HOSTILE_KINDS:  # made before any clock starts (the bomb's compression takes seconds)
+            attack_payload(kind)
         before = served.sample()
         asyncio.run(phase(baseline, args.baseline_s, attackers=False))
         asyncio.run(phase(loaded, args.seconds, attackers=True))
