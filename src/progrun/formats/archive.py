@@ -217,14 +217,23 @@ def stored_member_span(archive: zipfile.ZipFile, index: int) -> tuple[int, int] 
     if info.compress_size != info.file_size or isinstance(handle, ByteSpan):
         return None  # a zip inside a zip inside a zip: list_members refuses that depth anyway
     try:
-        handle.seek(info.header_offset)
-        header = handle.read(_LOCAL_HEADER.size)
+        lengths = _local_header(handle, info)
     except (OSError, ValueError):
         return None
+    if lengths is None:
+        return None
+    return info.header_offset + _LOCAL_HEADER.size + sum(lengths), info.compress_size
+
+
+def _local_header(handle: IO[bytes], info: zipfile.ZipInfo) -> tuple[int, int] | None:
+    """The member's local header read (the handle left just after it): its name and extra field
+    lengths, or None when there is no valid local header at the central directory's offset."""
+    handle.seek(info.header_offset)
+    header = handle.read(_LOCAL_HEADER.size)
     if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
         return None
     fields = _LOCAL_HEADER.unpack(header)
-    return info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10], info.compress_size
+    return fields[9], fields[10]
 
 
 def list_members(archive: zipfile.ZipFile, display: str, *, budget: UploadBudget | None = None) -> Listing:
@@ -289,13 +298,10 @@ def _check_overlaps(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], disp
     directory_start = archive.start_dir
     spans: list[tuple[int, int, str]] = []
     for info in infos:
-        handle.seek(info.header_offset)
-        header = handle.read(_LOCAL_HEADER.size)
-        if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
+        lengths = _local_header(handle, info)
+        if lengths is None:
             raise CorruptFile(display, f"member {info.filename!r} has no valid local header", format="zip")
-        fields = _LOCAL_HEADER.unpack(header)
-        name_length, extra_length = fields[9], fields[10]
-        end = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length + info.compress_size
+        end = info.header_offset + _LOCAL_HEADER.size + sum(lengths) + info.compress_size
         if end > directory_start:
             raise UnsafeFile(
                 display,
@@ -375,12 +381,10 @@ def read_deflate(archive: zipfile.ZipFile, index: int, *, limit: int = MAX_MEMBE
     ):
         return None
     try:
-        handle.seek(info.header_offset)
-        header = handle.read(_LOCAL_HEADER.size)
-        if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
+        lengths = _local_header(handle, info)
+        if lengths is None:
             return None
-        fields = _LOCAL_HEADER.unpack(header)
-        name_length, extra_length = fields[9], fields[10]
+        name_length, extra_length = lengths
         name = handle.read(name_length)
         encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
         if name.decode(encoding) != info.orig_filename:
