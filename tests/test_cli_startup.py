@@ -100,3 +100,32 @@ def test_the_light_log_location_agrees_with_storage(tmp_path: Path, monkeypatch:
     monkeypatch.delenv("PROGRUN_DB", raising=False)
     monkeypatch.setenv("PROGRUN_DATA_DIR", str(tmp_path))
     assert not log_may_exist(None)
+
+
+def _collector_after(code: str, tmp_path: Path) -> list[str]:
+    env = {"PROGRUN_DATA_DIR": str(tmp_path / "no-log-here"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stderr.strip().splitlines()[-1].split()
+
+
+_REPORT = "print(gc.isenabled(), gc.get_freeze_count() > 0, gc.get_threshold()[0], file=sys.stderr)\n"
+
+
+def test_the_program_pauses_the_collector_only_while_it_starts(tmp_path: Path) -> None:
+    """As `progrun` (no argv), the start-up's objects end frozen and the collector runs again after it."""
+    code = (
+        "import gc, sys\n"
+        "sys.argv = ['progrun', 'paces', '--race', '5k=20:00']\n"
+        "from progrun.cli import main\n"
+        "main()\n" + _REPORT
+    )
+    assert _collector_after(code, tmp_path) == ["True", "True", "700"]
+
+
+def test_a_caller_with_its_own_argv_keeps_its_collector_as_it_was(tmp_path: Path) -> None:
+    """The check above can fail: called as a library (tests, scripts), nothing is frozen or paused."""
+    code = "import gc, sys\nfrom progrun.cli import main\nmain(['paces', '--race', '5k=20:00'])\n" + _REPORT
+    assert _collector_after(code, tmp_path) == ["True", "False", "700"]

@@ -72,7 +72,7 @@ from progrun.progression_signs import Pieces, decreasing_fit, largest_jump_share
 from progrun.score import NOISE_ALLOWANCE_S_PER_KM
 from progrun.split_evenness import sustained_variation
 from progrun.split_frame import PreparedRun
-from progrun.splits import Crossing, Split, distance_frame
+from progrun.splits import Crossing, distance_frame
 from progrun.sport import not_a_run_reason
 from progrun.units import METRES_PER_MILE
 
@@ -86,7 +86,6 @@ __all__ = [
     "head",
     "largest_jump_share",
     "plan_from_detection",
-    "split_gap",
     "sustained_variation",
 ]
 
@@ -138,11 +137,6 @@ class Detection:
 
 def _plain(value: float) -> float | None:
     return None if not math.isfinite(value) else round(float(value), 2)
-
-
-def split_gap(split: Split) -> float:
-    """The split's grade-adjusted pace, or its pace when the file has no altitude."""
-    return split.gap_s_per_km if math.isfinite(split.gap_s_per_km) else split.pace_s_per_km
 
 
 def _unit_m(activity: Activity) -> float:

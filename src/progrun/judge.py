@@ -63,7 +63,6 @@ import types
 from dataclasses import dataclass, replace
 
 from progrun.activity import Activity
-from progrun.detect import split_gap
 from progrun.errors import PlanError, ProgrunError
 from progrun.gps_trust import read_body
 from progrun.paces import training_paces_from_race
@@ -197,7 +196,7 @@ def _split_verdicts(
     # A route-aware plan's targets already follow the hills: judge the watch's pace against them.
     on_route = flat_paces_of(plan) is not None
     judged = [
-        rounded(split.pace_s_per_km if on_route else split_gap(split)) if split is not None else math.nan
+        rounded(split.pace_s_per_km if on_route else split.judged_s_per_km) if split is not None else math.nan
         for split in splits
     ]
     readings = read_body(

@@ -25,19 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from progrun.conditions import (
-    Conditions,
-    ConditionsAdjustment,
-    adjusted_paces,
-    conditions_adjustment,
-    parse_altitude,
-    parse_temperature,
-)
 from progrun.errors import PlanError, RequestError, Suggestion, UnitError
 from progrun.heart_rate import karvonen_zones, lthr_zones, with_heart_rate
 from progrun.paces import training_paces_from_entered, training_paces_from_race
 from progrun.plan import Plan, SplitUnit
-from progrun.plan_io import plan_from_json
 from progrun.planner import StartChoice, TargetChoice, build_duration_plan, build_plan
 from progrun.training_paces import TrainingPaces
 from progrun.treadmill import INCLINE_PERCENT, INCLINE_SOURCE, SpeedUnit
@@ -51,6 +42,7 @@ from progrun.units import (
 )
 
 if TYPE_CHECKING:
+    from progrun.conditions import ConditionsAdjustment
     from progrun.route import Route
 
 #: The fields of a new plan, in the order a form shows them (and `given` lists them).
@@ -159,6 +151,8 @@ def plan_from_request(request: PlanRequest, *, strict: bool = False) -> tuple[Pl
                     "), not both",
                 ],
             )
+        from progrun.plan_io import plan_from_json  # only a saved plan needs its reader
+
         loaded = plan_from_json(request.plan_path)
         return (dataclasses.replace(loaded, name=name) if name else loaded), None
     _check_pace_source(request)
@@ -239,6 +233,16 @@ def _in_conditions(
     request: PlanRequest, paces: TrainingPaces, unit: SplitUnit, target: TargetChoice, strict: bool
 ) -> tuple[TrainingPaces, ConditionsAdjustment | None]:
     """The paces slowed for the day's conditions, and the adjustment (None when no condition was given)."""
+    if request.temperature is None and request.dew_point is None and request.altitude is None:
+        return paces, None  # most plans: no need to load the conditions model
+    from progrun.conditions import (
+        Conditions,
+        adjusted_paces,
+        conditions_adjustment,
+        parse_altitude,
+        parse_temperature,
+    )
+
     conditions = Conditions(
         temperature_c=None
         if request.temperature is None

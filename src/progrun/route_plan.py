@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,8 +29,10 @@ from progrun.errors import PlanError, Suggestion
 from progrun.grade import equivalent_flat_distance
 from progrun.plan import Plan, Step, StepKind
 from progrun.plan_rules import DISTANCE_TOLERANCE_M
-from progrun.route import Route
 from progrun.units import format_distance, format_pace
+
+if TYPE_CHECKING:
+    from progrun.route import Route
 
 #: The plan option holding the route's name, length and each running split's flat pace and factor.
 ROUTE_OPTION = "route"

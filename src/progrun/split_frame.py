@@ -346,7 +346,7 @@ class SplitFrame:
 
     @cached_property
     def judged_s_per_km(self) -> FloatArray:
-        """The grade-adjusted pace, or the pace where there is none (`progrun.detect.split_gap`)."""
+        """The grade-adjusted pace, or the pace where there is none (`Split.judged_s_per_km`, per row)."""
         judged: FloatArray = np.where(np.isfinite(self.gap_s_per_km), self.gap_s_per_km, self.pace_s_per_km)
         return judged
 

@@ -99,6 +99,11 @@ class Split:
     #: its pace is not the runner's, and fitness never uses it.
     suspect_distance: bool = False
 
+    @property
+    def judged_s_per_km(self) -> float:
+        """The grade-adjusted pace, or the pace when the file has no altitude (what a verdict judges)."""
+        return self.gap_s_per_km if math.isfinite(self.gap_s_per_km) else self.pace_s_per_km
+
     def to_row(self) -> Row:
         """The split as a plain dict, NaN as None (ready for JSON or CSV)."""
         return {key: _plain(value) for key, value in asdict(self).items()}

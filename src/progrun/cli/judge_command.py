@@ -1,9 +1,9 @@
-"""`progrun judge` and `progrun detect`: a recorded run against its plan, or against the idea of one."""
+"""`progrun judge`: a recorded run against its plan: splits, checks, score and the coach's words."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -11,18 +11,15 @@ from rich.console import Console
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
 from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_file_option, plan_options
 from progrun.cli.run_input import read_run, require_distance, salvage_option
-from progrun.detect import detect_progression
 from progrun.heart_rate import hr_bands_of
 from progrun.judge import Verdict
 from progrun.judge import judge as judge_run
-from progrun.judge_heart_rate import HeartRateVerdict, heart_rate_verdict
+from progrun.plan import Plan
 from progrun.treadmill import distance_scaled
-from progrun.units import format_pace
 from progrun.verdict_words import table_columns, table_rows
 
-
-def _pace(value: float, unit: str) -> str:
-    return format_pace(value, unit, suffix=False) if math.isfinite(value) and value > 0 else "-"
+if TYPE_CHECKING:
+    from progrun.judge_heart_rate import HeartRateVerdict
 
 
 def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
@@ -78,6 +75,12 @@ def print_heart_rate_verdict(verdict: HeartRateVerdict | None, console: Console 
     console.print(escape(verdict.text))
 
 
+def _by_heart_rate(plan: Plan, verdict: Verdict) -> HeartRateVerdict | None:
+    from progrun.judge_heart_rate import heart_rate_verdict  # only a plan guided by heart rate needs it
+
+    return heart_rate_verdict(plan, verdict)
+
+
 @click.command()
 @click.argument("run_file", type=click.Path(dir_okay=False, path_type=Path))
 @plan_file_option
@@ -124,12 +127,12 @@ def judge(  # noqa: PLR0917 (one parameter per click option)
     recorded = require_distance(read_run(run_file, salvage=salvage), run_file)
     activity = distance_scaled(recorded, distance_scale)
     verdict = judge_run(plan, activity)
-    by_heart_rate = heart_rate_verdict(plan, verdict)
+    guided = hr_bands_of(plan) is not None
+    by_heart_rate = _by_heart_rate(plan, verdict) if guided else None
     if chart is not None:
         from progrun.charts.verdict import render_verdict_chart
 
         render_verdict_chart(verdict, chart)
-    guided = hr_bands_of(plan) is not None
     if as_json:
         data = verdict.to_dict()
         if guided:
@@ -141,37 +144,3 @@ def judge(  # noqa: PLR0917 (one parameter per click option)
         print_heart_rate_verdict(by_heart_rate)
     if chart is not None:
         make_console().print(f"Chart written to {escape(str(chart))}")
-
-
-@click.command()
-@click.argument("run_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the detection as JSON for scripts.")
-@salvage_option
-def detect(run_file: Path, as_json: bool, salvage: bool) -> None:
-    """Decide whether a recorded run was a progression run; infer its start, target, step and tempo splits.
-
-    \b
-    Example:
-      progrun detect run.tcx
-      progrun detect run.fit --json
-    """
-    found = detect_progression(require_distance(read_run(run_file, salvage=salvage), run_file))
-    if as_json:
-        print_json(found.to_dict())
-        return
-    console = make_console()
-    u = found.unit
-    verdict = "a progression run" if found.is_progression else "not a progression run"
-    console.print(f"[bold]{escape(run_file.name)}[/bold]: {verdict} (confidence {found.confidence:.2f})")
-    if found.split_paces_s_per_km:
-        paces = " ".join(_pace(pace, u) for pace in found.split_paces_s_per_km)
-        console.print(f"Split paces (per {u}, grade-adjusted): {paces}")
-    if found.is_progression:
-        console.print(
-            f"Start {_pace(found.start_s_per_km, u)}/{u}, target {_pace(found.target_s_per_km, u)}/{u}, "
-            f"step {found.step_s:.0f} s/{u}, "
-            f"{found.tempo_splits} split{'s' if found.tempo_splits != 1 else ''} at tempo, "
-            f"cooldown {found.cooldown_s:.0f} s"
-        )
-    for reason in found.reasons:
-        console.print(f"  - {escape(reason)}")

@@ -35,25 +35,33 @@ def _byte_table() -> U16Array:
     return table
 
 
+def _shift(low: U16Array, high: U16Array, state: U16Array) -> U16Array:
+    """A linear map of CRC states, given by where it sends the low and the high byte."""
+    result: U16Array = low[state & 0xFF] ^ high[state >> 8]
+    return result
+
+
 @cache
 def _tables() -> tuple[U16Array, U16Array, U16Array]:
-    """(byte table, flat contribution table [distance * 256 + byte], shift tables low/high)."""
+    """(byte table, flat contribution table [distance * 256 + byte], shift tables low/high).
+
+    Feeding k zero bytes is a linear map of the 16-bit state, so it is known by where it sends the 256
+    low-byte and 256 high-byte states. Maps double (k zero bytes twice is 2k), and the contribution rows
+    [k, 2k) are the rows [0, k) moved on by k zero bytes: eight doublings build the 256-row table and the
+    256-byte block shift in a few dozen array operations, not one per row (about 3 ms at every start).
+    """
     byte_table = _byte_table()
-
-    def shift_one(state: U16Array) -> U16Array:
-        # one zero byte: crc = (crc >> 8) ^ table[crc & 0xFF]
-        result: U16Array = (state >> 8) ^ byte_table[state & 0xFF]
-        return result
-
-    contributions = np.empty((BLOCK, 256), dtype=np.uint16)
-    contributions[0] = byte_table  # a byte with no byte after it
-    for distance in range(1, BLOCK):
-        contributions[distance] = shift_one(contributions[distance - 1])
-    low = np.arange(256, dtype=np.uint16)
-    high = (np.arange(256, dtype=np.uint16) << 8).astype(np.uint16)
-    for _ in range(BLOCK):
-        low = shift_one(low)
-        high = shift_one(high)
+    values = np.arange(256, dtype=np.uint16)
+    # One zero byte: crc = (crc >> 8) ^ table[crc & 0xFF]
+    low = byte_table.copy()
+    high = values.copy()  # v << 8 goes to v: its low byte is 0 and table[0] is 0
+    contributions = byte_table.reshape(1, 256)  # a byte with no byte after it
+    shifted = 1
+    while shifted < BLOCK:
+        moved = _shift(low, high, contributions)
+        contributions = np.concatenate([contributions, moved])
+        low, high = _shift(low, high, low), _shift(low, high, high)
+        shifted *= 2
     return byte_table, contributions.reshape(-1), np.concatenate([low, high]).astype(np.uint16)
 
 
