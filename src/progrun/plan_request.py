@@ -26,12 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from progrun.errors import PlanError, RequestError, Suggestion, UnitError
-from progrun.heart_rate import karvonen_zones, lthr_zones, with_heart_rate
 from progrun.paces import training_paces_from_entered, training_paces_from_race
 from progrun.plan import Plan, SplitUnit
 from progrun.planner import StartChoice, TargetChoice, build_duration_plan, build_plan
 from progrun.training_paces import TrainingPaces
-from progrun.treadmill import INCLINE_PERCENT, INCLINE_SOURCE, SpeedUnit
 from progrun.units import (
     METRES_PER_MILE,
     format_distance,
@@ -287,10 +285,12 @@ def _guided(plan: Plan, request: PlanRequest) -> Plan:
                 ", not both",
             ],
         )
+    if lthr_bpm is None and max_bpm is None and resting_bpm is None:
+        return plan
+    from progrun.heart_rate import karvonen_zones, lthr_zones, with_heart_rate
+
     if lthr_bpm is not None:
         return with_heart_rate(plan, lthr_zones(lthr_bpm))
-    if max_bpm is None and resting_bpm is None:
-        return plan
     if max_bpm is None or resting_bpm is None:
         missing = "max_hr" if max_bpm is None else "resting_hr"
         raise RequestError(
@@ -309,6 +309,8 @@ def _on_treadmill(plan: Plan, treadmill: str | None) -> Plan:
     """The plan marked for the treadmill (`options["treadmill"]`, the speed unit), with a reason line."""
     if treadmill is None:
         return plan
+    from progrun.treadmill import INCLINE_PERCENT, INCLINE_SOURCE, SpeedUnit
+
     unit = _choice(SpeedUnit, treadmill, "treadmill")
     return dataclasses.replace(
         plan,

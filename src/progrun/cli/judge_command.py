@@ -11,11 +11,9 @@ from rich.console import Console
 from progrun.cli.output import escape, make_console, make_table, print_json, print_warnings
 from progrun.cli.plan_options import PlanRequest, build_requested_plan, plan_file_option, plan_options
 from progrun.cli.run_input import read_run, require_distance, salvage_option
-from progrun.heart_rate import hr_bands_of
 from progrun.judge import Verdict
 from progrun.judge import judge as judge_run
 from progrun.plan import Plan
-from progrun.treadmill import distance_scaled
 from progrun.verdict_words import table_columns, table_rows
 
 if TYPE_CHECKING:
@@ -75,10 +73,17 @@ def print_heart_rate_verdict(verdict: HeartRateVerdict | None, console: Console 
     console.print(escape(verdict.text))
 
 
-def _by_heart_rate(plan: Plan, verdict: Verdict) -> HeartRateVerdict | None:
-    from progrun.judge_heart_rate import heart_rate_verdict  # only a plan guided by heart rate needs it
+def _by_heart_rate(plan: Plan, verdict: Verdict) -> tuple[bool, HeartRateVerdict | None]:
+    """(whether the plan is guided by heart rate, its heart-rate verdict); the heart-rate modules load
+    only for a plan that carries heart-rate options."""
+    if "heart_rate" not in plan.options:
+        return False, None
+    from progrun.heart_rate import hr_bands_of
+    from progrun.judge_heart_rate import heart_rate_verdict
 
-    return heart_rate_verdict(plan, verdict)
+    if hr_bands_of(plan) is None:
+        return False, None
+    return True, heart_rate_verdict(plan, verdict)
 
 
 @click.command()
@@ -125,10 +130,13 @@ def judge(  # noqa: PLR0917 (one parameter per click option)
         raise click.BadParameter(f"{chart} is neither .png nor .svg", param_hint="'--chart'")
     plan, _ = build_requested_plan(request)
     recorded = require_distance(read_run(run_file, salvage=salvage), run_file)
-    activity = distance_scaled(recorded, distance_scale)
+    activity = recorded
+    if distance_scale != 1.0:  # a treadmill calibration (NaN included: it is refused with a reason)
+        from progrun.treadmill import distance_scaled
+
+        activity = distance_scaled(recorded, distance_scale)
     verdict = judge_run(plan, activity)
-    guided = hr_bands_of(plan) is not None
-    by_heart_rate = _by_heart_rate(plan, verdict) if guided else None
+    guided, by_heart_rate = _by_heart_rate(plan, verdict)
     if chart is not None:
         from progrun.charts.verdict import render_verdict_chart
 
