@@ -250,8 +250,6 @@ def _in_conditions(
         else _read("dew_point", functools.partial(parse_temperature, field="dew_point"), request.dew_point),
         altitude_m=None if request.altitude is None else _read("altitude", parse_altitude, request.altitude),
     )
-    if not conditions.given:
-        return paces, None
     target_pace = paces.race_10k_s_per_km if target is TargetChoice.TEN_K else paces.race_5k_s_per_km
     adjustment = conditions_adjustment(
         conditions, strict=strict, example_pace_s_per_km=target_pace, unit=unit.value
