@@ -163,7 +163,7 @@ def test_progress_shows_the_improvement_built_in(demo: Demo) -> None:
     # The hard day (yesterday's 5k time trial) leads the advice, then the week's count.
     assert "2025-11-24: run easy today: a hard session yesterday (2025-11-23: a threshold session); 3" in text
     assert "; 3 progression/threshold sessions in the last 7 days" in " ".join(text.split())
-    assert "Fitness: VDOT 45.1 from 3.11 mi in 21:45 on 2025-11-23" in text
+    assert "Fitness: VDOT 45.1 from 3.11 mi in 21:46 on 2025-11-23" in text
 
 
 def test_ends_with_the_runners_own_commands(demo: Demo) -> None:

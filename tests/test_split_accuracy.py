@@ -46,12 +46,8 @@ REQUIRED_RATE = 0.95
 EXPECTED_MISSES: dict[tuple[str, int], str] = {
     ("fit/runpandas__run.fit", 1): (
         "FR645: the device's first lap is 1.5 s shorter than its records show (the first record already "
-        "holds 1.6 m; the watch's lap clock runs 1.5 s ahead of the record timestamps); laps 2-5 agree "
-        "within 0.17 s"
-    ),
-    ("fit/fitparse__2013-02-06-12-11-14.fit", 1): (
-        "FR110 smart recording: the first record past 1000 m is at 578 s, but the watch closed lap 1 at "
-        "579.2 s (lap timestamp 579): 1.2 s later than any record shows"
+        "holds 1.6 m; the watch's lap clock runs 1.5 s ahead of the record timestamps), 2.0 s with the "
+        "half second a Garmin timer runs before its start stamp; laps 2-5 agree within 0.17 s"
     ),
     ("tcx/runpandas__2020-12-20T05_50_47-300_Running.tcx", 16): (
         "the app closed lap 16 on the trackpoint at 7029 s, where its lap distances add up to 16000.6 m "
@@ -121,7 +117,7 @@ def test_split_elapsed_times_match_the_device_auto_laps() -> None:
     assert len(checks) == 107
     assert set(misses) == set(EXPECTED_MISSES)
     assert rate >= REQUIRED_RATE
-    assert rate == pytest.approx(104 / 107)
+    assert rate == pytest.approx(105 / 107)
 
 
 def test_error_is_small_where_it_matches() -> None:
@@ -152,5 +148,5 @@ def test_laps_without_a_recorded_trigger() -> None:
     matched = sum(abs(c.error_s) <= TOLERANCE_S for c in checks)
     print(f"\nlaps without a trigger: {matched}/{len(checks)} within {TOLERANCE_S:g} s")
     assert len(checks) == 27
-    assert matched == 23  # Fenix 2 laps 1, 2, 4, 6: its lap times are whole seconds and drift 1.2-2.0 s
+    assert matched == 24  # Fenix 2 laps 2, 4, 6: its lap times are whole seconds and drift 1.2-2.0 s
     assert all(math.isfinite(c.ours_s) for c in checks)

@@ -30,6 +30,7 @@ import math
 import numpy as np
 
 from progrun.activity import LAP_OVERLAP_S, FloatArray, Format, Lap
+from progrun.device_timer import timer_lead_s
 from progrun.split_frame import Prepared, Track
 
 #: Records at most this far apart (on the timer clock) place a crossing within +-1 s themselves: an
@@ -61,7 +62,9 @@ def prepared_knots(prepared: Prepared, *, on_sample: bool) -> tuple[FloatArray, 
     found = prepared.derived.get(key)
     if isinstance(found, tuple):
         return found
-    knots = lap_knots(track, laps, on_sample=on_sample, timer_laps=prepared.activity.format is Format.TCX)
+    activity = prepared.activity
+    timer_laps = activity.format is Format.TCX
+    knots = lap_knots(track, laps, on_sample=on_sample, timer_laps=timer_laps, lead_s=timer_lead_s(activity))
     prepared.derived[key] = knots
     return knots
 
@@ -81,13 +84,15 @@ def lap_sequence(laps: tuple[Lap, ...]) -> list[Lap]:
 
 
 def lap_knots(
-    track: Track, laps: tuple[Lap, ...], *, on_sample: bool, timer_laps: bool
+    track: Track, laps: tuple[Lap, ...], *, on_sample: bool, timer_laps: bool, lead_s: float = 0.0
 ) -> tuple[FloatArray, FloatArray]:
     """The lap ends to add to the crossing series: wall-clock times and cumulative metres.
 
     `on_sample`: the device's crossing rule where the records place a lap end. `timer_laps`: the
     laps' precise duration is their timer time (TCX, whose elapsed time comes from whole-second
     start stamps); the pauses recorded inside the lap are added back. Otherwise the elapsed time.
+    `lead_s`: how long before its stamped start the device's timer ran (`progrun.device_timer`); the
+    first lap counts from there, as the first split does.
     """
     knot_s: list[float] = []
     knot_m: list[float] = []
@@ -105,7 +110,7 @@ def lap_knots(
             continue
         if math.isnan(bound_s) or abs(lap.start_s - stamp_end_s) > CHAIN_GAP_S:
             knot_s, knot_m, pending = _commit(knot_s, knot_m, pending)
-            bound_s = lap.start_s  # a new chain, from the lap's own start
+            bound_s = lap.start_s - (lead_s if first else 0.0)  # a new chain, from the lap's own start
             at_start_m = float(track.distance_at(np.array([lap.start_s]))[0])
             # The device counts from 0 at its timer start (as the splits do); after a break, from the records.
             cumulative_m = 0.0 if first and at_start_m < lap.distance_m else at_start_m

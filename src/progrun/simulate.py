@@ -47,6 +47,7 @@ from typing import Literal, get_args
 import numpy as np
 
 from progrun.activity import Activity, Format, Lap, LapTrigger, WorkoutStep, make_activity
+from progrun.device_timer import device_lead_s
 from progrun.grade import cost_factor
 from progrun.plan import Plan, StepKind
 
@@ -74,6 +75,8 @@ _EARTH_RADIUS_M = 6_371_000.0
 _DEFAULT_START = datetime(2024, 5, 4, 7, 0, tzinfo=UTC)
 #: Seconds over which the runner makes up distance lost or gained against the intended pace.
 CATCH_UP_S = 20.0
+#: The watch the simulated recordings come from; its timer starts half a second before its first stamp.
+SIMULATED_DEVICE = "garmin fr945"
 
 PaceFunction = Callable[[float, float], float]
 
@@ -266,8 +269,12 @@ def _laps(
     boundaries_m: list[float],
     cooldown_start_s: float | None,
     cooldown_step: int | None,
+    *,
+    lead_s: float,
 ) -> tuple[Lap, ...]:
     """Laps closing at the given distances, plus one for the cooldown; the last lap ends the session.
+
+    The first lap counts from the press, `lead_s` before the first record (`progrun.device_timer`).
 
     With `cooldown_step` (the watch ran the workout) each lap carries its workout step index: the running
     laps count from 0 and the cooldown lap is `cooldown_step`, even when the runner skipped steps to it.
@@ -297,6 +304,7 @@ def _laps(
     laps: list[Lap] = []
     for index, start_s in enumerate(starts_s):
         stop_s = starts_s[index + 1] if index + 1 < len(starts_s) else end_s
+        pressed_s = start_s - lead_s if index == 0 else start_s
         covered_m = float(np.interp(stop_s, time_s, distance_m) - np.interp(start_s, time_s, distance_m))
         last = index + 1 == len(starts_s)
         trigger = (
@@ -308,8 +316,8 @@ def _laps(
             Lap(
                 index=index,
                 start_s=start_s,
-                elapsed_s=stop_s - start_s,
-                timer_s=stop_s - start_s,
+                elapsed_s=stop_s - pressed_s,
+                timer_s=stop_s - pressed_s,
                 distance_m=covered_m,
                 trigger=trigger,
                 sport="running",
@@ -410,16 +418,18 @@ def simulate_run(
         np.clip(150.0 + (speed_arr - 2.5) * 12.0, 120.0, 200.0) + rng.normal(0.0, 1.0, len(time_arr)) * noise
     )
 
+    lead_s = device_lead_s(Format.FIT, SIMULATED_DEVICE)
     if ran_workout:
         boundaries = [float(edge) for edge in _step_edges_m(plan)[1:]]
         if distance_factor > 1.0:
             boundaries = [*boundaries[:-1], run_m]
-        laps = _laps(time_arr, distance_arr, boundaries, cooldown_start_s, len(plan.running_steps))
+        cooldown_step = len(plan.running_steps)
+        laps = _laps(time_arr, distance_arr, boundaries, cooldown_start_s, cooldown_step, lead_s=lead_s)
         workout_steps = _workout_steps(plan)
     else:
         unit_m = plan.unit.metres
         boundaries = [unit_m * (k + 1) for k in range(int(distance_arr[-1] // unit_m) + 1)]
-        laps = _laps(time_arr, distance_arr, boundaries, None, None)
+        laps = _laps(time_arr, distance_arr, boundaries, None, None, lead_s=lead_s)
         workout_steps = ()
     begin = start if start is not None else None
     activity = make_activity(
@@ -433,7 +443,7 @@ def simulate_run(
         cadence_spm=cadence,
         start=begin + timedelta(days=seed % 365) if begin is not None else None,
         format=Format.FIT,
-        device="garmin fr945",
+        device=SIMULATED_DEVICE,
         workout_name="progression run" if ran_workout else "",
         source=f"simulate:{behaviour}:seed={seed}",
     )

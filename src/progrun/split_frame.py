@@ -29,6 +29,7 @@ from typing import TypeVar, cast
 import numpy as np
 
 from progrun.activity import Activity, FloatArray, Lap
+from progrun.device_timer import timer_lead_s
 from progrun.elevation import ElevationProfile, elevation_profile
 from progrun.grade import equivalent_flat_distance
 
@@ -247,6 +248,8 @@ class Prepared:
         timer_start_s = activity.extra.get("timer_start_s")
         if isinstance(timer_start_s, float) and self.first_s < timer_start_s < self.last_s:
             self.first_s = timer_start_s
+        if times.size:  # the timer ran a little before the whole second it stamped (progrun.device_timer)
+            self.first_s -= timer_lead_s(activity)
         self.has_pauses = bool(activity.pauses)
         #: Work derived from this preparation (splits by length, the whole-run summary), by key.
         self.derived: dict[Hashable, object] = {}

@@ -48,6 +48,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from progrun.activity import LAP_OVERLAP_S, Activity, FloatArray, Format, LapTrigger
+from progrun.device_timer import timer_lead_s
 from progrun.distance_glitch import distance_glitches, overlaps
 from progrun.lap_knots import prepared_knots, snap_to_knots
 from progrun.split_frame import Prepared, PreparedRun, SplitFrame, prepare, summarise
@@ -368,6 +369,8 @@ def split_by_lap(
 ) -> Splits:
     """One split per device lap: the lap's own start, elapsed time and distance, the rest recomputed.
 
+    The first lap starts at the press, `progrun.device_timer.timer_lead_s` before its stamped start.
+
     A lap without a distance gets the distance the samples cover in it.
     """
     run = PreparedRun.of(activity)
@@ -378,6 +381,9 @@ def split_by_lap(
         return Splits((), "lap", None, total)
     track = prepared.track
     start_s = np.array([lap.start_s for lap in laps], dtype=np.float64)
+    # The lap that starts with the timer counts from the press, before its stamp (progrun.device_timer).
+    lead_s = timer_lead_s(run.activity)
+    start_s = np.where(start_s == prepared.first_s + lead_s, prepared.first_s, start_s)
     end_s = start_s + np.array([lap.elapsed_s for lap in laps], dtype=np.float64)
     lap_m = np.array([np.nan if lap.distance_m is None else lap.distance_m for lap in laps], dtype=np.float64)
     start_m: FloatArray
