@@ -18,7 +18,8 @@ from progrun.analysis import SplitRecord, VerdictRecord
 #: Bump when the analysis (splits, classification, judging) changes; `progrun reanalyse` redoes older rows.
 #: 3: splits carry `suspect_distance`; a generic activity is a run unless it moves like a ride (`sport`).
 #: 4: splits in the runner's unit (km or mile), kept as the summary's `split_unit`.
-ANALYSIS_VERSION = 4
+#: 5: a Garmin FIT's first split counts from the expected press, 0.5 s before its start stamp.
+ANALYSIS_VERSION = 5
 
 
 @dataclass(frozen=True)
