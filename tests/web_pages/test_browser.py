@@ -167,6 +167,15 @@ def test_report_of_the_uploaded_run_shows_the_api_figures(page: Page, run_id: in
     assert page.locator("#score").inner_text() == f"{data['verdict']['score']:.0f}"
     assert page.locator("#route polyline").count() > 3
     page.locator("#report-chart canvas").first.wait_for()
+    # Off the chart, the legend shows the final split (not empty labels or "--"): the table's figures.
+    legend = page.locator("#report-chart .u-legend")
+    labels = legend.locator(".u-label").all_inner_texts()
+    values = dict(zip(labels, legend.locator(".u-value").all_inner_texts(), strict=True))
+    assert all(value and value != "--" for value in values.values()), values
+    assert values["split"] == details["splits"][-1]["label"]
+    last = details["splits"][-1]
+    assert values["pace"] == shown[-1]
+    assert values["HR"] == f"{round(last['heart_rate_avg_bpm'])} bpm"
     page.screenshot(path=str(SHOTS / "web-report.png"), full_page=True)
 
 
