@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from progrun.activity import Activity, Format, Lap, LapTrigger, make_activity
+from progrun.cli.info_command import summarise
 from progrun.device_timer import TIMER_LEAD_S, device_lead_s, timer_lead_s
 from progrun.formats import read_activity
 from progrun.formats.fit_writer import write_fit_activity
@@ -123,3 +124,20 @@ def test_an_activity_without_samples_keeps_its_start() -> None:
     empty = make_activity(np.zeros(0), format=Format.FIT, device="garmin fr945")
     assert len(split_by_distance(empty, 1000.0)) == 0
     assert split_by_distance(empty, 1000.0).total.elapsed_s == 0.0
+
+
+@pytest.mark.parametrize("device", ["garmin fr945", "suunto 9"])
+@pytest.mark.parametrize("records_before_timer_s", [0, 3])
+def test_info_shows_the_elapsed_time_the_splits_add_up_to(device: str, records_before_timer_s: int) -> None:
+    """One computation for the whole run's elapsed time: `progrun info` and the splits' total."""
+    pace = 300
+    run = synthetic_run(BASE_START, [pace] * 3)
+    end_s = float(run.time_s[-1])
+    timer_s = end_s - records_before_timer_s
+    lap = Lap(
+        0, float(records_before_timer_s), timer_s, timer_s, float(run.distance_m[-1]), LapTrigger.SESSION_END
+    )
+    activity = read_activity(write_fit_activity(run, laps=[lap], device=device), name="run.fit")
+    total_s = split_by_distance(activity, 1000.0).total.elapsed_s
+    assert total_s == pytest.approx(end_s - records_before_timer_s + device_lead_s(Format.FIT, device))
+    assert summarise(activity, "run.fit").elapsed_s == round(total_s, 1)

@@ -18,6 +18,8 @@ Every other device, and TCX and GPX files (whose start is a trackpoint), count f
 
 from __future__ import annotations
 
+import numpy as np
+
 from progrun.activity import Activity, Format
 
 #: Manufacturers (the first word of `Activity.device`) that stamp their timer start with the whole
@@ -39,3 +41,21 @@ def device_lead_s(file_format: Format, device: str) -> float:
     """`timer_lead_s` of a recording by its format and device ("garmin fr945": 0.5 in a FIT file)."""
     manufacturer = device.partition(" ")[0].lower()
     return TIMER_LEAD_S if file_format is Format.FIT and manufacturer in STAMPS_AFTER_PRESS else 0.0
+
+
+def timer_span_s(activity: Activity) -> tuple[float, float]:
+    """When the device's timer ran, as (start, end) in seconds from the activity start: from the expected
+    press to the last sample. The whole run's elapsed time is `end - start`, wherever it is shown.
+
+    The start is the activity start (time 0, even when the first sample comes later), or the device's
+    timer start when the watch wrote records before it (the FR110 writes 3 s of them: its laps count
+    from there), less `timer_lead_s`. A run without samples spans (0, 0).
+    """
+    times = activity.time_s[~np.isnan(activity.time_s)]
+    if times.size == 0:
+        return 0.0, 0.0
+    first_s, last_s = min(0.0, float(times[0])), float(times[-1])
+    timer_start_s = activity.extra.get("timer_start_s")
+    if isinstance(timer_start_s, float) and first_s < timer_start_s < last_s:
+        first_s = timer_start_s
+    return first_s - timer_lead_s(activity), last_s

@@ -29,7 +29,7 @@ from typing import TypeVar, cast
 import numpy as np
 
 from progrun.activity import Activity, FloatArray, Lap
-from progrun.device_timer import timer_lead_s
+from progrun.device_timer import timer_span_s
 from progrun.elevation import ElevationProfile, elevation_profile
 from progrun.grade import equivalent_flat_distance
 
@@ -239,17 +239,8 @@ class Prepared:
     def __init__(self, activity: Activity, moving_threshold_m_s: float) -> None:
         self.activity = activity
         self.track = Track.build(activity, moving_threshold_m_s)
-        times = activity.time_s[~np.isnan(activity.time_s)]
-        # From the activity start (time 0, even when the first sample comes later) to the last sample;
-        # from the device's timer start when the watch wrote records before it (its laps count from there).
-        self.first_s, self.last_s = (
-            (0.0, 0.0) if times.size == 0 else (min(0.0, float(times[0])), float(times[-1]))
-        )
-        timer_start_s = activity.extra.get("timer_start_s")
-        if isinstance(timer_start_s, float) and self.first_s < timer_start_s < self.last_s:
-            self.first_s = timer_start_s
-        if times.size:  # the timer ran a little before the whole second it stamped (progrun.device_timer)
-            self.first_s -= timer_lead_s(activity)
+        # From the device's timer start (its expected press) to the last sample (progrun.device_timer).
+        self.first_s, self.last_s = timer_span_s(activity)
         self.has_pauses = bool(activity.pauses)
         #: Work derived from this preparation (splits by length, the whole-run summary), by key.
         self.derived: dict[Hashable, object] = {}

@@ -10,6 +10,7 @@ import click
 from progrun.activity import CHANNELS, Activity
 from progrun.cli.run_input import read_run, salvage_option
 from progrun.cli.safe_text import terminal_text
+from progrun.device_timer import timer_span_s
 from progrun.units import METRES_PER_MILE
 
 _CHANNEL_LABELS = {
@@ -45,10 +46,12 @@ class ActivitySummary:
 
 
 def summarise(activity: Activity, file: str) -> ActivitySummary:
-    """Summarise an activity: elapsed from the start to the last sample, timer as `Activity.timer_s`
+    """Summarise an activity: elapsed from the timer's start to the last sample (`timer_span_s`: the
+    splits' total), timer as `Activity.timer_s`
     (the session's total, else the laps' union less the pauses inside it, else elapsed less pauses:
     never a sum of overlapping laps)."""
-    elapsed_s = float(activity.time_s[-1] - min(0.0, activity.time_s[0])) if activity.records else 0.0
+    start_s, end_s = timer_span_s(activity)
+    elapsed_s = end_s - start_s  # as the splits' total counts it
     timer_s = activity.timer_s if activity.records else 0.0
     start = activity.start.astimezone(UTC).isoformat().replace("+00:00", "Z") if activity.start else None
     channels = [label for name, label in _CHANNEL_LABELS.items() if name in CHANNELS and activity.has(name)]
