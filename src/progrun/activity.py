@@ -160,7 +160,7 @@ class Activity:
     @property
     def timer_s(self) -> float:
         """The device's timer total: the session's own (FIT `total_timer_time` of the kept sessions),
-        else the laps', else elapsed time (`progrun.device_timer.timer_span_s`) minus the pauses.
+        else the laps', else elapsed time (`progrun.device_timer.elapsed_s`) minus the pauses.
 
         Laps are summed only when none overlap; overlapping laps (Suunto writes its manual laps as a
         series of their own beside the auto laps) count once, as the union of their spans less the
@@ -194,12 +194,9 @@ class Activity:
                     for pause in self.pauses
                 )
                 return covered - paused
-        if self.records < 2:
-            return 0.0
-        from progrun.device_timer import timer_span_s  # here: device_timer imports this module
+        from progrun.device_timer import elapsed_s  # here: device_timer imports this module
 
-        start_s, end_s = timer_span_s(self)
-        return max(0.0, end_s - start_s - self.paused_s)
+        return max(0.0, elapsed_s(self) - self.paused_s)
 
     def has(self, channel: str) -> bool:
         """Whether a channel holds at least one value."""

@@ -59,3 +59,11 @@ def timer_span_s(activity: Activity) -> tuple[float, float]:
     if isinstance(timer_start_s, float) and first_s < timer_start_s < last_s:
         first_s = timer_start_s
     return first_s - timer_lead_s(activity), last_s
+
+
+def elapsed_s(activity: Activity) -> float:
+    """The whole run's elapsed time: `timer_span_s` end less start (0 without two samples)."""
+    if activity.records < 2:
+        return 0.0
+    start_s, end_s = timer_span_s(activity)
+    return end_s - start_s

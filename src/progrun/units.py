@@ -178,7 +178,8 @@ def parse_pace(text: str, default_unit: str = SplitUnit.KM) -> float:
     return pace_s_per_km_from_unit(seconds, _PACE_UNITS[unit_text])
 
 
-def _round_half_up(value: float) -> int:
+def round_half_up(value: float) -> int:
+    """To the nearest whole number, halves up (2.5 -> 3; Python's `round` gives 2): every shown second."""
     return math.floor(value + 0.5)
 
 
@@ -187,7 +188,7 @@ def format_pace(pace_s_per_km: float, unit: str = SplitUnit.KM, suffix: bool = T
     if not math.isfinite(pace_s_per_km) or pace_s_per_km <= 0:
         raise ValueError(f"a pace must be a positive number of seconds per km, not {pace_s_per_km!r}")
     canonical = normalise_unit(unit)
-    whole = _round_half_up(pace_per_unit(pace_s_per_km, canonical))
+    whole = round_half_up(pace_per_unit(pace_s_per_km, canonical))
     minutes, seconds = divmod(whole, 60)
     text = f"{minutes}:{seconds:02d}"
     return f"{text}/{canonical}" if suffix else text
@@ -225,7 +226,7 @@ def format_duration(seconds: float) -> str:
     """A duration rounded to the second: "22:30" under an hour, "1:45:00" from an hour on."""
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"a duration must be a non-negative number of seconds, not {seconds!r}")
-    whole = _round_half_up(seconds)
+    whole = round_half_up(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
@@ -264,10 +265,10 @@ def format_distance(distance_m: float, unit: str = SplitUnit.KM) -> str:
     if not math.isfinite(distance_m) or distance_m < 0:
         raise ValueError(f"a distance must be a non-negative number of metres, not {distance_m!r}")
     if unit.strip().lower() == "m":
-        return f"{_round_half_up(distance_m)} m"
+        return f"{round_half_up(distance_m)} m"
     canonical = normalise_unit(unit)
     value = distance_m / unit_metres(canonical)
-    text = f"{_round_half_up(value * 100) / 100:.2f}".rstrip("0").rstrip(".")
+    text = f"{round_half_up(value * 100) / 100:.2f}".rstrip("0").rstrip(".")
     return f"{text} {canonical}"
 
 

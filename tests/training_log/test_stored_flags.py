@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from progrun.activity import Activity
+from progrun.formats import read_activity
+from progrun.splits import split_by_distance
 from progrun.storage import Store
 from progrun.training_log import TrainingLog
 from progrun.training_log.views import fitness
@@ -56,3 +58,18 @@ def test_a_ride_is_skipped_not_analysed_as_a_run(
     assert (report.imported, len(report.skipped)) == (0, 1)
     assert "not a run" in report.skipped[0].reason
     assert (sport or "looks like a ride") in report.skipped[0].reason
+
+
+@pytest.mark.parametrize("pace", [240, 420])
+def test_the_stored_duration_is_the_splits_total(store: Store, tmp_path: Path, pace: int) -> None:
+    """One elapsed time: the log's duration (history, report header) is the splits' total, which for a
+    Garmin FIT counts from the expected press, half a second before the first record."""
+    run = synthetic_run(BASE_START, [pace] * 4)
+    data = fit_bytes(run)
+    (tmp_path / "run.fit").write_bytes(data)
+    log = TrainingLog(store)
+    assert log.import_files([tmp_path / "run.fit"], workers=1).imported == 1
+    (stored,) = log.history().entries
+    total = split_by_distance(read_activity(data, name="run.fit"), 1000.0).total
+    assert stored.run.duration_s == pytest.approx(total.elapsed_s)
+    assert stored.run.duration_s == pytest.approx(4 * pace + 0.5)

@@ -10,8 +10,8 @@ import click
 from progrun.activity import CHANNELS, Activity
 from progrun.cli.run_input import read_run, salvage_option
 from progrun.cli.safe_text import terminal_text
-from progrun.device_timer import timer_span_s
-from progrun.units import METRES_PER_MILE
+from progrun.device_timer import elapsed_s
+from progrun.units import METRES_PER_MILE, round_half_up
 
 _CHANNEL_LABELS = {
     "distance_m": "distance",
@@ -50,8 +50,7 @@ def summarise(activity: Activity, file: str) -> ActivitySummary:
     splits' total), timer as `Activity.timer_s`
     (the session's total, else the laps' union less the pauses inside it, else elapsed less pauses:
     never a sum of overlapping laps)."""
-    start_s, end_s = timer_span_s(activity)
-    elapsed_s = end_s - start_s  # as the splits' total counts it
+    elapsed = elapsed_s(activity)  # as the splits' total counts it
     timer_s = activity.timer_s if activity.records else 0.0
     start = activity.start.astimezone(UTC).isoformat().replace("+00:00", "Z") if activity.start else None
     channels = [label for name, label in _CHANNEL_LABELS.items() if name in CHANNELS and activity.has(name)]
@@ -63,7 +62,7 @@ def summarise(activity: Activity, file: str) -> ActivitySummary:
         workout=activity.workout_name,
         start=start,
         distance_m=round(activity.total_distance_m, 1),
-        elapsed_s=round(elapsed_s, 1),
+        elapsed_s=round(elapsed, 1),
         timer_s=round(timer_s, 1),
         records=activity.records,
         laps=len(activity.laps),
@@ -75,7 +74,7 @@ def summarise(activity: Activity, file: str) -> ActivitySummary:
 
 
 def _clock(seconds: float) -> str:
-    whole = round(seconds)
+    whole = round_half_up(seconds)  # as every other duration and pace progrun shows
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 

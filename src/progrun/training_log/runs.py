@@ -16,6 +16,7 @@ import numpy as np
 
 from progrun.activity import Activity
 from progrun.analysis import AnalysisContext, analyse_activity, is_run
+from progrun.device_timer import elapsed_s
 
 __all__ = ["AnalysisContext", "analyse", "is_run", "load_context", "sha256_hex"]
 from progrun.storage.records import ImportedRun, Profile, encode_streams
@@ -146,7 +147,7 @@ def analyse(
         sport=activity.sport or "running",
         start=activity.start,
         distance_m=activity.total_distance_m,
-        duration_s=activity.duration_s,
+        duration_s=elapsed_s(activity),
         moving_s=decided.moving_s,
         heart_rate_avg_bpm=float(np.mean(hr)) if hr.size else None,
         heart_rate_max_bpm=float(np.max(hr)) if hr.size else None,
