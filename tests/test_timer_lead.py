@@ -141,3 +141,18 @@ def test_info_shows_the_elapsed_time_the_splits_add_up_to(device: str, records_b
     total_s = split_by_distance(activity, 1000.0).total.elapsed_s
     assert total_s == pytest.approx(end_s - records_before_timer_s + device_lead_s(Format.FIT, device))
     assert summarise(activity, "run.fit").elapsed_s == round(total_s, 1)
+
+
+def test_a_first_lap_stamped_before_the_first_record_counts_from_its_own_press() -> None:
+    """The FR935 of activities-more starts its first lap 1 s before its first record: by lap, that lap
+    counts from half a second before its own stamp, and the later laps from their stamps."""
+    pace = 300
+    run = synthetic_run(BASE_START, [pace] * 2)
+    laps = [
+        Lap(0, -1.0, pace + 1.5, pace + 1.5, 1000.0, LapTrigger.DISTANCE),
+        Lap(1, float(pace + 1), pace - 1.0, pace - 1.0, 1000.0, LapTrigger.SESSION_END),
+    ]
+    activity = dataclasses.replace(run, laps=tuple(laps), device="garmin fr935")
+    by_lap = split_by_lap(activity)
+    assert [split.start_s for split in by_lap] == [-1.5, pace + 1.0]
+    assert by_lap[0].elapsed_s == pytest.approx(pace + 1.5)

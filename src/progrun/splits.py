@@ -381,9 +381,11 @@ def split_by_lap(
         return Splits((), "lap", None, total)
     track = prepared.track
     start_s = np.array([lap.start_s for lap in laps], dtype=np.float64)
-    # The lap that starts with the timer counts from the press, before its stamp (progrun.device_timer).
+    # The lap that starts the timer counts from the press, before its stamp (progrun.device_timer).
     lead_s = timer_lead_s(run.activity)
-    start_s = np.where(start_s == prepared.first_s + lead_s, prepared.first_s, start_s)
+    first = int(np.argmin(start_s))
+    if start_s[first] <= prepared.first_s + lead_s:
+        start_s[first] -= lead_s
     end_s = start_s + np.array([lap.elapsed_s for lap in laps], dtype=np.float64)
     lap_m = np.array([np.nan if lap.distance_m is None else lap.distance_m for lap in laps], dtype=np.float64)
     start_m: FloatArray
