@@ -174,6 +174,33 @@ def test_grade_adjusted_target_says_which_pace_was_used(five_k_s: float) -> None
 
 @pytest.mark.parametrize("five_k_s", FIVE_K_S)
 @pytest.mark.parametrize("unit", [SplitUnit.MILE, SplitUnit.KM])
+def test_the_target_sentence_names_gap_whenever_the_table_shows_two_paces(
+    five_k_s: float, unit: SplitUnit
+) -> None:
+    """Every behaviour, on the flat and over hills: when the final split's GAP and watch pace show
+    differently in the table, even by a second (4:17 against 4:15), the target sentence says it used
+    grade-adjusted pace and gives the watch pace; when they show the same, it says neither."""
+    plan = plan_for(five_k_s, unit)
+    named = plain = 0
+    for seed, behaviour in enumerate(BEHAVIOURS):
+        verdict = judge(plan, simulate_run(plan, behaviour=behaviour, seed=seed, ran_workout=False))
+        rows = table(verdict)
+        final = next(row for row in reversed(rows.values()) if row["watch"] != "-")
+        target = next((s for s in verdict.text.split(". ") if s.startswith("Target")), None)
+        if target is None or any(found.gps_suspect for found in verdict.splits):
+            continue
+        if final["gap"] not in ("-", final["watch"]):
+            assert " on grade-adjusted pace: " in target, (final, target)
+            assert f"; watch pace {final['watch']}/{unit.value}" in target, (final, target)
+            named += 1
+        else:
+            assert "grade-adjusted" not in target and "watch pace" not in target, (final, target)
+            plain += 1
+    assert named and plain
+
+
+@pytest.mark.parametrize("five_k_s", FIVE_K_S)
+@pytest.mark.parametrize("unit", [SplitUnit.MILE, SplitUnit.KM])
 def test_every_split_at_threshold_counts_as_tempo(five_k_s: float, unit: SplitUnit) -> None:
     plan = plan_for(five_k_s, unit)
     threshold = plan_threshold_s_per_km(plan)

@@ -110,12 +110,13 @@ def _distance_text(metres: float, unit: SplitUnit) -> str:
     return f"{metres / unit.metres:.1f}".rstrip("0").rstrip(".") or "0"
 
 
-def _differs(split: SplitVerdict) -> bool:
-    """Grade-adjusted and watch pace differ by the noise allowance or more (a hill, not altimeter noise)."""
+def _differs(split: SplitVerdict, unit: SplitUnit) -> bool:
+    """The judged (grade-adjusted) pace a sentence gives is not the watch pace the runner sees in the
+    table: the two differ once shown (4:17 against 4:15), so the sentence says which it used."""
     return (
         not split.gps_suspect
         and math.isfinite(split.gap_s_per_km)
-        and abs(split.actual_s_per_km - split.judged_s_per_km) >= NOISE_ALLOWANCE_S_PER_KM
+        and pace_text(split.actual_s_per_km, unit) != pace_text(split.judged_s_per_km, unit)
     )
 
 
@@ -126,7 +127,11 @@ def _judged_on(split: SplitVerdict, verdict: Verdict) -> str:
     if flat is not None and math.isfinite(split.gap_s_per_km) and 1 <= split.index <= len(flat):
         gap, planned = (pace_text(pace, verdict.unit) for pace in (split.gap_s_per_km, flat[split.index - 1]))
         return f"; GAP {gap} against {planned} flat"
-    return f"; watch pace {pace_text(split.actual_s_per_km, verdict.unit)}" if _differs(split) else ""
+    return (
+        f"; watch pace {pace_text(split.actual_s_per_km, verdict.unit)}"
+        if _differs(split, verdict.unit)
+        else ""
+    )
 
 
 def _lead(verdict: Verdict, run: list[SplitVerdict]) -> str:
@@ -213,7 +218,7 @@ def _target(verdict: Verdict, trusted: list[SplitVerdict]) -> str:
     unit = verdict.unit
     last = trusted[-1]
     final = verdict.splits[-1]
-    on = " on grade-adjusted pace" if _differs(last) else ""
+    on = " on grade-adjusted pace" if _differs(last, unit) else ""
     at = f"{_lower(last.label)} at {pace_text(last.judged_s_per_km, unit)}"
     if verdict.target_reached:
         target = pace_text(final.target_s_per_km, unit)
