@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -21,7 +22,7 @@ from progrun.formats.export import ExportFormat, Fidelity, Repeat, export_plan
 from progrun.paces import training_paces_for_vdot
 from progrun.plan import Plan, SplitUnit
 from progrun.plan_io import plan_from_json
-from progrun.planner import TargetChoice, build_duration_plan
+from progrun.planner import TargetChoice, build_duration_plan, build_plan
 from progrun.units import parse_pace
 from tests.formats.workout_plans import make_plan, plans
 
@@ -111,19 +112,32 @@ def test_zwo_steps_are_fractions_of_the_zwift_race_pace_of_the_target() -> None:
         "Progression run. Targets are fractions of your Zwift 10 km pace: set it to 7:05/mi in Zwift, "
         "or every target moves with it."
     )
+    # A plan by distance is a distance workout: Duration in metres, text events placed by distance.
+    assert root.findtext("durationType") == "distance"
     steps = root.findall("./workout/SteadyState")
     assert len(steps) == len(plan.steps)
     for element, step in zip(steps, plan.steps, strict=True):
         assert element.get("pace") == "2"
         assert float(element.get("Power", "")) == pytest.approx(264.0 / step.pace_s_per_km, abs=5e-5)
-        assert int(element.get("Duration", "")) == round(step.expected_time_s)
-        assert element.find("textevent") is not None
+        (event,) = element.findall("textevent")
+        assert event.get("distoffset") == "0" and event.get("timeoffset") is None
     # mile 1 at 300 s/km is 0.88 of the 10 km pace's speed; the tempo miles are exactly 1.0
     assert [step.get("Power") for step in steps[:5]] == ["0.8800", "0.9167", "0.9565", "1.0000", "1.0000"]
-    assert steps[0].get("Duration") == "483"
+    # whole metres, each split ending within half a metre of its mile mark
+    lengths = [int(step.get("Duration", "")) for step in steps]
+    assert lengths[:5] == [1609, 1610, 1609, 1609, 1610]
+    ends = list(itertools.accumulate(lengths[:5]))
+    assert all(abs(end - 1609.344 * (k + 1)) <= 0.5 for k, end in enumerate(ends))
+    # the 5-minute cooldown at its target pace, as metres
+    cooldown = plan.steps[-1]
+    assert lengths[5] == round(sum(s.expected_distance_m for s in plan.steps)) - sum(lengths[:5])
+    assert lengths[5] == pytest.approx(300.0 / cooldown.pace_s_per_km * 1000.0, abs=1.0)
     distance_rows = [row for row in result.fidelity if row.target == "distance"]
     assert len(distance_rows) == 5
-    assert all(row.fidelity is Fidelity.APPROXIMATE for row in distance_rows)
+    assert all(row.fidelity is Fidelity.EXACT for row in distance_rows)
+    (cooldown_row,) = [row for row in result.fidelity if row.target == "duration"]
+    assert cooldown_row.fidelity is Fidelity.APPROXIMATE
+    assert f"5:00 is written as {lengths[5]} m" in cooldown_row.reason
     bands = [row for row in result.fidelity if row.target == "pace band"]
     assert all(row.fidelity is Fidelity.NOT_CARRIED for row in bands)
     (setting,) = [row for row in result.fidelity if row.target == "Zwift 10 km pace"]
@@ -140,6 +154,10 @@ def test_zwift_runs_every_planned_pace_when_its_race_pace_is_the_plan_target(vdo
     paces = training_paces_for_vdot(vdot)
     plan = build_duration_plan(paces, 40 * 60.0, unit=unit, target=TargetChoice(target))
     root = ET.fromstring(export_plan(plan, ExportFormat.ZWO).data)
+    assert root.findtext("durationType") == "time"  # a plan by time is a timed workout (seconds)
+    for element, step in zip(root.findall("./workout/SteadyState"), plan.steps, strict=True):
+        assert int(element.get("Duration", "")) == round(step.expected_time_s)
+        assert element.find("textevent").get("timeoffset") == "0"  # type: ignore[union-attr]
     reference = paces.race_10k_s_per_km if target == "10k" else paces.race_5k_s_per_km
     assert reference is not None
     for element, step in zip(root.findall("./workout/SteadyState"), plan.steps, strict=True):
@@ -148,6 +166,24 @@ def test_zwift_runs_every_planned_pace_when_its_race_pace_is_the_plan_target(vdo
         assert run_s_per_km == pytest.approx(
             step.pace_s_per_km, abs=0.25 if step.pace_s_per_km < 700 else 0.5
         )
+
+
+@pytest.mark.parametrize("unit", [SplitUnit.MILE, SplitUnit.KM])
+@pytest.mark.parametrize("miles", [3.0, 4.0, 5.0, 6.0, 6.2137])
+def test_a_distance_plan_is_a_distance_workout_whose_splits_end_on_their_marks(unit, miles) -> None:
+    """Every split of a plan by distance, in miles or km and from 3 to 6 miles (10 km with its partial
+    last mile), ends within half a metre of the plan's mark; the steps add up to the plan's distance."""
+    paces = training_paces_for_vdot(45.0)
+    plan = build_plan(paces, miles * 1609.344, unit=unit)
+    root = ET.fromstring(export_plan(plan, ExportFormat.ZWO).data)
+    assert root.findtext("durationType") == "distance"
+    lengths = [int(element.get("Duration", "")) for element in root.findall("./workout/SteadyState")]
+    planned_ends = list(itertools.accumulate(step.expected_distance_m for step in plan.steps))
+    written_ends = list(itertools.accumulate(lengths))
+    assert len(written_ends) == len(planned_ends)
+    assert all(abs(w - p) <= 0.5 for w, p in zip(written_ends, planned_ends, strict=True))
+    running = len(plan.running_steps)
+    assert written_ends[running - 1] == round(sum(s.distance_m or 0.0 for s in plan.running_steps))
 
 
 # --- ICS -------------------------------------------------------------------------------------------

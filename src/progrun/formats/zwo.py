@@ -14,11 +14,18 @@ target are exactly 1.0. The runner must set that pace in Zwift (Settings > Run >
 pace) to the plan's; the fidelity report says which pace and what value, and what Zwift will run if
 it is set otherwise.
 
-Steps last a time (`Duration`, seconds): the tag reference lists no distance duration for a step in
-any workout Zwift ships (`distoffset` appears only on text events), so each split lasts the time it
-takes at its target pace, rounded to the second, and the distance is reported as approximate. Zwift
-holds one speed per step, not a range, so the band is not carried; the band and the cue are shown as
-a text message at the start of each step.
+How long a step lasts is set for the whole file by `<durationType>`: `time` (each `Duration` in
+seconds) or `distance` (each `Duration` in metres, text events placed by `distoffset`). The workouts
+that ship with Zwift are all timed (the tag reference lists no `durationType`), but Zwift's run workout
+editor has distance workouts, and the tools that write or run Zwift run workouts agree on the form:
+breiko83/zwo-editor writes `<durationType>distance</durationType>` with `Duration` in metres and
+`distoffset` text events; cagnulein/qdomyos-zwift reads a run workout's `Duration` as metres unless
+`durationType` says `time` (so a run workout without the element is read as distances, and progrun
+always writes it). A plan by distance is written as a distance workout: every split ends at its
+distance, as the plan does (whole metres: a mile is 1609 m, 0.34 m short); its timed cooldown becomes
+the distance it covers at its pace, reported as approximate. A plan by time is a timed workout. Zwift
+holds one speed per step, not a range, so the band is not carried; the band and the cue are shown as a
+text message at the start of each step.
 """
 
 from __future__ import annotations
@@ -70,20 +77,24 @@ def write_zwo(plan: Plan, *, name: str) -> ExportResult:
         f"{format_pace(reference, u)} in Zwift, or every target moves with it."
     )
     ET.SubElement(root, "sportType").text = "run"
+    by_distance = is_distance_workout(plan)
+    ET.SubElement(root, "durationType").text = "distance" if by_distance else "time"
+    lengths_m = step_lengths_m(plan) if by_distance else []
     ET.SubElement(root, "tags")
     workout = ET.SubElement(root, "workout")
     rows: list[TargetFidelity] = []
     for index, step in enumerate(plan.steps):
         fraction = speed_fraction(step.pace_s_per_km, reference)
-        duration_s = step_duration_s(step)
-        attributes = {"Duration": str(duration_s), "Power": f"{fraction:.{FRACTION_DECIMALS}f}"}
+        duration = lengths_m[index] if by_distance else step_duration_s(step)
+        attributes = {"Duration": str(duration), "Power": f"{fraction:.{FRACTION_DECIMALS}f}"}
         element = ET.SubElement(workout, "SteadyState", {**attributes, "pace": str(slot)})
         message = f"{step_label(plan, index)}: {format_pace(step.pace_s_per_km, plan.unit.value)}"
         message += f" ({pace_band_text(step, plan.unit)})"
         if step.cue:
             message += f", {step.cue}"
-        ET.SubElement(element, "textevent", {"timeoffset": "0", "message": message})
-        rows.extend(_step_fidelity(plan, index, step, reference, fraction, duration_s))
+        offset = "distoffset" if by_distance else "timeoffset"
+        ET.SubElement(element, "textevent", {offset: "0", "message": message})
+        rows.extend(_step_fidelity(plan, index, step, reference, fraction, lengths_m=lengths_m))
     slower = reference + pace_s_per_km_from_unit(SLOWER_BY_S_PER_UNIT, u)
     slower_first = zwift_pace(plan.steps[0], reference, slower)
     rows.append(
@@ -116,13 +127,37 @@ def zwift_pace(step: Step, reference_pace_s_per_km: float, set_pace_s_per_km: fl
     return set_pace_s_per_km / written
 
 
+def is_distance_workout(plan: Plan) -> bool:
+    """Whether the plan is written as a distance workout: its running steps are distances."""
+    return all(step.distance_m is not None for step in plan.running_steps)
+
+
 def step_duration_s(step: Step) -> int:
     """Whole seconds of the step: its duration, or its distance at its target pace."""
     return max(1, round(step.expected_time_s))
 
 
-def _step_fidelity(  # noqa: PLR0917 (the step and what was written for it)
-    plan: Plan, index: int, step: Step, reference_pace_s_per_km: float, fraction: float, duration_s: int
+def step_lengths_m(plan: Plan) -> list[int]:
+    """Whole metres of each step of a distance workout: each step's end rounded from the plan's running
+    total (its distance, or for a timed step the distance at its target pace), so every split ends within
+    half a metre of its mark (5 miles: 1609, 1610, 1609, 1609, 1610 m) and no rounding adds up."""
+    ends_m = []
+    total_m = 0.0
+    for step in plan.steps:
+        total_m += step.expected_distance_m
+        ends_m.append(round(total_m))
+    lengths = [end - start for start, end in zip([0, *ends_m[:-1]], ends_m, strict=True)]
+    return [max(1, length) for length in lengths]
+
+
+def _step_fidelity(
+    plan: Plan,
+    index: int,
+    step: Step,
+    reference_pace_s_per_km: float,
+    fraction: float,
+    *,
+    lengths_m: list[int],
 ) -> list[TargetFidelity]:
     written = round(fraction, FRACTION_DECIMALS)
     run = zwift_pace(step, reference_pace_s_per_km, reference_pace_s_per_km)
@@ -141,22 +176,45 @@ def _step_fidelity(  # noqa: PLR0917 (the step and what was written for it)
         Fidelity.NOT_CARRIED,
         f"one speed per step; the band {pace_band_text(step, plan.unit)} is only in the text message",
     )
+    return [pace, band, _length_fidelity(plan, index, lengths_m)]
+
+
+def _length_fidelity(plan: Plan, index: int, lengths_m: list[int]) -> TargetFidelity:
+    """How exactly the step's length is carried: a distance in a distance workout (`lengths_m` given), else
+    a time."""
+    step = plan.steps[index]
+    by_distance = bool(lengths_m)
+    if step.distance_m is not None and by_distance:
+        planned_end_m = sum(plan_step.expected_distance_m for plan_step in plan.steps[: index + 1])
+        error_m = abs(sum(lengths_m[: index + 1]) - planned_end_m)
+        return TargetFidelity(
+            index,
+            "distance",
+            Fidelity.EXACT if error_m <= 0.5 else Fidelity.APPROXIMATE,
+            f"{lengths_m[index]} m: Zwift ends the step {error_m:.2f} m from its mark (whole metres)",
+        )
     if step.distance_m is not None:
-        length = TargetFidelity(
+        return TargetFidelity(
             index,
             "distance",
             Fidelity.APPROXIMATE,
-            f"timed: {format_duration(duration_s)} at target pace for {step.distance_m:.0f} m",
+            f"timed: {format_duration(step_duration_s(step))} at target pace for {step.distance_m:.0f} m",
         )
-    else:
-        error = abs(duration_s - step.expected_time_s)
-        length = TargetFidelity(
+    if by_distance:
+        return TargetFidelity(
             index,
             "duration",
-            Fidelity.EXACT if error < 0.5 else Fidelity.APPROXIMATE,
-            f"whole seconds: off by {error:.1f} s",
+            Fidelity.APPROXIMATE,
+            f"a distance workout counts metres: {format_duration(step.expected_time_s)} is written as "
+            f"{lengths_m[index]} m, the distance it takes at target pace",
         )
-    return [pace, band, length]
+    error = abs(step_duration_s(step) - step.expected_time_s)
+    return TargetFidelity(
+        index,
+        "duration",
+        Fidelity.EXACT if error < 0.5 else Fidelity.APPROXIMATE,
+        f"whole seconds: off by {error:.1f} s",
+    )
 
 
 def write_export(plan: Plan, options: ExportOptions) -> ExportResult:
