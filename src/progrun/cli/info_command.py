@@ -46,8 +46,8 @@ class ActivitySummary:
 
 
 def summarise(activity: Activity, file: str) -> ActivitySummary:
-    """Summarise an activity: elapsed from the timer's start to the last sample (`timer_span_s`: the
-    splits' total), timer as `Activity.timer_s`
+    """Summarise an activity: elapsed as `device_timer.elapsed_s` (the splits' total), timer as
+    `Activity.timer_s`
     (the session's total, else the laps' union less the pauses inside it, else elapsed less pauses:
     never a sum of overlapping laps)."""
     elapsed = elapsed_s(activity)  # as the splits' total counts it
