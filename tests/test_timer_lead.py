@@ -56,8 +56,12 @@ def _recorded(pace: int, press_s: float, record_every_s: int, device: str) -> Ac
 
 @pytest.mark.parametrize("pace", PACES_S_PER_KM)
 @pytest.mark.parametrize("press_s", PRESS_FRACTIONS_S)
-def test_the_first_split_counts_from_the_expected_press(pace: int, press_s: float) -> None:
-    activity = _recorded(pace, press_s, 1, "garmin fr945")
+@pytest.mark.parametrize("record_every_s", [1, 2])
+def test_the_first_split_counts_from_the_expected_press(
+    pace: int, press_s: float, record_every_s: int
+) -> None:
+    """Records 1 or 2 s apart place every crossing themselves (no lap knots)."""
+    activity = _recorded(pace, press_s, record_every_s, "garmin fr945")
     assert timer_lead_s(activity) == TIMER_LEAD_S
     splits = split_by_distance(activity, 1000.0)
     device_s = [lap.elapsed_s for lap in activity.laps]
@@ -77,12 +81,13 @@ def test_the_first_split_counts_from_the_expected_press(pace: int, press_s: floa
 
 @pytest.mark.parametrize("pace", PACES_S_PER_KM)
 @pytest.mark.parametrize("press_s", PRESS_FRACTIONS_S)
-def test_smart_recording_takes_the_first_lap_exactly(pace: int, press_s: float) -> None:
-    """Records 7 s apart: the chain of lap times from the expected press falls within the records
+@pytest.mark.parametrize("record_every_s", [5, 7])
+def test_smart_recording_takes_the_first_lap_exactly(pace: int, press_s: float, record_every_s: int) -> None:
+    """Records 5 or 7 s apart: the chain of lap times from the expected press falls within the records
     around each km for any press, so the laps' own ends are the crossings and the first split is the
     device's lap. The chain carries the press's distance from its expected time (at most 0.5 s; from
     the stamp it was up to 1 s) into the last split, which ends on the records."""
-    activity = _recorded(pace, press_s, 7, "garmin fr945")
+    activity = _recorded(pace, press_s, record_every_s, "garmin fr945")
     splits = split_by_distance(activity, 1000.0)
     assert splits[0].elapsed_s == pytest.approx(pace + press_s, abs=0.01)
     later_errors_s = [split.elapsed_s - pace for split in splits][1:]
